@@ -1,0 +1,103 @@
+"""CyberBK: online school counseling (layanan BK daring) for an Indonesian SMP."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask
+from flask import request
+from flask import session
+
+from . import config
+from .extensions import babel
+from .extensions import csrf
+from .extensions import db
+from .extensions import htmx
+from .extensions import login_manager
+from .extensions import migrate
+from .extensions import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(test_config=None):
+    app = Flask(
+        __name__,
+        instance_path=config.instance_path(),
+        instance_relative_config=True,
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    config.load(app, test_config)
+    (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
+
+    from . import database
+
+    db.init_app(app)
+    database.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    babel.init_app(
+        app,
+        locale_selector=select_locale,
+        default_translation_directories=str(ROOT / "translations"),
+    )
+    init_login(app)
+    socketio.init_app(
+        app,
+        message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        async_mode=app.config["SOCKETIO_ASYNC_MODE"],
+        cors_allowed_origins=app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"],
+        max_http_buffer_size=64 * 1024,
+    )
+
+    from . import security
+
+    security.init_app(app)
+
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .errors import bp as errors_bp
+    from .main import bp as main_bp
+
+    app.register_blueprint(errors_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(main_bp)
+    app.register_blueprint(admin_bp)
+
+    from . import cli
+
+    cli.init_app(app)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    logging.getLogger("cyberbk").setLevel(logging.INFO)
+    return app
+
+
+def select_locale():
+    chosen = request.cookies.get("lang") or session.get("lang")
+    from flask import current_app
+
+    if chosen in current_app.config["LANGUAGES"]:
+        return chosen
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def init_login(app):
+    from .accounts.models import User
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = None
+    login_manager.session_protection = "basic"
+
+    @login_manager.user_loader
+    def load_user(login_id):
+        user_id, _, nonce = login_id.partition(":")
+        if not user_id.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        if user is None or not user.is_active or user.session_nonce != nonce:
+            return None
+        return user

@@ -1,0 +1,216 @@
+"""Import classes, students and teachers from a CSV or XLSX class list.
+
+All or nothing: every row is checked first, and one bad row means nothing is
+imported; the operator gets the list of rows and reasons to fix.
+"""
+
+import csv
+import io
+from dataclasses import dataclass
+from dataclasses import field
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from openpyxl import load_workbook
+
+from ..extensions import db
+from . import services
+from .models import Gender
+from .models import Role
+from .models import SchoolClass
+from .models import StudentProfile
+
+MAX_ROWS = 3000
+
+ROLE_WORDS = {
+    "": Role.STUDENT, "siswa": Role.STUDENT, "murid": Role.STUDENT, "peserta didik": Role.STUDENT,
+    "wali": Role.HOMEROOM, "wali kelas": Role.HOMEROOM, "wali_kelas": Role.HOMEROOM,
+    "guru bk": Role.COUNSELOR, "guru_bk": Role.COUNSELOR, "bk": Role.COUNSELOR,
+    "konselor": Role.COUNSELOR, "admin": Role.ADMIN, "operator": Role.ADMIN,
+}
+GENDER_WORDS = {"l": Gender.MALE, "laki-laki": Gender.MALE, "laki laki": Gender.MALE,
+                "p": Gender.FEMALE, "perempuan": Gender.FEMALE}
+HEADER_ALIASES = {"nama lengkap": "nama", "nama_lengkap": "nama", "rombel": "kelas",
+                  "jk": "jenis_kelamin", "jenis kelamin": "jenis_kelamin", "l/p": "jenis_kelamin",
+                  "role": "peran", "jabatan": "peran", "no hp": "no_hp", "hp": "no_hp"}
+
+
+class ImportFileError(ValueError):
+    """The file as a whole cannot be read."""
+
+
+@dataclass
+class PersonRow:
+    line: int
+    full_name: str
+    role: Role
+    class_name: str | None = None
+    grade: int | None = None
+    nis: str | None = None
+    nisn: str | None = None
+    gender: Gender | None = None
+    username: str | None = None
+    phone: str | None = None
+    errors: list = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    rows: list
+    errors: list
+    created: list = field(default_factory=list)
+
+    @property
+    def ok(self):
+        return not self.errors
+
+
+def read_table(filename, data):
+    """Rows as dicts keyed by normalised header, with their line numbers."""
+    name = (filename or "").lower()
+    if name.endswith(".xlsx"):
+        try:
+            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+            raw_rows = [["" if cell is None else str(cell).strip() for cell in row]
+                        for row in sheet.iter_rows(values_only=True)]
+        except Exception as error:  # openpyxl raises many types for a damaged file
+            raise ImportFileError(_("Berkas Excel tidak bisa dibaca.")) from error
+    elif name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        # Indonesian Excel saves CSV with semicolons.
+        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
+        raw_rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text),
+                                                                          delimiter=delimiter)]
+    else:
+        raise ImportFileError(_("Pilih berkas .csv atau .xlsx."))
+    if not raw_rows:
+        raise ImportFileError(_("Berkasnya kosong."))
+    headers = [normalise_header(h) for h in raw_rows[0]]
+    if "nama" not in headers:
+        raise ImportFileError(_("Baris pertama harus berisi judul kolom, paling tidak \"nama\"."))
+    rows = []
+    for number, values in enumerate(raw_rows[1:], start=2):
+        if not any(values):
+            continue
+        rows.append((number, dict(zip(headers, values))))
+    if len(rows) > MAX_ROWS:
+        raise ImportFileError(_("Paling banyak %(n)d baris sekali unggah.", n=MAX_ROWS))
+    if not rows:
+        raise ImportFileError(_("Tidak ada baris data di bawah judul kolom."))
+    return rows
+
+
+def normalise_header(header):
+    key = " ".join(str(header or "").strip().lower().split())
+    return HEADER_ALIASES.get(key, key.replace(" ", "_"))
+
+
+def parse_row(line, values):
+    full_name = " ".join(values.get("nama", "").split())
+    role = ROLE_WORDS.get(values.get("peran", "").strip().lower())
+    row = PersonRow(line=line, full_name=full_name, role=role or Role.STUDENT)
+    if not full_name:
+        row.errors.append(_("Nama wajib diisi."))
+    elif len(full_name) > 120:
+        row.errors.append(_("Nama terlalu panjang (paling banyak 120 huruf)."))
+    if role is None:
+        row.errors.append(_("Peran \"%(value)s\" tidak dikenal. Pakai siswa, wali kelas, guru bk, "
+                            "atau admin.", value=values.get("peran")))
+    class_text = values.get("kelas", "").strip()
+    if class_text:
+        parsed = services.parse_class_name(class_text)
+        if parsed is None:
+            row.errors.append(_("Kelas \"%(value)s\" tidak dikenali. Contoh: 7A atau VII A.",
+                                value=class_text))
+        else:
+            row.class_name, row.grade = parsed
+    elif row.role in (Role.STUDENT, Role.HOMEROOM):
+        row.errors.append(_("Kelas wajib diisi untuk siswa dan wali kelas."))
+    gender_text = values.get("jenis_kelamin", "").strip().lower()
+    if gender_text:
+        row.gender = GENDER_WORDS.get(gender_text)
+        if row.gender is None:
+            row.errors.append(_("Jenis kelamin harus L atau P."))
+    for key in ("nis", "nisn"):
+        value = values.get(key, "").strip().removesuffix(".0")
+        if value and (not value.isdigit() or len(value) > 20):
+            row.errors.append(_("%(key)s hanya boleh berisi angka.", key=key.upper()))
+        setattr(row, key, value or None)
+    username = values.get("username", "").strip().lower()
+    if username and not services.USERNAME.match(username):
+        row.errors.append(_("Username hanya boleh huruf kecil, angka, titik, garis bawah atau "
+                            "strip (3–64 karakter)."))
+    row.username = username or None
+    row.phone = values.get("no_hp", "").strip() or None
+    return row
+
+
+def check_uniqueness(rows):
+    """Errors that need the whole file and the database: duplicates and homeroom clashes."""
+    seen = {"nis": {}, "nisn": {}, "username": {}, "homeroom": {}}
+    for row in rows:
+        for key in ("nis", "nisn", "username"):
+            value = getattr(row, key)
+            if not value:
+                continue
+            if value in seen[key]:
+                row.errors.append(_("%(key)s %(value)s sama dengan baris %(other)d.",
+                                    key=key.upper(), value=value, other=seen[key][value]))
+            seen[key][value] = row.line
+        if row.role == Role.HOMEROOM and row.class_name:
+            if row.class_name in seen["homeroom"]:
+                row.errors.append(_("Kelas %(name)s sudah punya wali kelas di baris %(other)d.",
+                                    name=row.class_name, other=seen["homeroom"][row.class_name]))
+            seen["homeroom"][row.class_name] = row.line
+    check_against_database(rows, seen)
+
+
+def check_against_database(rows, seen):
+    taken = {}
+    for key, column in (("nis", StudentProfile.nis), ("nisn", StudentProfile.nisn)):
+        values = list(seen[key])
+        taken[key] = set(db.session.scalars(sa.select(column).where(column.in_(values)))) if values else set()
+    classes_with_homeroom = set(db.session.scalars(
+        sa.select(SchoolClass.name).where(SchoolClass.homeroom_teacher_id.is_not(None))))
+    for row in rows:
+        for key in ("nis", "nisn"):
+            if getattr(row, key) in taken[key]:
+                row.errors.append(_("%(key)s %(value)s sudah terdaftar.", key=key.upper(),
+                                    value=getattr(row, key)))
+        if row.username and services.username_taken(row.username):
+            row.errors.append(_("Username %(value)s sudah dipakai.", value=row.username))
+        if row.role == Role.HOMEROOM and row.class_name in classes_with_homeroom:
+            row.errors.append(_("Kelas %(name)s sudah punya wali kelas.", name=row.class_name))
+
+
+def validate(table):
+    rows = [parse_row(line, values) for line, values in table]
+    check_uniqueness(rows)
+    errors = [(row.line, message) for row in rows for message in row.errors]
+    return ImportResult(rows=rows, errors=errors)
+
+
+def import_people(filename, data):
+    """Validate the file; when every row is good, create everyone and return their passwords."""
+    result = validate(read_table(filename, data))
+    if not result.ok:
+        return result
+    reserved = {row.username for row in result.rows if row.username}
+    for row in result.rows:
+        school_class = services.get_or_create_class(row.class_name, row.grade) if row.class_name else None
+        username = row.username or services.unique_username(
+            services.suggested_username(row.full_name, row.role, row.class_name, row.nis), reserved)
+        password = services.generate_password()
+        profile = {"phone": row.phone}
+        if row.role == Role.STUDENT:
+            profile.update(school_class=school_class, nis=row.nis, nisn=row.nisn, gender=row.gender)
+        user = services.create_user(username, row.full_name, row.role, password, **profile)
+        if row.role == Role.HOMEROOM:
+            school_class.homeroom_teacher = user
+        result.created.append({"user": user, "password": password,
+                               "class_name": school_class.name if school_class else None})
+    db.session.commit()
+    return result

@@ -1,0 +1,133 @@
+import enum
+import secrets
+from datetime import datetime
+from datetime import timezone
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_login import UserMixin
+from werkzeug.security import check_password_hash
+from werkzeug.security import generate_password_hash
+
+from ..extensions import db
+
+
+def utcnow():
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class Role(str, enum.Enum):
+    STUDENT = "student"
+    HOMEROOM = "homeroom"
+    COUNSELOR = "counselor"
+    ADMIN = "admin"
+
+
+HOME_ENDPOINTS = {
+    Role.STUDENT: "main.student_home",
+    Role.HOMEROOM: "main.homeroom_home",
+    Role.COUNSELOR: "main.counselor_home",
+    Role.ADMIN: "admin.home",
+}
+
+
+class Gender(str, enum.Enum):
+    MALE = "L"
+    FEMALE = "P"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "users"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    username: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    full_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    role: so.Mapped[Role] = so.mapped_column(
+        sa.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+    )
+    password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
+    is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
+    must_change_password: so.Mapped[bool] = so.mapped_column(default=False)
+    #: Part of the login cookie; rotating it ends every session of this user.
+    session_nonce: so.Mapped[str] = so.mapped_column(
+        sa.String(32), default=lambda: secrets.token_hex(8)
+    )
+    failed_logins: so.Mapped[int] = so.mapped_column(default=0)
+    locked_until: so.Mapped[datetime | None]
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    last_login_at: so.Mapped[datetime | None]
+
+    student_profile: so.Mapped["StudentProfile | None"] = so.relationship(
+        back_populates="user", cascade="all, delete-orphan", uselist=False
+    )
+    homeroom_of: so.Mapped[list["SchoolClass"]] = so.relationship(
+        back_populates="homeroom_teacher"
+    )
+
+    def set_password(self, password):
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password):
+        return check_password_hash(self.password_hash, password)
+
+    def end_sessions(self):
+        self.session_nonce = secrets.token_hex(8)
+
+    def get_id(self):
+        return f"{self.id}:{self.session_nonce}"
+
+    @property
+    def is_active(self):
+        return self.is_active_account
+
+    @property
+    def home_endpoint(self):
+        return HOME_ENDPOINTS[self.role]
+
+    @property
+    def school_class(self):
+        return self.student_profile.school_class if self.student_profile else None
+
+    def __repr__(self):
+        return f"<User {self.username} {self.role.value}>"
+
+
+class SchoolClass(db.Model):
+    """A rombel such as 7A."""
+
+    __tablename__ = "school_classes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    name: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True)
+    grade: so.Mapped[int]
+    homeroom_teacher_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+
+    homeroom_teacher: so.Mapped[User | None] = so.relationship(back_populates="homeroom_of")
+    students: so.Mapped[list["StudentProfile"]] = so.relationship(back_populates="school_class")
+
+    __table_args__ = (sa.CheckConstraint("grade BETWEEN 1 AND 12", name="grade_range"),)
+
+    def __repr__(self):
+        return f"<SchoolClass {self.name}>"
+
+
+class StudentProfile(db.Model):
+    __tablename__ = "student_profiles"
+
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True
+    )
+    class_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("school_classes.id", ondelete="SET NULL"), index=True
+    )
+    nis: so.Mapped[str | None] = so.mapped_column(sa.String(20), unique=True)
+    nisn: so.Mapped[str | None] = so.mapped_column(sa.String(20), unique=True)
+    gender: so.Mapped[Gender | None] = so.mapped_column(
+        sa.Enum(Gender, native_enum=False, length=1, values_callable=lambda e: [m.value for m in e])
+    )
+
+    user: so.Mapped[User] = so.relationship(back_populates="student_profile")
+    school_class: so.Mapped[SchoolClass | None] = so.relationship(back_populates="students")

@@ -1,0 +1,55 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed
+from flask_wtf.file import FileField
+from flask_wtf.file import FileRequired
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms import TextAreaField
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
+
+
+class EmptyForm(FlaskForm):
+    """A POST button with CSRF protection."""
+
+    submit = SubmitField()
+
+
+class ImportForm(FlaskForm):
+    file = FileField(
+        _l("Berkas daftar siswa dan guru (.csv atau .xlsx)"),
+        validators=[FileRequired(_l("Pilih berkasnya dulu.")),
+                    FileAllowed(["csv", "xlsx"], _l("Pilih berkas .csv atau .xlsx."))],
+    )
+    submit = SubmitField(_l("Periksa dan impor"))
+
+
+class AccountFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    role = SelectField(_l("Peran"), validators=[Optional()])
+    school_class = SelectField(_l("Kelas"), validators=[Optional()])
+    q = StringField(_l("Cari nama atau username"), validators=[Optional(), Length(max=64)])
+    submit = SubmitField(_l("Tampilkan"))
+
+
+class SettingsForm(FlaskForm):
+    name = StringField(_l("Nama sekolah"), validators=[DataRequired(), Length(max=160)])
+    address = TextAreaField(_l("Alamat"), validators=[Optional(), Length(max=500)])
+    counselor_contacts = TextAreaField(_l("Kontak Guru BK"), validators=[Optional(), Length(max=1000)],
+                                       description=_l("Satu kontak per baris."))
+    service_hours = TextAreaField(_l("Jam layanan BK"), validators=[Optional(), Length(max=500)])
+    logo = FileField(_l("Logo sekolah (PNG atau JPG, paling besar 512 KB)"),
+                     validators=[FileAllowed(["png", "jpg", "jpeg"], _l("Logo harus PNG atau JPG."))])
+    submit = SubmitField(_l("Simpan pengaturan"))
+
+
+class CrisisContactForm(FlaskForm):
+    name = StringField(_l("Nama layanan"), validators=[DataRequired(), Length(max=120)])
+    contact = StringField(_l("Nomor atau cara menghubungi"), validators=[DataRequired(), Length(max=120)])
+    description = StringField(_l("Keterangan"), validators=[Optional(), Length(max=240)])
+    submit = SubmitField(_l("Simpan kontak"))

@@ -1,0 +1,160 @@
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts import importer
+from ..accounts import services as accounts
+from ..accounts.models import Role
+from ..accounts.models import User
+from ..auth.decorators import roles_required
+from ..extensions import db
+from ..school.models import CrisisContact
+from ..school import services as school_services
+from . import bp
+from . import services
+from .forms import AccountFilterForm
+from .forms import CrisisContactForm
+from .forms import EmptyForm
+from .forms import ImportForm
+from .forms import SettingsForm
+
+@bp.before_request
+@roles_required(Role.ADMIN)
+def require_admin():
+    """Every page of this blueprint is for the school operator only."""
+
+
+@bp.route("/")
+def home():
+    return render_template("admin/home.html", classes=services.all_classes())
+
+
+@bp.route("/akun")
+def accounts_list():
+    form = AccountFilterForm(request.args)
+    form.role.choices = [("", _("Semua peran"))] + [(r.value, label) for r, label in role_labels()]
+    form.school_class.choices = [("", _("Semua kelas"))] + [
+        (str(c.id), c.name) for c in services.all_classes()]
+    role = Role(form.role.data) if form.role.data in {r.value for r in Role} else None
+    class_id = int(form.school_class.data) if (form.school_class.data or "").isdigit() else None
+    rows = services.list_accounts(role, class_id, (form.q.data or "").strip())
+    return render_template("admin/accounts.html", form=form, rows=rows, action_form=EmptyForm(),
+                           role_labels=dict(role_labels()))
+
+
+def role_labels():
+    return [(Role.STUDENT, _("Siswa")), (Role.HOMEROOM, _("Wali kelas")),
+            (Role.COUNSELOR, _("Guru BK")), (Role.ADMIN, _("Operator"))]
+
+
+def get_user_or_404(user_id):
+    return db.get_or_404(User, user_id)
+
+
+@bp.route("/akun/<int:user_id>/reset-sandi", methods=["POST"])
+def reset_password(user_id):
+    user = get_user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    password = accounts.reset_password(user)
+    return render_template("admin/password_reset.html", user=user, password=password)
+
+
+@bp.route("/akun/<int:user_id>/status", methods=["POST"])
+def toggle_active(user_id):
+    user = get_user_or_404(user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if user.id == current_user.id:
+        flash(_("Kamu tidak bisa menonaktifkan akunmu sendiri."), "error")
+    else:
+        accounts.set_active(user, not user.is_active_account)
+        flash(_("Akun %(name)s sekarang aktif.", name=user.full_name) if user.is_active_account
+              else _("Akun %(name)s dinonaktifkan.", name=user.full_name), "success")
+    return redirect(url_for("admin.accounts_list"), 303)
+
+
+@bp.route("/impor", methods=["GET", "POST"])
+def import_people():
+    form = ImportForm()
+    if form.validate_on_submit():
+        upload = form.file.data
+        try:
+            result = importer.import_people(upload.filename, upload.read())
+        except importer.ImportFileError as error:
+            form.file.errors.append(str(error))
+            return render_template("admin/import.html", form=form), 400
+        if not result.ok:
+            return render_template("admin/import.html", form=form, errors=result.errors), 400
+        return render_template("admin/import_result.html", created=group_by_class(result.created),
+                               total=len(result.created))
+    return render_template("admin/import.html", form=form), 400 if form.errors else 200
+
+
+def group_by_class(created):
+    groups = {}
+    for entry in created:
+        groups.setdefault(entry["class_name"] or _("Guru dan staf"), []).append(entry)
+    return groups
+
+
+@bp.route("/pengaturan", methods=["GET", "POST"])
+def settings():
+    school = school_services.get_settings()
+    form = SettingsForm(obj=school)
+    if form.validate_on_submit():
+        error = services.save_logo(form.logo.data) if form.logo.data else None
+        if error:
+            form.logo.errors.append(error)
+        else:
+            school.name = form.name.data.strip()
+            school.address = form.address.data or ""
+            school.counselor_contacts = form.counselor_contacts.data or ""
+            school.service_hours = form.service_hours.data or ""
+            db.session.commit()
+            flash(_("Pengaturan sekolah sudah disimpan."), "success")
+            return redirect(url_for("admin.settings"), 303)
+    return render_template("admin/settings.html", form=form, school=school,
+                           contacts=school_services.crisis_contacts(), contact_form=CrisisContactForm(prefix="new"),
+                           delete_form=EmptyForm()), 400 if form.errors else 200
+
+
+@bp.route("/pengaturan/kontak-darurat", methods=["POST"])
+def add_crisis_contact():
+    form = CrisisContactForm(prefix="new")
+    if form.validate_on_submit():
+        school_services.add_crisis_contact(form.name.data.strip(), form.contact.data.strip(), (form.description.data or "").strip())
+        flash(_("Kontak darurat ditambahkan."), "success")
+    else:
+        flash(_("Nama layanan dan nomornya wajib diisi."), "error")
+    return redirect(url_for("admin.settings", _anchor="kontak-darurat"), 303)
+
+
+@bp.route("/pengaturan/kontak-darurat/<int:contact_id>", methods=["GET", "POST"])
+def edit_crisis_contact(contact_id):
+    contact = db.get_or_404(CrisisContact, contact_id)
+    form = CrisisContactForm(obj=contact)
+    if form.validate_on_submit():
+        contact.name = form.name.data.strip()
+        contact.contact = form.contact.data.strip()
+        contact.description = (form.description.data or "").strip()
+        db.session.commit()
+        flash(_("Kontak darurat disimpan."), "success")
+        return redirect(url_for("admin.settings", _anchor="kontak-darurat"), 303)
+    return render_template("admin/crisis_contact.html", form=form, contact=contact)
+
+
+@bp.route("/pengaturan/kontak-darurat/<int:contact_id>/hapus", methods=["POST"])
+def delete_crisis_contact(contact_id):
+    contact = db.get_or_404(CrisisContact, contact_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    db.session.delete(contact)
+    db.session.commit()
+    flash(_("Kontak darurat dihapus."), "success")
+    return redirect(url_for("admin.settings", _anchor="kontak-darurat"), 303)

@@ -1,0 +1,87 @@
+"""Commands for the operator: flask --app wsgi seed-demo | create-admin | import-people FILE."""
+
+from pathlib import Path
+
+import click
+import sqlalchemy as sa
+
+from .accounts import importer
+from .accounts import services as accounts
+from .accounts.models import Role
+from .accounts.models import User
+from .extensions import db
+from .school.services import ensure_default_crisis_contacts
+from .school.services import get_settings
+
+
+def init_app(app):
+    app.cli.add_command(seed_demo_command)
+    app.cli.add_command(seed_demo_if_empty_command)
+    app.cli.add_command(create_admin_command)
+    app.cli.add_command(import_people_command)
+
+
+@click.command("seed-demo")
+def seed_demo_command():
+    """Fill an empty database with the demo school SMP Negeri Contoh."""
+    from .demo import AlreadySeeded
+    from .demo import seed_demo
+
+    try:
+        seed_demo()
+    except AlreadySeeded:
+        raise click.ClickException("The database already holds people; seed-demo only fills an "
+                                   "empty database.")
+    click.echo("Demo school created. Every demo password is: cyberbk-demo")
+
+
+@click.command("seed-demo-if-empty")
+def seed_demo_if_empty_command():
+    """Seed the demo school only when nobody exists yet (used by `make run`)."""
+    from .demo import seed_demo
+
+    if db.session.scalar(sa.select(sa.func.count(User.id))):
+        get_settings()
+        ensure_default_crisis_contacts()
+        click.echo("Database already has people; demo seeding skipped.")
+        return
+    seed_demo()
+    click.echo("Demo school created. Every demo password is: cyberbk-demo")
+
+
+@click.command("create-admin")
+@click.option("--username", prompt=True)
+@click.option("--name", "full_name", default="Operator Sekolah", show_default=True)
+@click.password_option()
+def create_admin_command(username, full_name, password):
+    """Create an operator (admin) account."""
+    username = username.strip().lower()
+    if not accounts.USERNAME.match(username):
+        raise click.ClickException("Usernames are 3-64 lowercase letters, digits, . _ or -.")
+    if accounts.username_taken(username):
+        raise click.ClickException(f"The username {username} is taken.")
+    if len(password) < 8:
+        raise click.ClickException("The password needs at least 8 characters.")
+    accounts.create_user(username, full_name, Role.ADMIN, password, must_change_password=False)
+    db.session.commit()
+    click.echo(f"Admin {username} created.")
+
+
+@click.command("import-people")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_people_command(file):
+    """Import classes, students and teachers from a CSV or XLSX file (all or nothing)."""
+    try:
+        result = importer.import_people(file.name, file.read_bytes())
+    except importer.ImportFileError as error:
+        raise click.ClickException(str(error))
+    if not result.ok:
+        for line, message in result.errors:
+            click.echo(f"row {line}: {message}", err=True)
+        raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported.")
+    click.echo("class\tname\tusername\tinitial password")
+    for entry in result.created:
+        click.echo(f"{entry['class_name'] or '-'}\t{entry['user'].full_name}\t"
+                   f"{entry['user'].username}\t{entry['password']}")
+    click.echo(f"{len(result.created)} account(s) created; they must change the password at "
+               "first login.")

@@ -1,0 +1,104 @@
+"""Configuration: defaults in code, then instance/config.py, then the environment.
+
+Tests pass a mapping to create_app() which wins over everything else.
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "SECRET_KEY": None,
+    "SQLALCHEMY_DATABASE_URI": None,
+    "SOCKETIO_MESSAGE_QUEUE": None,
+    "SOCKETIO_ASYNC_MODE": None,
+    "SOCKETIO_CORS_ALLOWED_ORIGINS": None,
+    "JITSI_DOMAIN": "meet.jit.si",
+    "HOST": "127.0.0.1",
+    "PORT": 5000,
+    "CYBERBK_TIMEZONE": "Asia/Jakarta",
+    "BABEL_DEFAULT_LOCALE": "id",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+    "LANGUAGES": ("id", "en"),
+    # Phones are shared between siblings: students are logged out quickly.
+    "STUDENT_IDLE_MINUTES": 15,
+    "STAFF_IDLE_MINUTES": 240,
+    "LOGIN_MAX_FAILURES": 5,
+    "LOGIN_LOCK_MINUTES": 5,
+    "QUICK_EXIT_URL": "https://www.google.com/",
+    "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
+    "LOGO_MAX_BYTES": 512 * 1024,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_NAME": "cyberbk_session",
+    "REMEMBER_COOKIE_DURATION": 0,
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+}
+
+# Variables a deployment sets in the environment, and how to read them.
+ENVIRONMENT = {
+    "SECRET_KEY": str,
+    "DATABASE_URL": str,
+    "SOCKETIO_MESSAGE_QUEUE": str,
+    "SOCKETIO_ASYNC_MODE": str,
+    "SOCKETIO_CORS_ALLOWED_ORIGINS": str,
+    "JITSI_DOMAIN": str,
+    "HOST": str,
+    "PORT": int,
+    "CYBERBK_TIMEZONE": str,
+    "STUDENT_IDLE_MINUTES": int,
+    "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
+}
+
+
+def instance_path():
+    """The instance folder: CYBERBK_INSTANCE_PATH or ./instance beside the package."""
+    configured = os.environ.get("CYBERBK_INSTANCE_PATH")
+    if configured:
+        return str(Path(configured).resolve())
+    return str(Path(__file__).resolve().parent.parent / "instance")
+
+
+def load(app, test_config=None):
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        for name, parse in ENVIRONMENT.items():
+            value = os.environ.get(name)
+            if value:
+                app.config[name] = parse(value)
+        if app.config.get("DATABASE_URL"):
+            app.config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(
+                app.config["DATABASE_URL"]
+            )
+    else:
+        app.config.update(test_config)
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"]:
+        database = Path(app.instance_path) / "cyberbk.sqlite"
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = instance_secret(app.instance_path)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CYBERBK_TIMEZONE"]
+
+
+def normalise_database_url(url):
+    # Hosting panels still hand out postgres:// URLs, which SQLAlchemy 2 refuses.
+    if url.startswith("postgres://"):
+        return "postgresql://" + url[len("postgres://"):]
+    return url
+
+
+def instance_secret(folder):
+    """Read the secret key from instance/secret_key, creating it on first run."""
+    path = Path(folder) / "secret_key"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        # Another worker starting at the same moment may have written it.
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(secrets.token_hex(32))
+    return path.read_text().strip()

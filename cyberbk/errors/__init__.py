@@ -1,0 +1,57 @@
+"""Friendly error pages in Indonesian; HTMX requests get the message alone."""
+
+from flask import Blueprint
+from flask import render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from htmx_flask import request
+from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import InternalServerError
+
+from ..extensions import db
+
+bp = Blueprint("errors", __name__)
+
+MESSAGES = {
+    400: (_l("Permintaan tidak bisa diproses"),
+          _l("Ada yang tidak beres dengan isian yang dikirim. Kembali, lalu coba lagi.")),
+    401: (_l("Silakan masuk dulu"), _l("Halaman ini hanya untuk pengguna yang sudah masuk.")),
+    403: (_l("Bukan untuk akunmu"),
+          _l("Halaman ini tidak bisa dibuka dengan akunmu. Kalau menurutmu ini keliru, "
+             "hubungi Guru BK atau operator sekolah.")),
+    404: (_l("Halaman tidak ditemukan"),
+          _l("Mungkin tautannya salah ketik atau halamannya sudah dipindah.")),
+    405: (_l("Cara membuka halaman ini keliru"), _l("Kembali ke halaman sebelumnya, lalu coba lagi.")),
+    413: (_l("Berkas terlalu besar"), _l("Pilih berkas yang lebih kecil, lalu kirim lagi.")),
+    429: (_l("Terlalu sering"), _l("Kamu mencoba terlalu sering. Tunggu beberapa menit, lalu coba lagi.")),
+    500: (_l("Maaf, ada gangguan"),
+          _l("Terjadi kesalahan di server. Coba lagi sebentar lagi. Kalau masih terjadi, "
+             "beri tahu operator sekolah.")),
+    503: (_l("Server sedang sibuk"), _l("Coba lagi dalam beberapa detik.")),
+}
+
+
+def render_error(code, detail=None):
+    title, message = MESSAGES.get(code, MESSAGES[500])
+    if detail:
+        message = detail
+    template = "errors/_message.html" if request.htmx and not request.boosted else "errors/error.html"
+    return render_template(template, code=code, title=title, message=message), code
+
+
+@bp.app_errorhandler(CSRFError)
+def csrf_error(error):
+    return render_error(400, _l("Formulir ini sudah kedaluwarsa. Muat ulang halaman, lalu kirim lagi."))
+
+
+@bp.app_errorhandler(HTTPException)
+def http_error(error):
+    if error.code and error.code < 400:
+        return error
+    return render_error(error.code or 500)
+
+
+@bp.app_errorhandler(InternalServerError)
+def internal_error(error):
+    db.session.rollback()
+    return render_error(500)

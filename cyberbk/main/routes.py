@@ -1,0 +1,92 @@
+from pathlib import Path
+
+from flask import abort
+from flask import current_app
+from flask import g
+from flask import jsonify
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import send_from_directory
+from flask import url_for
+from flask_babel import get_locale
+from flask_login import current_user
+from sqlalchemy import text
+
+from ..accounts.models import Role
+from ..auth.decorators import roles_required
+from ..auth.routes import safe_next
+from ..extensions import db
+from ..school.services import crisis_contacts
+from ..school.services import get_settings
+from . import bp
+from . import services
+from .forms import LanguageForm
+
+
+@bp.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for(current_user.home_endpoint))
+    return render_template("main/index.html", contacts=crisis_contacts())
+
+
+@bp.route("/healthz")
+def healthz():
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:  # any database failure means "not healthy", never a 500 page
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok")
+
+
+@bp.route("/bahasa", methods=["POST"])
+def set_language():
+    form = LanguageForm()
+    target = safe_next(request.form.get("next")) or url_for("main.index")
+    response = redirect(target, 303)
+    if form.validate_on_submit() and form.lang.data in current_app.config["LANGUAGES"]:
+        response.set_cookie("lang", form.lang.data, max_age=365 * 24 * 3600, samesite="Lax",
+                            httponly=True)
+    return response
+
+
+@bp.route("/siswa")
+@roles_required(Role.STUDENT)
+def student_home():
+    return render_template("main/student_home.html", contacts=crisis_contacts())
+
+
+@bp.route("/wali")
+@roles_required(Role.HOMEROOM)
+def homeroom_home():
+    return render_template("main/homeroom_home.html",
+                           classes=services.homeroom_classes(current_user))
+
+
+@bp.route("/bk")
+@roles_required(Role.COUNSELOR)
+def counselor_home():
+    return render_template("main/counselor_home.html", summary=services.school_summary())
+
+
+@bp.route("/logo")
+def logo():
+    school = get_settings()
+    if not school.logo_filename:
+        abort(404)
+    g.public_cache = True
+    return send_from_directory(Path(current_app.instance_path) / "uploads", school.logo_filename,
+                               max_age=3600)
+
+
+@bp.app_context_processor
+def layout_context():
+    """What the base layout needs on every page."""
+    return {
+        "school": get_settings(),
+        "current_locale": str(get_locale()),
+        # Shared phones: students and visitors always have a way out at one tap.
+        "show_quick_exit": not current_user.is_authenticated or current_user.role == Role.STUDENT,
+    }

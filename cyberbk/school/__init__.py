@@ -1,0 +1,1 @@
+"""The school's own settings: name, contacts, service hours, logo, crisis contacts."""

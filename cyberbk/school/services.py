@@ -1,0 +1,43 @@
+from ..extensions import db
+from .models import CrisisContact
+from .models import SchoolSettings
+
+DEFAULT_SCHOOL_NAME = "Sekolah Kami"
+
+# Public national lines; the school adds its own counselors and TPPK.
+DEFAULT_CRISIS_CONTACTS = (
+    ("SAPA 129 (KemenPPPA)", "Telepon 129 · WhatsApp 08111-129-129",
+     "Layanan 24 jam untuk anak yang mengalami kekerasan."),
+    ("Layanan kesehatan jiwa", "Telepon 119 ekstensi 8",
+     "Untuk kamu yang sedang sangat tertekan atau ingin menyakiti diri."),
+)
+
+
+def get_settings():
+    """The school's settings row, created with defaults on first use."""
+    settings = db.session.get(SchoolSettings, 1)
+    if settings is None:
+        settings = SchoolSettings(id=1, name=DEFAULT_SCHOOL_NAME)
+        db.session.add(settings)
+        db.session.commit()
+    return settings
+
+
+def crisis_contacts():
+    return db.session.scalars(
+        db.select(CrisisContact).order_by(CrisisContact.position, CrisisContact.id)
+    ).all()
+
+
+def add_crisis_contact(name, contact, description=""):
+    last = db.session.scalar(db.select(db.func.max(CrisisContact.position))) or 0
+    entry = CrisisContact(name=name, contact=contact, description=description, position=last + 1)
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+def ensure_default_crisis_contacts():
+    if db.session.scalar(db.select(db.func.count(CrisisContact.id))) == 0:
+        for name, contact, description in DEFAULT_CRISIS_CONTACTS:
+            add_crisis_contact(name, contact, description)

@@ -1,0 +1,108 @@
+"""Response headers, fingerprinted static files and session hygiene for every request."""
+
+import hashlib
+import time
+from functools import lru_cache
+from pathlib import Path
+
+from flask import current_app
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import logout_user
+
+from .accounts.models import Role
+
+# Requests that must go through even before a forced password change.
+PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.quick_exit", "static",
+                          "main.healthz", "main.set_language"}
+
+
+def init_app(app):
+    app.url_defaults(fingerprint_static)
+    app.before_request(enforce_idle_timeout)
+    app.before_request(enforce_password_change)
+    app.after_request(set_headers)
+
+
+@lru_cache(maxsize=256)
+def _file_hash(path, mtime):
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:12]
+
+
+def fingerprint_static(endpoint, values):
+    """Add ?v=<hash of the file> to static URLs, so they can be cached for a year."""
+    if endpoint != "static" or "v" in values:
+        return
+    path = Path(current_app.static_folder) / values.get("filename", "")
+    if path.is_file():
+        values["v"] = _file_hash(str(path), path.stat().st_mtime)
+
+
+def idle_limit_seconds(user):
+    minutes = (current_app.config["STUDENT_IDLE_MINUTES"] if user.role == Role.STUDENT
+               else current_app.config["STAFF_IDLE_MINUTES"])
+    return minutes * 60
+
+
+def enforce_idle_timeout():
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    now = int(time.time())
+    last_seen = session.get("last_seen", now)
+    if now - last_seen > idle_limit_seconds(current_user):
+        logout_user()
+        session.clear()
+        flash(_("Kamu otomatis keluar karena lama tidak ada aktivitas. Silakan masuk lagi."),
+              "info")
+        return redirect(url_for("auth.login"))
+    session["last_seen"] = now
+    return None
+
+
+def enforce_password_change():
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in PASSWORD_CHANGE_EXEMPT):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
+def content_security_policy():
+    jitsi = current_app.config.get("JITSI_DOMAIN")
+    jitsi_source = f" https://{jitsi}" if jitsi else ""
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src 'self'{jitsi_source}",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        f"frame-src 'self'{jitsi_source}",
+        "connect-src 'self'",
+        "media-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ])
+
+
+def set_headers(response):
+    response.headers.setdefault("Content-Security-Policy", content_security_policy())
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "SAMEORIGIN"
+    # Fragments and full pages share URLs: caches must keep them apart.
+    response.vary.add("HX-Request")
+    if request.endpoint == "static":
+        if request.args.get("v"):
+            response.headers["Cache-Control"] = "public, max-age=31536000, immutable"
+    elif not g.get("public_cache"):
+        # Pages may hold personal data or a session-bound CSRF token; a shared
+        # phone's back button must not show them after logout.
+        response.headers["Cache-Control"] = "no-store"
+    return response

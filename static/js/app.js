@@ -1,0 +1,27 @@
+// Small enhancements only: every page works without this file.
+(function () {
+  "use strict";
+
+  // Quick exit: replace this page in history so "back" does not return to it,
+  // while the form still posts (and ends the session) when scripts are off.
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute || !form.hasAttribute("data-quick-exit")) return;
+    event.preventDefault();
+    var body = new URLSearchParams(new FormData(form));
+    var target = form.getAttribute("data-quick-exit");
+    var leave = function () { window.location.replace(target); };
+    fetch(form.action, { method: "POST", body: body, credentials: "same-origin", redirect: "manual" })
+      .then(leave, leave);
+    document.body.hidden = true;
+  });
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-print]");
+    if (button) window.print();
+  });
+
+  document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("[data-print]").forEach(function (b) { b.hidden = false; });
+  });
+})();
