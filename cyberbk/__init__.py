@@ -32,6 +32,7 @@ def create_app(test_config=None):
     (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
 
     from . import database
+    from . import models  # noqa: F401  (every table known to Alembic and create_all)
 
     db.init_app(app)
     database.init_app(app)

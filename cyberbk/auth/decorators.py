@@ -4,9 +4,9 @@ from functools import wraps
 
 from flask import abort
 from flask_login import current_user
-from htmx_flask import request
 
 from ..extensions import login_manager
+from ..fragments import wants_fragment
 
 
 def roles_required(*roles):
@@ -16,7 +16,7 @@ def roles_required(*roles):
         @wraps(view)
         def wrapped(*args, **kwargs):
             if not current_user.is_authenticated:
-                if request.htmx:
+                if wants_fragment():
                     abort(401)
                 return login_manager.unauthorized()
             if current_user.role not in roles:

@@ -4,11 +4,11 @@ from flask import Blueprint
 from flask import render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
-from htmx_flask import request
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from ..extensions import db
+from ..fragments import wants_fragment
 
 bp = Blueprint("errors", __name__)
 
@@ -35,7 +35,7 @@ def render_error(code, detail=None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if detail:
         message = detail
-    template = "errors/_message.html" if request.htmx and not request.boosted else "errors/error.html"
+    template = "errors/_message.html" if wants_fragment() else "errors/error.html"
     return render_template(template, code=code, title=title, message=message), code
 
 

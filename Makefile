@@ -1,0 +1,42 @@
+# Two commands: `make run` and `make test`. Everything else is a helper.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := wsgi
+
+.PHONY: run test setup db translations bench extract clean
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP) translations
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+
+db: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo-if-empty
+
+run: db
+	@echo "CyberBK on http://$(HOST):$(PORT)  (demo password: cyberbk-demo)"
+	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) \
+		--access-logfile - wsgi:app
+
+test: setup
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: db
+	$(BIN)/python -m bench
+
+extract:
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) .pytest_cache

@@ -1,0 +1,1 @@
+"""Append-only log of staff reads of confidential content and of exports."""

@@ -1,0 +1,26 @@
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ..accounts.models import utcnow
+from ..extensions import db
+
+
+class AuditEntry(db.Model):
+    """Who read or exported what, and when. The app only ever inserts rows."""
+
+    __tablename__ = "audit_entries"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    actor_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: A short verb such as "read" or "export".
+    action: so.Mapped[str] = so.mapped_column(sa.String(32))
+    #: The kind of record, e.g. "problem_report", "case", "chat", "answers".
+    target_type: so.Mapped[str] = so.mapped_column(sa.String(32))
+    target_id: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    #: A content-free description, safe to show to admins.
+    summary: so.Mapped[str] = so.mapped_column(sa.String(240), default="")
