@@ -28,6 +28,7 @@ DEFAULTS = {
     "QUICK_EXIT_URL": "https://www.google.com/",
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "LOGO_MAX_BYTES": 512 * 1024,
+    "PASSWORD_HASH_METHOD": "scrypt",
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "cyberbk_session",

@@ -4,6 +4,7 @@ import hashlib
 import time
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import current_app
 from flask import flash
@@ -86,9 +87,15 @@ def content_security_policy():
         "font-src 'self'",
         "object-src 'none'",
         "base-uri 'self'",
-        "form-action 'self'",
+        # The quick exit posts here and is redirected to a neutral site.
+        f"form-action 'self' {quick_exit_origin()}",
         "frame-ancestors 'self'",
     ])
+
+
+def quick_exit_origin():
+    parts = urlsplit(current_app.config["QUICK_EXIT_URL"])
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def set_headers(response):

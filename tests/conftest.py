@@ -21,7 +21,8 @@ def app_config(tmp_path, monkeypatch):
         "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'test.sqlite'}",
         "WTF_CSRF_ENABLED": False,
         "SOCKETIO_ASYNC_MODE": "threading",
-        "SERVER_NAME": None,
+        # Hashing strength is not under test; scrypt for every factory user is slow.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
     }
 
 

@@ -12,12 +12,6 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 
-class EmptyForm(FlaskForm):
-    """A POST button with CSRF protection."""
-
-    submit = SubmitField()
-
-
 class ImportForm(FlaskForm):
     file = FileField(
         _l("Berkas daftar siswa dan guru (.csv atau .xlsx)"),

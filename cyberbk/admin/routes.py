@@ -13,13 +13,13 @@ from ..accounts.models import Role
 from ..accounts.models import User
 from ..auth.decorators import roles_required
 from ..extensions import db
+from ..forms import EmptyForm
 from ..school.models import CrisisContact
 from ..school import services as school_services
 from . import bp
 from . import services
 from .forms import AccountFilterForm
 from .forms import CrisisContactForm
-from .forms import EmptyForm
 from .forms import ImportForm
 from .forms import SettingsForm
 

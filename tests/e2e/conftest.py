@@ -1,0 +1,129 @@
+"""Browser tests: the real app served by gunicorn (as in production) on the demo school,
+driven by Playwright in Debian's Chromium at a 360x640 phone viewport."""
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = os.environ.get("CYBERBK_CHROMIUM", "/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 360, "height": 640}
+DEMO_PASSWORD = "cyberbk-demo"
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_flask(args, env):
+    subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory):
+    """Base URL of a gunicorn server on a fresh instance folder holding the demo school."""
+    instance = tmp_path_factory.mktemp("instance")
+    port = free_port()
+    env = {**os.environ, "CYBERBK_INSTANCE_PATH": str(instance), "PORT": str(port)}
+    env.pop("DATABASE_URL", None)
+    env.pop("SOCKETIO_MESSAGE_QUEUE", None)
+    run_flask(["db", "upgrade"], env)
+    run_flask(["seed-demo"], env)
+    log = open(instance / "server.log", "w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
+         "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
+                if json.load(response)["status"] == "ok":
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                server.kill()
+                raise RuntimeError((instance / "server.log").read_text())
+            time.sleep(0.2)
+    yield base_url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"Debian's Chromium is not installed at {CHROMIUM} (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """Factory for phone pages: new_page(js=True, bypass_csp=False, viewport=PHONE)."""
+    contexts = []
+
+    def make(js=True, bypass_csp=False, viewport=PHONE):
+        context = browser.new_context(viewport=viewport, java_script_enabled=js,
+                                      bypass_csp=bypass_csp, base_url=live_server,
+                                      locale="id-ID", timezone_id="Asia/Jakarta")
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page):
+    return new_page()
+
+
+def login(page, username, password=DEMO_PASSWORD):
+    page.goto("/login")
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    page.wait_for_load_state()
+
+
+def axe_violations(page, impacts=("serious", "critical")):
+    """Run axe-core in the page (needs a context with bypass_csp=True) and return the
+    violations at the given impacts, as 'rule: selector' strings."""
+    if not AXE.exists():
+        pytest.skip("axe-core is not installed (run `npm install` at the project root)")
+    page.evaluate(AXE.read_text())
+    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {', '.join(n['target'][0] for n in v['nodes'])}"
+            for v in result["violations"] if v["impact"] in impacts]
