@@ -17,7 +17,8 @@ $(STAMP): requirements.txt
 setup: $(STAMP) translations
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d translations
+	$(BIN)/pybabel compile -d translations -D messages
+	$(BIN)/pybabel compile -d translations -D wtforms
 
 db: setup
 	$(BIN)/flask db upgrade

@@ -5,7 +5,9 @@ from pathlib import Path
 
 from flask import Flask
 from flask import request
-from flask import session
+from flask import current_app
+from flask import has_request_context
+from flask_wtf import i18n as flask_wtf_i18n
 
 from . import config
 from .extensions import babel
@@ -45,6 +47,9 @@ def create_app(test_config=None):
         default_translation_directories=str(ROOT / "translations"),
     )
     init_login(app)
+    # WTForms ships no Indonesian: its validator messages come from our own
+    # translations/<lang>/LC_MESSAGES/wtforms.po instead of its package folder.
+    flask_wtf_i18n.messages_path = lambda: str(ROOT / "translations")
     socketio.init_app(
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
@@ -77,9 +82,7 @@ def create_app(test_config=None):
 
 
 def select_locale():
-    chosen = request.cookies.get("lang") or session.get("lang")
-    from flask import current_app
-
+    chosen = request.cookies.get("lang") if has_request_context() else None
     if chosen in current_app.config["LANGUAGES"]:
         return chosen
     return current_app.config["BABEL_DEFAULT_LOCALE"]

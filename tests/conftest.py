@@ -1,6 +1,7 @@
 import re
 
 import pytest
+from flask.testing import FlaskClient
 
 from cyberbk import create_app
 from cyberbk.accounts.models import Role
@@ -26,9 +27,23 @@ def app_config(tmp_path, monkeypatch):
     }
 
 
+class IsolatedClient(FlaskClient):
+    """Each request gets its own app context, as in production.
+
+    The `app` fixture keeps an app context open for the test's own database
+    work; without this, requests would share its `g` (and so Flask-Login's
+    cached user) and its database session across clients.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
         throttle.reset_addresses()

@@ -105,7 +105,7 @@ def change_password():
             current_user.must_change_password = False
             current_user.end_sessions()
             db.session.commit()
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Kata sandi baru sudah disimpan."), "success")
             return redirect(url_for(current_user.home_endpoint))
     return render_template("auth/change_password.html", form=form)

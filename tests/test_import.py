@@ -1,0 +1,148 @@
+"""Importing classes, students and teachers from CSV and XLSX: all or nothing."""
+
+import io
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import Workbook
+
+from cyberbk.accounts import importer
+from cyberbk.accounts.models import Role
+from cyberbk.accounts.models import SchoolClass
+from cyberbk.accounts.models import User
+from cyberbk.extensions import db
+
+GOOD_CSV = """nama,kelas,nis,jenis_kelamin,peran
+Sri Wahyuni,7C,,,wali kelas
+Budi Santoso,7C,3001,L,
+Ani Lestari,7c,3002,P,siswa
+Dewi Kartika,VIII B,3003,perempuan,
+Rudi Hartono,,,,guru bk
+"""
+
+
+def count_users():
+    return db.session.scalar(sa.select(sa.func.count(User.id)))
+
+
+def xlsx_bytes(rows):
+    book = Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def test_good_csv_creates_classes_people_and_homeroom(app):
+    result = importer.import_people("kelas.csv", GOOD_CSV.encode())
+    assert result.ok
+    assert len(result.created) == 5
+    class_c = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.name == "7C"))
+    assert class_c.grade == 7
+    assert class_c.homeroom_teacher.full_name == "Sri Wahyuni"
+    assert db.session.scalar(sa.select(SchoolClass.grade).where(SchoolClass.name == "8B")) == 8
+    budi = db.session.scalar(sa.select(User).where(User.full_name == "Budi Santoso"))
+    assert budi.username == "3001"
+    assert budi.must_change_password
+    assert budi.student_profile.gender.value == "L"
+    counselor = db.session.scalar(sa.select(User).where(User.role == Role.COUNSELOR))
+    assert counselor.username == "rudi.hartono"
+    passwords = {entry["user"].username: entry["password"] for entry in result.created}
+    assert budi.check_password(passwords["3001"])
+
+
+def test_a_bad_row_imports_nothing_and_names_every_problem(app):
+    data = GOOD_CSV + "Tanpa Kelas,,3004,L,\nSalah Kelamin,7C,3005,X,\nDobel,7C,3001,L,\n,7C,3006,,\n"
+    result = importer.import_people("kelas.csv", data.encode())
+    assert not result.ok
+    assert count_users() == 0
+    problems = dict(result.errors)
+    assert "Kelas wajib diisi" in problems[7]
+    assert "Jenis kelamin harus L atau P" in problems[8]
+    assert "sama dengan baris 3" in problems[9]
+    assert "Nama wajib diisi" in problems[10]
+
+
+def test_duplicates_against_the_database_are_refused(app, school):
+    data = "nama,kelas,nis,peran\nLagi,7A,1001,\nWali Kedua,7A,,wali kelas\n"
+    result = importer.import_people("kelas.csv", data.encode())
+    problems = dict(result.errors)
+    assert "NIS 1001 sudah terdaftar" in problems[2]
+    assert "sudah punya wali kelas" in problems[3]
+
+
+def test_semicolon_csv_from_indonesian_excel_is_read(app):
+    data = "Nama;Kelas;NIS\nCitra Ayu;9A;4001\n".encode("utf-8-sig")
+    assert importer.import_people("kelas.csv", data).ok
+
+
+def test_xlsx_is_imported(app):
+    data = xlsx_bytes([["nama", "kelas", "nis", "jenis_kelamin"], ["Eko Prasetyo", "9B", 5001, "L"],
+                       [None, None, None, None], ["Fitri Handayani", "9B", 5002, "P"]])
+    result = importer.import_people("kelas.xlsx", data)
+    assert result.ok, result.errors
+    assert sorted(e["user"].username for e in result.created) == ["5001", "5002"]
+
+
+def test_xlsx_with_bad_rows_reports_the_row_numbers(app):
+    data = xlsx_bytes([["nama", "kelas"], ["Baik", "7A"], ["Buruk", "kelas tujuh"]])
+    result = importer.import_people("kelas.xlsx", data)
+    assert [line for line, _ in result.errors] == [3]
+    assert count_users() == 0
+
+
+@pytest.mark.parametrize("filename,data,message", [
+    ("kelas.txt", b"nama\nA", "Pilih berkas .csv atau .xlsx."),
+    ("kelas.xlsx", b"bukan excel", "Berkas Excel tidak bisa dibaca."),
+    ("kelas.csv", b"kelas,nis\n7A,1", "paling tidak \"nama\""),
+    ("kelas.csv", b"nama,kelas\n", "Tidak ada baris data"),
+])
+def test_unreadable_files_get_a_clear_message(app, filename, data, message):
+    with pytest.raises(importer.ImportFileError, match=message):
+        importer.import_people(filename, data)
+
+
+def test_generated_usernames_do_not_clash(app, school):
+    data = "nama,kelas\nBudi,7A\nBudi,7A\n"
+    result = importer.import_people("kelas.csv", data.encode())
+    assert sorted(e["user"].username for e in result.created) == ["budi.7a", "budi.7a2"]
+
+
+def test_admin_upload_shows_passwords_once_as_slips_per_class(client, auth, school):
+    auth.login("operator")
+    response = client.post("/admin/impor", data={"file": (io.BytesIO(GOOD_CSV.encode()), "kelas.csv")},
+                           content_type="multipart/form-data")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert page.count('class="slip-sheet"') == 3  # 7C, 8B, teachers and staff
+    assert "Budi Santoso" in page and "Kata sandi awal" in page
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_admin_upload_with_bad_rows_lists_them(client, auth, school):
+    auth.login("operator")
+    response = client.post("/admin/impor",
+                           data={"file": (io.BytesIO(b"nama,kelas\nA,\n"), "kelas.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 400
+    assert "Belum ada yang diimpor" in response.get_data(as_text=True)
+
+
+def test_cli_import_people(runner, app, tmp_path):
+    path = tmp_path / "kelas.csv"
+    path.write_text(GOOD_CSV)
+    result = runner.invoke(args=["import-people", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "3001" in result.output
+    assert count_users() == 5
+
+
+def test_cli_import_people_refuses_bad_file(runner, app, tmp_path):
+    path = tmp_path / "kelas.csv"
+    path.write_text("nama,kelas\nA,\n")
+    result = runner.invoke(args=["import-people", str(path)])
+    assert result.exit_code != 0
+    assert "row 2" in result.output
+    assert count_users() == 0
