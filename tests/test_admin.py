@@ -116,6 +116,7 @@ def test_crisis_contacts_can_be_added_edited_and_removed(client, auth, school):
                 data={"name": "TPPK Sekolah", "contact": "0813", "description": ""})
     db.session.refresh(contact)
     assert (contact.name, contact.contact) == ("TPPK Sekolah", "0813")
-    client.post(f"/admin/pengaturan/kontak-darurat/{contact.id}/hapus")
+    contact_id = contact.id
+    client.post(f"/admin/pengaturan/kontak-darurat/{contact_id}/hapus")
     db.session.expire_all()
-    assert db.session.get(CrisisContact, contact.id) is None
+    assert db.session.get(CrisisContact, contact_id) is None
