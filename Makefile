@@ -26,8 +26,7 @@ db: setup
 
 run: db
 	@echo "CyberBK on http://$(HOST):$(PORT)  (demo password: cyberbk-demo)"
-	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) \
-		--access-logfile - wsgi:app
+	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) wsgi:app
 
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

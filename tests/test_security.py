@@ -1,0 +1,112 @@
+"""Headers, CSRF, error pages and static caching that every page relies on."""
+
+import io
+
+import pytest
+
+from cyberbk import create_app
+from cyberbk.accounts.models import Role
+from cyberbk.extensions import db
+from tests import factories
+from tests.conftest import csrf_token_from
+
+
+@pytest.fixture
+def csrf_client(app_config):
+    app_config["WTF_CSRF_ENABLED"] = True
+    app = create_app(app_config)
+    with app.app_context():
+        db.create_all()
+        factories.make_user(Role.STUDENT, "siswa.csrf")
+        yield app.test_client()
+        db.drop_all()
+
+
+def test_post_without_csrf_token_is_refused(csrf_client):
+    response = csrf_client.post("/login", data={"username": "siswa.csrf", "password": "rahasia-123"})
+    assert response.status_code == 400
+    assert "Formulir ini sudah kedaluwarsa" in response.get_data(as_text=True)
+
+
+def test_post_with_csrf_token_is_accepted(csrf_client):
+    token = csrf_token_from(csrf_client.get("/login"))
+    response = csrf_client.post("/login", data={"username": "siswa.csrf", "password": "rahasia-123",
+                                                "csrf_token": token})
+    assert response.headers["Location"] == "/siswa"
+
+
+def test_htmx_posts_carry_the_token_in_a_header(csrf_client):
+    page = csrf_client.get("/login").get_data(as_text=True)
+    assert 'hx-headers=\'{"X-CSRFToken": "' in page
+    token = csrf_token_from(csrf_client.get("/login"))
+    response = csrf_client.post("/login", data={"username": "siswa.csrf", "password": "rahasia-123"},
+                                headers={"X-CSRFToken": token})
+    assert response.status_code == 302
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp
+    assert "frame-ancestors 'self'" in csp
+    assert "https://meet.jit.si" in csp
+    assert "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_pages_are_not_stored_by_caches(client, auth, school):
+    auth.login("siswa.a")
+    assert client.get("/siswa").headers["Cache-Control"] == "no-store"
+
+
+def test_static_files_are_fingerprinted_and_cached_for_a_year(client):
+    page = client.get("/login").get_data(as_text=True)
+    url = page.split('href="/static/css/app.css?v=')[1].split('"')[0]
+    response = client.get(f"/static/css/app.css?v={url}")
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+
+
+def test_pages_load_nothing_from_outside(client):
+    page = client.get("/login").get_data(as_text=True)
+    assert "src=\"http" not in page and "href=\"http" not in page
+
+
+def test_not_found_is_a_friendly_indonesian_page(client):
+    response = client.get("/tidak-ada")
+    assert response.status_code == 404
+    assert "Halaman tidak ditemukan" in response.get_data(as_text=True)
+
+
+def test_htmx_errors_are_fragments(client):
+    response = client.get("/tidak-ada", headers={"HX-Request": "true"})
+    assert response.status_code == 404
+    assert "<html" not in response.get_data(as_text=True)
+
+
+def test_server_error_is_a_friendly_page(app, client):
+    @app.route("/boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/boom")
+    assert response.status_code == 500
+    assert "Maaf, ada gangguan" in response.get_data(as_text=True)
+
+
+def test_oversized_upload_is_refused_with_413(app, client, auth, school):
+    app.config["MAX_CONTENT_LENGTH"] = 1024
+    auth.login("operator")
+    response = client.post("/admin/impor", data={"file": (io.BytesIO(b"x" * 4096), "a.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 413
+    assert "Berkas terlalu besar" in response.get_data(as_text=True)
+
+
+def test_healthz_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json == {"status": "ok", "database": "ok"}
