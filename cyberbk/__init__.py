@@ -8,6 +8,7 @@ from flask import request
 from flask import current_app
 from flask import has_request_context
 from flask_wtf import i18n as flask_wtf_i18n
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
 from .extensions import babel
@@ -32,6 +33,9 @@ def create_app(test_config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
     (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from . import database
     from . import models  # noqa: F401  (every table known to Alembic and create_all)

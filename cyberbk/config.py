@@ -26,6 +26,8 @@ DEFAULTS = {
     "LOGIN_MAX_FAILURES": 5,
     "LOGIN_LOCK_MINUTES": 5,
     "QUICK_EXIT_URL": "https://www.google.com/",
+    # How many reverse proxies (nginx) stand in front and set X-Forwarded-*.
+    "PROXY_COUNT": 0,
     "MAX_CONTENT_LENGTH": 8 * 1024 * 1024,
     "LOGO_MAX_BYTES": 512 * 1024,
     "PASSWORD_HASH_METHOD": "scrypt",
@@ -50,6 +52,7 @@ ENVIRONMENT = {
     "CYBERBK_TIMEZONE": str,
     "STUDENT_IDLE_MINUTES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
+    "PROXY_COUNT": int,
 }
 
 
