@@ -1,5 +1,7 @@
 """Every demo role logs in on a phone and lands on its home; pages pass axe-core."""
 
+import re
+
 import pytest
 
 from tests.e2e.conftest import axe_violations
@@ -76,3 +78,18 @@ def test_page_reflows_at_200_percent_text(new_page):
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
     assert page.get_by_role("button", name="Masuk").is_visible()
+
+
+def test_operator_imports_a_class_list_and_prints_one_slip_sheet_per_class(new_page, tmp_path):
+    page = new_page(js=False)
+    login(page, "admin")
+    csv_file = tmp_path / "kelas-baru.csv"
+    csv_file.write_text("nama,kelas,nis,jenis_kelamin\nLina Marlina,7C,9101,P\nOki Setiawan,7C,9102,L\n"
+                        "Tari Ayu,8C,9103,P\n")
+    page.goto("/admin/impor")
+    page.get_by_label("Berkas daftar siswa dan guru (.csv atau .xlsx)").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Periksa dan impor").click()
+    assert page.get_by_role("heading", name="Impor berhasil").is_visible()
+    assert page.locator(".slip").count() == 3
+    pdf = page.pdf(format="A4")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 2
