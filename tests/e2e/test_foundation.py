@@ -72,7 +72,7 @@ def test_pages_have_no_serious_accessibility_issue(new_page, username, path):
 
 
 def test_page_reflows_at_200_percent_text(new_page):
-    page = new_page()
+    page = new_page(bypass_csp=True)
     page.goto("/login")
     page.add_style_tag(content="html { font-size: 200% !important; }")
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
