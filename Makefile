@@ -14,7 +14,11 @@ $(STAMP): requirements.txt
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
 
-setup: $(STAMP) translations
+setup: $(STAMP) translations node_modules/.package-lock.json
+
+# axe-core for the browser tests' accessibility checks (no npm code is served).
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent || echo "npm is missing: the accessibility checks will skip"
 
 translations: $(STAMP)
 	$(BIN)/pybabel compile -d translations -D messages
