@@ -1,0 +1,104 @@
+"""Every route of the app × every role, against a declared expectation.
+
+Routes are enumerated from the URL map, so a new route without an entry here
+fails the test: whoever adds a route decides who may use it.
+"""
+
+import pytest
+from flask import url_for
+
+from cyberbk.accounts.models import Role
+
+PEOPLE = ("anonymous", "student_a", "student_b", "homeroom_a", "homeroom_b", "counselor",
+          "counselor_b", "admin")
+ROLE_OF = {"student_a": Role.STUDENT, "student_b": Role.STUDENT, "homeroom_a": Role.HOMEROOM,
+           "homeroom_b": Role.HOMEROOM, "counselor": Role.COUNSELOR, "counselor_b": Role.COUNSELOR,
+           "admin": Role.ADMIN}
+PUBLIC = "public"
+LOGGED_IN = "logged in"
+
+# endpoint: (who may use it, method, URL arguments from the `school` fixture)
+ROUTES = {
+    "static": (PUBLIC, "GET", lambda s: {"filename": "css/app.css"}),
+    "main.index": (PUBLIC, "GET", None),
+    "main.healthz": (PUBLIC, "GET", None),
+    "main.logo": (PUBLIC, "GET", None),
+    "main.set_language": (PUBLIC, "POST", None),
+    "auth.login": (PUBLIC, "GET", None),
+    "auth.logout": (PUBLIC, "POST", None),
+    "auth.quick_exit": (PUBLIC, "POST", None),
+    "auth.change_password": (LOGGED_IN, "GET", None),
+    "main.student_home": ({Role.STUDENT}, "GET", None),
+    "main.homeroom_home": ({Role.HOMEROOM}, "GET", None),
+    "main.counselor_home": ({Role.COUNSELOR}, "GET", None),
+    "admin.home": ({Role.ADMIN}, "GET", None),
+    "admin.accounts_list": ({Role.ADMIN}, "GET", None),
+    "admin.import_people": ({Role.ADMIN}, "GET", None),
+    "admin.settings": ({Role.ADMIN}, "GET", None),
+    "admin.reset_password": ({Role.ADMIN}, "POST", lambda s: {"user_id": s["student_b"].id}),
+    "admin.toggle_active": ({Role.ADMIN}, "POST", lambda s: {"user_id": s["student_b"].id}),
+    "admin.add_crisis_contact": ({Role.ADMIN}, "POST", None),
+    "admin.edit_crisis_contact": ({Role.ADMIN}, "GET", lambda s: {"contact_id": s["contact"].id}),
+    "admin.delete_crisis_contact": ({Role.ADMIN}, "POST", lambda s: {"contact_id": s["contact"].id}),
+}
+
+# Checked last: after them the client is logged out.
+ENDS_SESSION = {"auth.logout", "auth.quick_exit"}
+
+
+def test_every_route_has_a_declared_expectation(app):
+    endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
+    assert sorted(endpoints - set(ROUTES)) == []
+    assert sorted(set(ROUTES) - endpoints) == []
+
+
+def allowed(access, person):
+    if access == PUBLIC:
+        return True
+    if person == "anonymous":
+        return False
+    return access == LOGGED_IN or ROLE_OF[person] in access
+
+
+@pytest.fixture
+def matrix_school(school):
+    from cyberbk.school.services import add_crisis_contact
+
+    school["contact"] = add_crisis_contact("TPPK", "0812")
+    return school
+
+
+def mismatch(access, person, response):
+    """Why this response breaks the declared expectation, or None when it keeps it."""
+    status = response.status_code
+    if status >= 500:
+        return f"server error {status}"
+    if allowed(access, person):
+        if status in (401, 403):
+            return f"refused with {status}"
+        if status in (301, 302, 303) and response.headers["Location"].startswith("/login"):
+            return "sent to login"
+        return None
+    if person == "anonymous":
+        if status == 401 or (status == 302 and response.headers["Location"].startswith("/login")):
+            return None
+        return f"anonymous got {status}"
+    return None if status in (403, 404) else f"not refused: {status}"
+
+
+@pytest.mark.parametrize("person", PEOPLE)
+def test_routes_answer_each_role_as_declared(app, client, auth, matrix_school, person):
+    """One app per person, every route in turn (state-changing ones last)."""
+    if person != "anonymous":
+        auth.login(matrix_school[person].username)
+    order = sorted(ROUTES, key=lambda endpoint: (endpoint in ENDS_SESSION,
+                                                 ROUTES[endpoint][1] == "POST", endpoint))
+    problems = []
+    for endpoint in order:
+        access, method, arguments = ROUTES[endpoint]
+        with app.test_request_context():
+            url = url_for(endpoint, **(arguments(matrix_school) if arguments else {}))
+        problem = mismatch(access, person, client.open(url, method=method))
+        if problem:
+            problems.append(f"{method} {url} ({endpoint}): {problem}")
+    assert problems == []
