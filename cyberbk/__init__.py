@@ -62,9 +62,11 @@ def create_app(test_config=None):
         max_http_buffer_size=64 * 1024,
     )
 
+    from . import compression
     from . import security
 
     security.init_app(app)
+    compression.init_app(app)
 
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp

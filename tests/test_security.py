@@ -110,3 +110,15 @@ def test_healthz_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.json == {"status": "ok", "database": "ok"}
+
+
+def test_text_responses_are_gzipped_for_phones(client):
+    import gzip
+
+    page = client.get("/login", headers={"Accept-Encoding": "gzip"})
+    assert page.headers["Content-Encoding"] == "gzip"
+    assert b"<html" in gzip.decompress(page.data)
+    script = client.get("/static/js/htmx.min.js?v=1", headers={"Accept-Encoding": "gzip"})
+    assert script.headers["Content-Encoding"] == "gzip"
+    assert len(script.data) < 25_000
+    assert "Content-Encoding" not in client.get("/login").headers
