@@ -8,7 +8,7 @@ from .accounts.models import Role
 from .accounts.models import User
 from .extensions import db
 from .school.services import add_crisis_contact
-from .school.services import ensure_default_crisis_contacts
+from .school.services import add_national_crisis_contacts
 from .school.services import get_settings
 
 DEMO_PASSWORD = "cyberbk-demo"
@@ -43,7 +43,7 @@ def seed_demo():
                        "Hubungi saat jam sekolah atau kirim pesan WhatsApp.")
     add_crisis_contact("TPPK SMP Negeri Contoh", "0812-0000-0009",
                        "Tim Pencegahan dan Penanganan Kekerasan di sekolah.")
-    ensure_default_crisis_contacts()
+    add_national_crisis_contacts()
 
     def add(username, full_name, role, **profile):
         return accounts.create_user(username, full_name, role, DEMO_PASSWORD,

@@ -149,3 +149,12 @@ def test_the_app_runs_on_postgresql(tmp_path, monkeypatch, postgres_url):
         assert "7A" in client.get("/bk").get_data(as_text=True)
         db.session.remove()
         db.engine.dispose()
+
+
+def test_demo_school_lists_its_own_and_the_national_crisis_contacts(runner, app):
+    from cyberbk.school.services import crisis_contacts
+
+    runner.invoke(args=["seed-demo"])
+    names = [contact.name for contact in crisis_contacts()]
+    assert names[0].startswith("Guru BK") and any("TPPK" in n for n in names)
+    assert any("SAPA 129" in n for n in names) and any("119" in c.contact for c in crisis_contacts())

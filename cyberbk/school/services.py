@@ -37,7 +37,11 @@ def add_crisis_contact(name, contact, description=""):
     return entry
 
 
+def add_national_crisis_contacts():
+    for name, contact, description in DEFAULT_CRISIS_CONTACTS:
+        add_crisis_contact(name, contact, description)
+
+
 def ensure_default_crisis_contacts():
     if db.session.scalar(db.select(db.func.count(CrisisContact.id))) == 0:
-        for name, contact, description in DEFAULT_CRISIS_CONTACTS:
-            add_crisis_contact(name, contact, description)
+        add_national_crisis_contacts()
