@@ -62,7 +62,10 @@ def enforce_idle_timeout():
         flash(_("Kamu otomatis keluar karena lama tidak ada aktivitas. Silakan masuk lagi."),
               "info")
         return redirect(url_for("auth.login"))
-    session["last_seen"] = now
+    # Rewriting the cookie on every request costs a signature and bytes on the
+    # wire; half a minute of slack in a 15-minute timeout is harmless.
+    if now - last_seen >= 30 or "last_seen" not in session:
+        session["last_seen"] = now
     return None
 
 

@@ -1,0 +1,1 @@
+"""`make bench`: CyberBK's performance budgets, measured side by side in one run."""

@@ -1,0 +1,147 @@
+"""Measure every budget in one run and print one table; exit 1 when a budget fails.
+
+    make bench          (or: .venv/bin/python -m bench)
+
+Ratios (throughput beside bare Flask) are measured in the same run on the same
+server configuration, because these machines are shared and absolute numbers drift.
+"""
+
+import datetime
+import platform
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from . import load
+from . import pages
+from .servers import ROOT
+from .servers import gunicorn
+from .servers import prepare_instance
+
+STUDENT_PAGES = [  # path, needs a logged-in student
+    ("/", False), ("/kotak", False), ("/kotak/cek", False), ("/jadwal", True),
+    ("/asesmen/{slug}", True), ("/panduan", False), ("/login", False),
+]
+PAGE_KB, PAGE_REQUESTS, REPEAT_KB = 30, 6, 10
+
+
+class Table:
+    def __init__(self):
+        self.rows = []
+
+    def add(self, figure, value, budget, ok):
+        status = "n/a" if ok is None else ("PASS" if ok else "FAIL")
+        self.rows.append((figure, value, budget, status))
+        print(f"  {status:4}  {figure}: {value}  (budget {budget})", flush=True)
+
+    @property
+    def failed(self):
+        return any(row[3] == "FAIL" for row in self.rows)
+
+    def markdown(self):
+        lines = ["| figure | measured | budget | result |", "| --- | --- | --- | --- |"]
+        lines += [f"| {f} | {v} | {b} | {s} |" for f, v, b, s in self.rows]
+        return "\n".join(lines)
+
+
+def open_questionnaire_slug(base):
+    """The slug of an open questionnaire from the demo school, when assessments exist."""
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(base + "/asesmen/", timeout=5) as response:
+            match = re.search(r'href="/asesmen/([a-z0-9-]+)"', response.read().decode())
+            return match.group(1) if match else None
+    except OSError:
+        return None
+
+
+def measure_pages(table, base):
+    from playwright.sync_api import sync_playwright
+
+    slug = open_questionnaire_slug(base)
+    with sync_playwright() as playwright:
+        browser = pages.launch(playwright)
+        for template, needs_login in STUDENT_PAGES:
+            path = template.format(slug=slug or "belum-ada")
+            phone = pages.Phone(browser, base)
+            if needs_login:
+                phone.login("siswa.7a.02")
+            kb, requests, status = phone.visit(path)
+            if status == 404:
+                table.add(f"first visit {template}", "route not built yet", f"≤ {PAGE_KB} KB", None)
+                phone.close()
+                continue
+            table.add(f"first visit {path}", f"{kb:.1f} KB, {requests} requests",
+                      f"≤ {PAGE_KB} KB, ≤ {PAGE_REQUESTS} requests",
+                      kb <= PAGE_KB and requests <= PAGE_REQUESTS)
+            repeat_kb, _, _ = phone.visit(path)
+            table.add(f"repeat visit {path}", f"{repeat_kb:.1f} KB", f"≤ {REPEAT_KB} KB",
+                      repeat_kb <= REPEAT_KB)
+            phone.close()
+        phone = pages.Phone(browser, base)
+        phone.slow_down()
+        if phone.page.request.get(base + "/kotak").status == 200:
+            seconds = phone.seconds_until_usable("/kotak", "textarea")
+            table.add("/kotak form usable, 400 kbps / 400 ms RTT / 4x CPU", f"{seconds:.2f} s",
+                      "≤ 2.5 s", seconds <= 2.5)
+        else:
+            table.add("/kotak form usable on a slow link", "route not built yet", "≤ 2.5 s", None)
+        phone.close()
+        browser.close()
+
+
+def login_cookie(base, username="siswa.7a.03"):
+    """A session cookie of a logged-in student, for wrk's requests."""
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": "cyberbk-demo",
+                                   "csrf_token": token}).encode()
+    opener.open(base + "/login", data)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def measure_throughput(table, base, bare):
+    reference = load.wrk(bare + "/")
+    table.add("bare Flask hello (reference)", f"{reference['rps']:.0f} req/s", "—", None)
+    targets = [("GET /kotak", base + "/kotak", ()),
+               ("GET student home", base + "/siswa", (f"Cookie: {login_cookie(base)}",))]
+    for label, url, headers in targets:
+        result = load.wrk(url, headers)
+        if result["errors"] and result["errors"] * 2 > result["rps"]:
+            table.add(f"throughput {label}", "route not built yet or failing", "≥ 50 % of bare", None)
+            continue
+        ratio = result["rps"] / reference["rps"]
+        table.add(f"throughput {label}", f"{result['rps']:.0f} req/s = {ratio:.0%} of bare",
+                  "≥ 50 % of bare", ratio >= 0.5)
+
+
+def main():
+    table = Table()
+    work = Path(tempfile.mkdtemp(prefix="cyberbk-bench-"))
+    print(f"bench: instance in {work}", flush=True)
+    env = prepare_instance(work / "instance")
+    with gunicorn("wsgi:app", env, work / "app.log") as (base, _app), \
+            gunicorn("bench.bare_app:app", env, work / "bare.log") as (bare, _bare):
+        measure_pages(table, base)
+        measure_throughput(table, base, bare)
+    machine = f"{platform.node()} · {platform.processor() or platform.machine()} · " \
+              f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
+    results = ROOT / "bench" / "RESULTS.md"
+    results.write_text(f"# Benchmark results\n\n{datetime.date.today().isoformat()} on {machine}, "
+                       "gunicorn with one gevent worker, SQLite, demo school.\n\n"
+                       f"{table.markdown()}\n")
+    print(f"\nwritten to {results.relative_to(ROOT)}")
+    return 1 if table.failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
