@@ -35,7 +35,8 @@ run: db
 test: setup
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-bench: db
+bench: setup
+	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
 	$(BIN)/python -m bench
 
 extract:
