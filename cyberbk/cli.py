@@ -9,6 +9,7 @@ from .accounts import importer
 from .accounts import services as accounts
 from .accounts.models import Role
 from .accounts.models import User
+from .datacare import cli as datacare_cli
 from .extensions import db
 from .school.services import ensure_default_crisis_contacts
 from .school.services import get_settings
@@ -19,6 +20,7 @@ def init_app(app):
     app.cli.add_command(seed_demo_if_empty_command)
     app.cli.add_command(create_admin_command)
     app.cli.add_command(import_people_command)
+    datacare_cli.init_app(app)
 
 
 @click.command("seed-demo")

@@ -12,6 +12,7 @@ from ..accounts import services as accounts
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..auth.decorators import roles_required
+from ..datacare import promotion
 from ..extensions import db
 from ..forms import EmptyForm
 from ..school.models import CrisisContact
@@ -158,3 +159,15 @@ def delete_crisis_contact(contact_id):
     db.session.commit()
     flash(_("Kontak darurat dihapus."), "success")
     return redirect(url_for("admin.settings", _anchor="kontak-darurat"), 303)
+
+
+@bp.route("/tahun-ajaran", methods=["GET", "POST"])
+def new_school_year():
+    moves = promotion.plan()
+    clashes = promotion.clashes(moves)
+    form = EmptyForm()
+    if form.validate_on_submit() and not clashes:
+        promotion.apply(moves)
+        flash(_("Tahun ajaran baru sudah diterapkan: kelas naik tingkat, kelas 9 lulus."), "success")
+        return redirect(url_for("admin.home"), 303)
+    return render_template("admin/new_school_year.html", moves=moves, clashes=clashes, form=form)

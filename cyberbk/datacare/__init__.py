@@ -1,0 +1,1 @@
+"""Care of the school's data: backups, restore, the new school year."""

@@ -1,0 +1,127 @@
+"""Backups of a running database, restore into an empty instance, the new school year."""
+
+import tarfile
+import threading
+
+import pytest
+import sqlalchemy as sa
+
+from cyberbk.accounts.models import Role
+from cyberbk.accounts.models import SchoolClass
+from cyberbk.accounts.models import User
+from cyberbk.audit.models import AuditEntry
+from cyberbk.datacare import backup as backups
+from cyberbk.datacare import promotion
+from cyberbk.extensions import db
+from tests import factories
+
+
+def test_backup_during_writes_restores_every_row_committed_before_it(app, tmp_path):
+    committed, stop = [], threading.Event()
+
+    def writer():
+        with app.app_context():
+            while not stop.is_set():
+                entry = AuditEntry(action="test", target_type="bench")
+                db.session.add(entry)
+                db.session.commit()
+                committed.append(entry.id)
+            db.session.remove()
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    while len(committed) < 50:
+        pass
+    before = list(committed)
+    archive = backups.backup(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, tmp_path / "b")
+    stop.set()
+    thread.join()
+    assert len(committed) > len(before)
+
+    target = tmp_path / "new-machine"
+    database = backups.restore(archive, target)
+    engine = sa.create_engine(f"sqlite:///{database}")
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+        restored = set(connection.exec_driver_sql("SELECT id FROM audit_entries").scalars())
+    engine.dispose()
+    assert set(before) <= restored
+
+
+def test_archive_holds_the_database_uploads_and_secret_key(app, tmp_path):
+    (tmp_path / "instance" / "uploads" / "logo.png").write_bytes(b"png")
+    (tmp_path / "instance" / "secret_key").write_text("rahasia")
+    archive = backups.backup(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, tmp_path)
+    with tarfile.open(archive) as tar:
+        assert {"cyberbk.sqlite", "secret_key", "uploads/logo.png"} <= set(tar.getnames())
+    assert archive.name.startswith("cyberbk-backup-")
+
+
+def test_restore_refuses_a_folder_that_holds_a_database(app, tmp_path):
+    archive = backups.backup(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, tmp_path)
+    occupied = tmp_path / "occupied"
+    occupied.mkdir()
+    (occupied / "cyberbk.sqlite").write_bytes(b"")
+    with pytest.raises(backups.BackupError, match="not empty"):
+        backups.restore(archive, occupied)
+
+
+def test_backup_command_prints_pg_dump_for_postgresql(app, runner):
+    app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://postgres@127.0.0.1/cyberbk"
+    result = runner.invoke(args=["backup", "/srv/backup"])
+    assert result.exit_code == 0
+    assert "pg_dump --format=custom --file=/srv/backup/cyberbk-" in result.output
+
+
+def test_backup_and_restore_commands(app, runner, tmp_path):
+    factories.make_user(Role.STUDENT, "tetap.ada")
+    result = runner.invoke(args=["backup", str(tmp_path / "arsip")])
+    assert result.exit_code == 0, result.output
+    archive = next((tmp_path / "arsip").glob("cyberbk-backup-*.tar.gz"))
+    app.instance_path = str(tmp_path / "mesin-baru")
+    result = runner.invoke(args=["restore", str(archive)])
+    assert result.exit_code == 0, result.output
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'mesin-baru' / 'cyberbk.sqlite'}")
+    with engine.connect() as connection:
+        assert "tetap.ada" in connection.exec_driver_sql("SELECT username FROM users").scalars().all()
+    engine.dispose()
+    assert runner.invoke(args=["restore", str(archive)]).exit_code != 0
+
+
+def make_year(app):
+    classes = {name: factories.make_class(name) for name in ("7A", "7B", "8A", "9A")}
+    students = {name: factories.make_user(Role.STUDENT, f"s.{name.lower()}", school_class=c)
+                for name, c in classes.items()}
+    return classes, students
+
+
+def test_promotion_preview_equals_what_applies(app):
+    classes, students = make_year(app)
+    preview = [(m.school_class.name, m.new_name, m.students) for m in promotion.plan()]
+    assert preview == [("9A", None, 1), ("8A", "9A", 1), ("7A", "8A", 1), ("7B", "8B", 1)]
+    promotion.apply(promotion.plan())
+    db.session.expire_all()
+    names = db.session.execute(sa.select(SchoolClass.name, SchoolClass.grade)
+                               .order_by(SchoolClass.name)).all()
+    assert names == [("8A", 8), ("8B", 8), ("9A", 9)]
+    graduate = db.session.get(User, students["9A"].id)
+    assert not graduate.is_active_account and graduate.school_class is None
+    assert db.session.get(User, students["8A"].id).school_class.name == "9A"
+
+
+def test_promotion_stops_on_a_name_clash(app, client, auth, school):
+    factories.make_class("8B", grade=7)  # misnamed: 7B and this one would both become 8B
+    assert promotion.clashes(promotion.plan()) == ["8B"]
+    auth.login("operator")
+    assert "sudah dipakai" in client.post("/admin/tahun-ajaran").get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(SchoolClass.grade).where(SchoolClass.name == "7A")) == 7
+
+
+def test_operator_previews_and_applies_the_new_year(client, auth, school):
+    auth.login("operator")
+    page = client.get("/admin/tahun-ajaran").get_data(as_text=True)
+    assert "8A" in page and "8B" in page
+    assert client.post("/admin/tahun-ajaran").status_code == 303
+    db.session.expire_all()
+    assert sorted(db.session.scalars(sa.select(SchoolClass.name))) == ["8A", "8B"]
