@@ -69,14 +69,22 @@ def create_app(test_config=None):
     compression.init_app(app)
 
     from .admin import bp as admin_bp
+    from .assessments import bp as assessments_bp
     from .auth import bp as auth_bp
+    from .booking import bp as booking_bp
     from .errors import bp as errors_bp
     from .main import bp as main_bp
+    from .outreach import bp as outreach_bp
+    from .problembox import bp as problembox_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(main_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(assessments_bp)
+    app.register_blueprint(problembox_bp)
+    app.register_blueprint(booking_bp)
+    app.register_blueprint(outreach_bp)
 
     from . import cli
 

@@ -6,6 +6,9 @@ from .accounts import services as accounts
 from .accounts.models import Gender
 from .accounts.models import Role
 from .accounts.models import User
+from .assessments import demo as assessments_demo
+from .booking import demo as booking_demo
+from .outreach import demo as outreach_demo
 from .extensions import db
 from .school.services import add_crisis_contact
 from .school.services import add_national_crisis_contacts
@@ -67,3 +70,6 @@ def seed_demo():
                 else Gender.MALE)
             person += 1
     db.session.commit()
+    booking_demo.seed()
+    assessments_demo.seed()
+    outreach_demo.seed()

@@ -79,12 +79,15 @@ def enforce_password_change():
 def content_security_policy():
     jitsi = current_app.config.get("JITSI_DOMAIN")
     jitsi_source = f" https://{jitsi}" if jitsi else ""
+    # The guide's video player, loaded only when a student taps it.
+    youtube = current_app.config.get("OUTREACH_YOUTUBE_ORIGIN")
+    youtube_source = f" {youtube}" if youtube else ""
     return "; ".join([
         "default-src 'self'",
         f"script-src 'self'{jitsi_source}",
         "style-src 'self'",
         "img-src 'self' data:",
-        f"frame-src 'self'{jitsi_source}",
+        f"frame-src 'self'{jitsi_source}{youtube_source}",
         "connect-src 'self'",
         "media-src 'self'",
         "font-src 'self'",

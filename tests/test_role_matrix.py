@@ -17,7 +17,8 @@ ROLE_OF = {"student_a": Role.STUDENT, "student_b": Role.STUDENT, "homeroom_a": R
 PUBLIC = "public"
 LOGGED_IN = "logged in"
 
-# endpoint: (who may use it, method, URL arguments from the `school` fixture)
+# endpoint: (who may use it, method, URL arguments from the `school` fixture, or None for
+# sample values that name no record)
 ROUTES = {
     "static": (PUBLIC, "GET", lambda s: {"filename": "css/app.css"}),
     "main.index": (PUBLIC, "GET", None),
@@ -41,8 +42,94 @@ ROUTES = {
     "admin.add_crisis_contact": ({Role.ADMIN}, "POST", None),
     "admin.edit_crisis_contact": ({Role.ADMIN}, "GET", lambda s: {"contact_id": s["contact"].id}),
     "admin.delete_crisis_contact": ({Role.ADMIN}, "POST", lambda s: {"contact_id": s["contact"].id}),
+    # booking: /jadwal and the parents' form are public; the rest by role (unknown ids: 404).
+    "booking.index": (PUBLIC, "GET", None),
+    "booking.intake": ({Role.STUDENT}, "POST", None),
+    "booking.mine": ({Role.STUDENT}, "GET", None),
+    "booking.detail": ({Role.STUDENT}, "GET", lambda s: {"booking_id": 1}),
+    "booking.cancel": ({Role.STUDENT}, "POST", lambda s: {"booking_id": 1}),
+    "booking.reschedule": ({Role.STUDENT}, "GET", lambda s: {"booking_id": 1}),
+    "booking.consent": ({Role.STUDENT}, "POST", lambda s: {"booking_id": 1}),
+    "booking.ics": ({Role.STUDENT}, "GET", lambda s: {"booking_id": 1}),
+    "booking.parent_request": (PUBLIC, "GET", None),
+    "booking.parent_sent": (PUBLIC, "GET", None),
+    "booking.hours": ({Role.COUNSELOR}, "GET", None),
+    "booking.set_slot_length": ({Role.COUNSELOR}, "POST", None),
+    "booking.add_hours": ({Role.COUNSELOR}, "POST", None),
+    "booking.delete_hours": ({Role.COUNSELOR}, "POST", lambda s: {"hours_id": 1}),
+    "booking.add_closed_period": ({Role.COUNSELOR}, "POST", None),
+    "booking.add_extra_slot": ({Role.COUNSELOR}, "POST", None),
+    "booking.delete_exception": ({Role.COUNSELOR}, "POST", lambda s: {"exception_id": 1}),
+    "booking.agenda": ({Role.COUNSELOR}, "GET", None),
+    "booking.staff_detail": ({Role.COUNSELOR}, "GET", lambda s: {"booking_id": 1}),
+    "booking.confirm": ({Role.COUNSELOR}, "POST", lambda s: {"booking_id": 1}),
+    "booking.decline": ({Role.COUNSELOR}, "POST", lambda s: {"booking_id": 1}),
+    "booking.staff_reschedule": ({Role.COUNSELOR}, "GET", lambda s: {"booking_id": 1}),
+    "booking.staff_ics": ({Role.COUNSELOR}, "GET", lambda s: {"booking_id": 1}),
+    "booking.parent_requests": ({Role.COUNSELOR}, "GET", None),
+    "booking.handle_parent_request": ({Role.COUNSELOR}, "POST", lambda s: {"request_id": 1}),
+    "booking.cases": ({Role.COUNSELOR}, "GET", None),
+    "booking.case_file": ({Role.COUNSELOR}, "GET", lambda s: {"case_id": 1}),
+    "booking.new_record": ({Role.COUNSELOR}, "GET", lambda s: {"case_id": 1}),
+    "booking.close_case": ({Role.COUNSELOR}, "POST", lambda s: {"case_id": 1}),
+    "booking.hand_over": ({Role.COUNSELOR}, "POST", lambda s: {"case_id": 1}),
+    "booking.referrals": ({Role.COUNSELOR}, "GET", None),
+    "booking.referral": ({Role.COUNSELOR}, "GET", lambda s: {"referral_id": 1}),
+    "booking.homeroom_referrals": ({Role.HOMEROOM}, "GET", None),
+    # outreach: public pages; editing under /bk for counselors (unknown slugs and ids: 404).
+    "outreach.service": (PUBLIC, "GET", None),
+    "outreach.guide": (PUBLIC, "GET", None),
+    "outreach.materials": (PUBLIC, "GET", None),
+    "outreach.material": (PUBLIC, "GET", None),
+    "outreach.slides": (PUBLIC, "GET", None),
+    "outreach.material_plan": (PUBLIC, "GET", None),
+    "outreach.attachment": (PUBLIC, "GET", None),
+    "outreach.video_file": (PUBLIC, "GET", None),
+    "outreach.poster": (PUBLIC, "GET", None),
+    "outreach.poster_svg": (PUBLIC, "GET", None),
+    "outreach.poster_png": (PUBLIC, "GET", None),
+    "outreach.qr": (PUBLIC, "GET", None),
+    "outreach.hub": ({Role.COUNSELOR}, "GET", None),
+    "outreach.edit_service": ({Role.COUNSELOR}, "GET", None),
+    "outreach.edit_poster": ({Role.COUNSELOR}, "GET", None),
+    "outreach.edit_guide": ({Role.COUNSELOR}, "GET", None),
+    "outreach.upload_video": ({Role.COUNSELOR}, "POST", None),
+    "outreach.set_youtube": ({Role.COUNSELOR}, "POST", None),
+    "outreach.remove_video": ({Role.COUNSELOR}, "POST", None),
+    "outreach.material_list": ({Role.COUNSELOR}, "GET", None),
+    "outreach.new_material": ({Role.COUNSELOR}, "GET", None),
+    "outreach.edit_material": ({Role.COUNSELOR}, "GET", None),
+    "outreach.publish_material": ({Role.COUNSELOR}, "POST", None),
+    "outreach.unpublish_material": ({Role.COUNSELOR}, "POST", None),
+    "outreach.delete_material": ({Role.COUNSELOR}, "POST", None),
+    "outreach.add_attachment": ({Role.COUNSELOR}, "POST", None),
+    "outreach.delete_attachment": ({Role.COUNSELOR}, "POST", None),
+    "outreach.plan_list": ({Role.COUNSELOR}, "GET", None),
+    "outreach.new_plan": ({Role.COUNSELOR}, "GET", None),
+    "outreach.plan": ({Role.COUNSELOR}, "GET", None),
+    "outreach.edit_plan": ({Role.COUNSELOR}, "GET", None),
+    "outreach.delete_plan": ({Role.COUNSELOR}, "POST", None),
+    # problembox: the student side is public (no login needed); the inbox is counselors' only.
+    "problembox.new": (PUBLIC, "GET", None),
+    "problembox.sent": (PUBLIC, "GET", None),
+    "problembox.check": (PUBLIC, "GET", None),
+    "problembox.reply": (PUBLIC, "POST", None),
+    "problembox.request_session": (PUBLIC, "POST", None),
+    "problembox.close_thread": (PUBLIC, "POST", None),
+    "problembox.inbox": ({Role.COUNSELOR}, "GET", None),
+    "problembox.report": ({Role.COUNSELOR}, "GET", lambda s: {"report_id": 1}),
+    "problembox.answer": ({Role.COUNSELOR}, "POST", lambda s: {"report_id": 1}),
+    "problembox.add_note": ({Role.COUNSELOR}, "POST", lambda s: {"report_id": 1}),
+    "problembox.triage": ({Role.COUNSELOR}, "POST", lambda s: {"report_id": 1}),
+    "problembox.session_arranged": ({Role.COUNSELOR}, "POST", lambda s: {"report_id": 1}),
+    "problembox.settings": ({Role.COUNSELOR}, "GET", None),
+    "problembox.add_template": ({Role.COUNSELOR}, "POST", None),
+    "problembox.delete_template": ({Role.COUNSELOR}, "POST", lambda s: {"template_id": 1}),
+    "problembox.add_risk_term": ({Role.COUNSELOR}, "POST", None),
+    "problembox.delete_risk_term": ({Role.COUNSELOR}, "POST", lambda s: {"term_id": 1}),
     # assessments: the student link is public (404 for an unknown slug); no assessment data
     # exists here, so object routes answer 404 to the roles allowed past the role check.
+    "assessments.open_list": (PUBLIC, "GET", None),
     "assessments.start": (PUBLIC, "GET", lambda s: {"slug": "tidak-ada"}),
     "assessments.begin": (PUBLIC, "POST", lambda s: {"slug": "tidak-ada"}),
     "assessments.answer_section": (PUBLIC, "GET", lambda s: {"slug": "tidak-ada", "number": 1}),
@@ -108,6 +195,18 @@ def matrix_school(school):
     return school
 
 
+# Rule arguments not given explicitly: a value that names nothing (allowed roles get 404).
+SAMPLE_VALUES = {"IntegerConverter": 1}
+
+
+def url_arguments(app, endpoint, arguments, school):
+    if arguments:
+        return arguments(school)
+    rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
+    return {name: SAMPLE_VALUES.get(type(converter).__name__, "tidak-ada")
+            for name, converter in rule._converters.items()}
+
+
 def mismatch(access, person, response):
     """Why this response breaks the declared expectation, or None when it keeps it."""
     status = response.status_code
@@ -137,7 +236,7 @@ def test_routes_answer_each_role_as_declared(app, client, auth, matrix_school, p
     for endpoint in order:
         access, method, arguments = ROUTES[endpoint]
         with app.test_request_context():
-            url = url_for(endpoint, **(arguments(matrix_school) if arguments else {}))
+            url = url_for(endpoint, **url_arguments(app, endpoint, arguments, matrix_school))
         problem = mismatch(access, person, client.open(url, method=method))
         if problem:
             problems.append(f"{method} {url} ({endpoint}): {problem}")

@@ -14,9 +14,14 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from ..accounts.models import Role
+from ..assessments import results as assessment_results
+from ..assessments import services as assessment_services
 from ..auth.decorators import roles_required
 from ..auth.routes import safe_next
+from ..booking import services as booking_services
 from ..extensions import db
+from ..outreach.services import share_kit
+from ..problembox.services import inbox_counts
 from ..school.services import crisis_contacts
 from ..school.services import get_settings
 from . import bp
@@ -55,20 +60,29 @@ def set_language():
 @bp.route("/siswa")
 @roles_required(Role.STUDENT)
 def student_home():
-    return render_template("main/student_home.html", contacts=crisis_contacts())
+    return render_template("main/student_home.html", contacts=crisis_contacts(),
+                           upcoming=booking_services.upcoming_for_student(current_user),
+                           questionnaires=assessment_services.open_for_student(current_user))
 
 
 @bp.route("/wali")
 @roles_required(Role.HOMEROOM)
 def homeroom_home():
     return render_template("main/homeroom_home.html",
-                           classes=services.homeroom_classes(current_user))
+                           classes=services.homeroom_classes(current_user),
+                           referrals=booking_services.referrals_by(current_user, limit=5),
+                           questionnaires=assessment_results.homeroom_overview(current_user,
+                                                                               open_only=True),
+                           share_kit=share_kit(current_user))
 
 
 @bp.route("/bk")
 @roles_required(Role.COUNSELOR)
 def counselor_home():
-    return render_template("main/counselor_home.html", summary=services.school_summary())
+    return render_template("main/counselor_home.html", summary=services.school_summary(),
+                           booking=booking_services.counselor_overview(current_user),
+                           problembox=inbox_counts(),
+                           questionnaires=assessment_results.open_with_completion())
 
 
 @bp.route("/logo")

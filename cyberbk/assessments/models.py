@@ -1,0 +1,253 @@
+"""Questionnaires (instruments), the times they are given (administrations) and the answers.
+
+Answers are stored one row per chosen option or text, so that every result is a
+GROUP BY in the database rather than a loop over responses.
+"""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ..accounts.models import utcnow
+from ..extensions import db
+
+
+def _enum(cls, length=16):
+    return sa.Enum(cls, native_enum=False, length=length,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class ItemType(str, enum.Enum):
+    YES_NO = "yesno"
+    LIKERT4 = "likert4"
+    LIKERT5 = "likert5"
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    SHORT_TEXT = "short_text"
+    LONG_TEXT = "long_text"
+    #: Pick the heaviest among the problems ticked in the instrument's checklists.
+    HEAVIEST = "heaviest"
+
+    @property
+    def is_choice(self):
+        return self in (ItemType.YES_NO, ItemType.LIKERT4, ItemType.LIKERT5, ItemType.SINGLE)
+
+    @property
+    def is_likert(self):
+        return self in (ItemType.LIKERT4, ItemType.LIKERT5)
+
+    @property
+    def is_text(self):
+        return self in (ItemType.SHORT_TEXT, ItemType.LONG_TEXT)
+
+
+class AudienceScope(str, enum.Enum):
+    SCHOOL = "school"
+    GRADES = "grades"
+    CLASSES = "classes"
+
+
+class Instrument(db.Model):
+    """A questionnaire: sections of items. Built-in ones come from data files."""
+
+    __tablename__ = "instruments"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: Name of the data file a built-in instrument was loaded from; NULL for the counselor's own.
+    builtin_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(160))
+    description: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    sections: so.Mapped[list["InstrumentSection"]] = so.relationship(
+        back_populates="instrument", cascade="all, delete-orphan",
+        order_by="InstrumentSection.position")
+    administrations: so.Mapped[list["Administration"]] = so.relationship(
+        back_populates="instrument", passive_deletes="all")
+
+    @property
+    def items(self):
+        return [item for section in self.sections for item in section.items]
+
+    def __repr__(self):
+        return f"<Instrument {self.title}>"
+
+
+class InstrumentSection(db.Model):
+    """One screen of the questionnaire. A section with a code is an area (bidang) in results."""
+
+    __tablename__ = "instrument_sections"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    instrument_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("instruments.id", ondelete="CASCADE"), index=True)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    #: Area code such as JDK or PDP; results are summed per code.
+    code: so.Mapped[str | None] = so.mapped_column(sa.String(8))
+    title: so.Mapped[str] = so.mapped_column(sa.String(160))
+    intro: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    instrument: so.Mapped[Instrument] = so.relationship(back_populates="sections")
+    items: so.Mapped[list["InstrumentItem"]] = so.relationship(
+        back_populates="section", cascade="all, delete-orphan",
+        order_by="InstrumentItem.position")
+
+
+class InstrumentItem(db.Model):
+    __tablename__ = "instrument_items"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    section_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("instrument_sections.id", ondelete="CASCADE"), index=True)
+    position: so.Mapped[int] = so.mapped_column(default=0)
+    type: so.Mapped[ItemType] = so.mapped_column(_enum(ItemType))
+    text: so.Mapped[str] = so.mapped_column(sa.Text)
+    hint: so.Mapped[str] = so.mapped_column(sa.String(240), default="")
+    required: so.Mapped[bool] = so.mapped_column(default=False)
+    #: Option labels; an answer's `choice` is an index into this list.
+    options: so.Mapped[list] = so.mapped_column(sa.JSON, default=list)
+
+    section: so.Mapped[InstrumentSection] = so.relationship(back_populates="items")
+
+
+class Administration(db.Model):
+    """An instrument given to an audience between two moments, at the link /asesmen/<slug>."""
+
+    __tablename__ = "administrations"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    instrument_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("instruments.id", ondelete="RESTRICT"), index=True)
+    slug: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(160))
+    scope: so.Mapped[AudienceScope] = so.mapped_column(_enum(AudienceScope))
+    #: Naive UTC, like every datetime in the database; shown in the school's time zone.
+    opens_at: so.Mapped[datetime]
+    closes_at: so.Mapped[datetime]
+    anonymous: so.Mapped[bool] = so.mapped_column(default=False)
+    created_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    instrument: so.Mapped[Instrument] = so.relationship(back_populates="administrations")
+    targets: so.Mapped[list["AdministrationTarget"]] = so.relationship(
+        back_populates="administration", cascade="all, delete-orphan")
+
+    __table_args__ = (sa.CheckConstraint("closes_at > opens_at", name="dates_in_order"),)
+
+    @property
+    def status(self):
+        """"upcoming", "open" or "closed", now."""
+        now = utcnow()
+        if now < self.opens_at:
+            return "upcoming"
+        return "open" if now < self.closes_at else "closed"
+
+    def __repr__(self):
+        return f"<Administration {self.slug}>"
+
+
+class AdministrationTarget(db.Model):
+    """One grade or one class of an administration's audience."""
+
+    __tablename__ = "administration_targets"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    administration_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("administrations.id", ondelete="CASCADE"), index=True)
+    grade: so.Mapped[int | None]
+    class_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("school_classes.id", ondelete="CASCADE"), index=True)
+
+    administration: so.Mapped[Administration] = so.relationship(back_populates="targets")
+
+    __table_args__ = (
+        sa.CheckConstraint("(grade IS NULL) <> (class_id IS NULL)", name="grade_or_class"),
+    )
+
+
+class Response(db.Model):
+    """One respondent's answers to one administration: a draft until submitted.
+
+    Anonymous responses keep their user only while they are drafts (so a student can
+    resume after logging in again); submitting drops the user, and the fact of having
+    answered goes to Participation, which has no link to the content.
+    """
+
+    __tablename__ = "assessment_responses"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    administration_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("administrations.id", ondelete="CASCADE"), index=True)
+    user_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: SHA-256 of the token in the session of a visitor answering an anonymous
+    #: administration without logging in; NULL once submitted.
+    draft_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    is_anonymous: so.Mapped[bool] = so.mapped_column(default=False)
+    class_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("school_classes.id", ondelete="SET NULL"), index=True)
+    gender: so.Mapped[str | None] = so.mapped_column(sa.String(1))
+    #: The section (1-based) to resume at.
+    current_section: so.Mapped[int] = so.mapped_column(default=1)
+    saved_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    submitted_at: so.Mapped[datetime | None]
+
+    administration: so.Mapped[Administration] = so.relationship()
+    answers: so.Mapped[list["Answer"]] = so.relationship(
+        back_populates="response", cascade="all, delete-orphan", passive_deletes=True)
+
+    __table_args__ = (
+        sa.UniqueConstraint("administration_id", "user_id"),
+        sa.CheckConstraint("NOT (is_anonymous AND submitted_at IS NOT NULL "
+                           "AND user_id IS NOT NULL)", name="anonymous_has_no_user"),
+        sa.CheckConstraint("submitted_at IS NULL OR draft_key IS NULL",
+                           name="submitted_has_no_draft_key"),
+    )
+
+    @property
+    def is_submitted(self):
+        return self.submitted_at is not None
+
+
+class Answer(db.Model):
+    """One chosen option (choice) or one text; a checklist item has a row per ticked option."""
+
+    __tablename__ = "assessment_answers"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    response_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("assessment_responses.id", ondelete="CASCADE"), index=True)
+    item_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("instrument_items.id", ondelete="CASCADE"))
+    choice: so.Mapped[int | None]
+    text: so.Mapped[str | None] = so.mapped_column(sa.Text)
+    #: For a "heaviest" pick: the checklist item whose option `choice` was picked.
+    source_item_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("instrument_items.id", ondelete="CASCADE"), index=True)
+
+    response: so.Mapped[Response] = so.relationship(back_populates="answers")
+
+    __table_args__ = (
+        sa.Index("ix_assessment_answers_item_id_choice", "item_id", "choice"),
+        sa.CheckConstraint("choice IS NOT NULL OR text IS NOT NULL", name="has_value"),
+    )
+
+
+class Participation(db.Model):
+    """That a student has answered an administration, and nothing about what.
+
+    For anonymous administrations this is the only link between a student and the
+    administration; it keeps one response per student and feeds completion lists.
+    """
+
+    __tablename__ = "assessment_participations"
+
+    administration_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("administrations.id", ondelete="CASCADE"), primary_key=True)
+    user_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)

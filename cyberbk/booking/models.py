@@ -1,0 +1,378 @@
+"""Counselor availability, bookings with intake and consent, cases, session records,
+referrals from homeroom teachers and requests from parents.
+
+Every datetime column is naive UTC; the school's zone is applied only for display
+and when turning a counselor's weekly hours into slots.
+"""
+
+import enum
+from datetime import datetime
+from datetime import time
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
+
+from ..accounts.models import User
+from ..accounts.models import utcnow
+from ..extensions import db
+
+
+def _enum(kind, length=16):
+    return sa.Enum(kind, native_enum=False, length=length,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class Mode(str, enum.Enum):
+    CHAT = "chat"
+    VIDEO = "video"
+    FACE = "face"
+
+
+class Field(str, enum.Enum):
+    PERSONAL = "pribadi"
+    SOCIAL = "sosial"
+    LEARNING = "belajar"
+    CAREER = "karir"
+
+
+class BookingStatus(str, enum.Enum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+    DONE = "done"
+
+
+#: Statuses that hold the slot; the others free it for someone else.
+ACTIVE_STATUSES = (BookingStatus.PENDING, BookingStatus.CONFIRMED, BookingStatus.DONE)
+_ACTIVE_SQL = "status IN ('pending', 'confirmed', 'done')"
+
+
+class Source(str, enum.Enum):
+    STUDENT = "student"
+    REFERRAL = "referral"
+    ANONYMOUS = "anonymous"
+
+
+class HelpBefore(str, enum.Enum):
+    NO = "no"
+    SCHOOL = "school"
+    OTHER = "other"
+
+
+class Reminder(str, enum.Enum):
+    NONE = "none"
+    CALENDAR = "calendar"
+    WHATSAPP = "whatsapp"
+
+
+class ExceptionKind(str, enum.Enum):
+    CLOSED = "closed"
+    EXTRA = "extra"
+
+
+class CaseStatus(str, enum.Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class Outcome(str, enum.Enum):
+    """The four post-counseling outcomes (pasca-konseling) of online counseling."""
+
+    EFFECTIVE_LIFE = "effective_life"
+    FACE_TO_FACE = "face_to_face"
+    ONLINE_AGAIN = "online_again"
+    REFERRAL = "referral"
+
+
+class ReferralStatus(str, enum.Enum):
+    RECEIVED = "received"
+    SCHEDULED = "scheduled"
+    DONE = "done"
+
+
+LABELS = {
+    Mode.CHAT: _l("Chat"),
+    Mode.VIDEO: _l("Video"),
+    Mode.FACE: _l("Tatap muka di ruang BK"),
+    Field.PERSONAL: _l("Pribadi"),
+    Field.SOCIAL: _l("Sosial (teman, keluarga)"),
+    Field.LEARNING: _l("Belajar"),
+    Field.CAREER: _l("Karier dan cita-cita"),
+    BookingStatus.PENDING: _l("Menunggu konfirmasi Guru BK"),
+    BookingStatus.CONFIRMED: _l("Sudah dikonfirmasi"),
+    BookingStatus.DECLINED: _l("Tidak bisa dilayani"),
+    BookingStatus.CANCELLED: _l("Dibatalkan"),
+    BookingStatus.DONE: _l("Selesai"),
+    HelpBefore.NO: _l("Belum pernah"),
+    HelpBefore.SCHOOL: _l("Pernah, di sekolah"),
+    HelpBefore.OTHER: _l("Pernah, di luar sekolah"),
+    Reminder.NONE: _l("Tidak usah diingatkan"),
+    Reminder.CALENDAR: _l("Lewat kalender HP (berkas .ics)"),
+    Reminder.WHATSAPP: _l("Lewat WhatsApp dari Guru BK"),
+    ExceptionKind.CLOSED: _l("Libur atau izin"),
+    ExceptionKind.EXTRA: _l("Slot tambahan"),
+    CaseStatus.OPEN: _l("Berjalan"),
+    CaseStatus.CLOSED: _l("Ditutup"),
+    Outcome.EFFECTIVE_LIFE: _l("Kembali ke kehidupan sehari-hari yang efektif"),
+    Outcome.FACE_TO_FACE: _l("Dilanjutkan dengan konseling tatap muka"),
+    Outcome.ONLINE_AGAIN: _l("Dilanjutkan dengan sesi daring berikutnya"),
+    Outcome.REFERRAL: _l("Alih tangan kasus ke pihak lain"),
+    ReferralStatus.RECEIVED: _l("Diterima BK"),
+    ReferralStatus.SCHEDULED: _l("Sudah dijadwalkan"),
+    ReferralStatus.DONE: _l("Selesai"),
+}
+
+
+def label(value):
+    return LABELS.get(value, value)
+
+
+class CounselorSchedule(db.Model):
+    """A counselor's slot length; one row per counselor who offers times."""
+
+    __tablename__ = "counselor_schedules"
+
+    counselor_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    slot_minutes: so.Mapped[int] = so.mapped_column(default=30)
+
+    __table_args__ = (
+        sa.CheckConstraint("slot_minutes BETWEEN 10 AND 240", name="slot_minutes_range"),
+    )
+
+
+class WeeklyHours(db.Model):
+    """Recurring hours such as Monday 08:00–14:00, in the school's zone."""
+
+    __tablename__ = "counselor_weekly_hours"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    counselor_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: 0 = Monday ... 6 = Sunday, as date.weekday().
+    weekday: so.Mapped[int]
+    start_time: so.Mapped[time]
+    end_time: so.Mapped[time]
+
+    __table_args__ = (
+        sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
+        sa.CheckConstraint("start_time < end_time", name="start_before_end"),
+    )
+
+
+class AvailabilityException(db.Model):
+    """A holiday or leave (no slots in the interval) or a single extra slot."""
+
+    __tablename__ = "counselor_availability_exceptions"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    counselor_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    kind: so.Mapped[ExceptionKind] = so.mapped_column(_enum(ExceptionKind))
+    starts_at: so.Mapped[datetime]
+    ends_at: so.Mapped[datetime]
+    note: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+
+    __table_args__ = (
+        sa.CheckConstraint("starts_at < ends_at", name="start_before_end"),
+    )
+
+
+class CounselingCase(db.Model):
+    """A student's case file with one counselor (kept after a handover to another)."""
+
+    __tablename__ = "counseling_cases"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    student_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    counselor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    #: Who had the case before the last handover.
+    previous_counselor_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    status: so.Mapped[CaseStatus] = so.mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
+    opened_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    closed_at: so.Mapped[datetime | None]
+    outcome: so.Mapped[Outcome | None] = so.mapped_column(_enum(Outcome, 24))
+    closing_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+
+    student: so.Mapped[User] = so.relationship(foreign_keys=[student_id])
+    counselor: so.Mapped[User] = so.relationship(foreign_keys=[counselor_id])
+    previous_counselor: so.Mapped[User | None] = so.relationship(
+        foreign_keys=[previous_counselor_id])
+    bookings: so.Mapped[list["Booking"]] = so.relationship(
+        back_populates="case", order_by="Booking.starts_at")
+    records: so.Mapped[list["SessionRecord"]] = so.relationship(
+        back_populates="case", order_by="SessionRecord.held_at", cascade="all, delete-orphan")
+    referrals: so.Mapped[list["Referral"]] = so.relationship(
+        back_populates="case", order_by="Referral.created_at")
+
+    @property
+    def is_open(self):
+        return self.status == CaseStatus.OPEN
+
+
+class Referral(db.Model):
+    """Alih tangan kasus: a homeroom teacher refers a student of their class to BK.
+
+    The referring teacher sees the status only; the reason is for counselors.
+    """
+
+    __tablename__ = "referrals"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    student_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    referrer_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    counselor_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    case_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("counseling_cases.id", ondelete="SET NULL"), index=True)
+    reason: so.Mapped[str] = so.mapped_column(sa.Text)
+    status: so.Mapped[ReferralStatus] = so.mapped_column(
+        _enum(ReferralStatus), default=ReferralStatus.RECEIVED, index=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+    student: so.Mapped[User] = so.relationship(foreign_keys=[student_id])
+    referrer: so.Mapped[User | None] = so.relationship(foreign_keys=[referrer_id])
+    counselor: so.Mapped[User | None] = so.relationship(foreign_keys=[counselor_id])
+    case: so.Mapped[CounselingCase | None] = so.relationship(back_populates="referrals")
+
+
+class Booking(db.Model):
+    """One counseling appointment in one counselor's slot.
+
+    A student books it themselves, a counselor books it for a referred student,
+    or an anonymous problem-box reporter asks for it with their thread's key.
+    """
+
+    __tablename__ = "bookings"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    student_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: Set instead of student_id for a problem-box reporter: the thread's key, never the code.
+    anonymous_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
+    counselor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
+    case_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("counseling_cases.id", ondelete="SET NULL"), index=True)
+    referral_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("referrals.id", ondelete="SET NULL"), index=True)
+    source: so.Mapped[Source] = so.mapped_column(_enum(Source), default=Source.STUDENT)
+    starts_at: so.Mapped[datetime]
+    ends_at: so.Mapped[datetime]
+    mode: so.Mapped[Mode] = so.mapped_column(_enum(Mode))
+    field: so.Mapped[Field | None] = so.mapped_column(_enum(Field))
+    status: so.Mapped[BookingStatus] = so.mapped_column(
+        _enum(BookingStatus), default=BookingStatus.PENDING)
+    urgent: so.Mapped[bool] = so.mapped_column(default=False)
+    #: "When I usually have the phone", in the student's words, for the counselor.
+    phone_times: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: Version of the consent text the student agreed to; None until they agree.
+    consent_version: so.Mapped[str | None] = so.mapped_column(sa.String(16))
+    consented_at: so.Mapped[datetime | None]
+    #: What the counselor tells the student when confirming, declining or moving it.
+    counselor_message: so.Mapped[str] = so.mapped_column(sa.String(500), default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+    student: so.Mapped[User | None] = so.relationship(foreign_keys=[student_id])
+    counselor: so.Mapped[User] = so.relationship(foreign_keys=[counselor_id])
+    case: so.Mapped[CounselingCase | None] = so.relationship(back_populates="bookings")
+    referral: so.Mapped[Referral | None] = so.relationship()
+    intake: so.Mapped["Intake | None"] = so.relationship(
+        back_populates="booking", cascade="all, delete-orphan", uselist=False)
+
+    __table_args__ = (
+        # The database, not the app, decides who gets a contested slot.
+        sa.Index("uq_bookings_counselor_slot", "counselor_id", "starts_at", unique=True,
+                 sqlite_where=sa.text(_ACTIVE_SQL), postgresql_where=sa.text(_ACTIVE_SQL)),
+        sa.CheckConstraint("(student_id IS NULL) <> (anonymous_key IS NULL)",
+                           name="one_requester"),
+        sa.CheckConstraint("starts_at < ends_at", name="start_before_end"),
+    )
+
+    @property
+    def is_active(self):
+        return self.status in ACTIVE_STATUSES
+
+    @property
+    def is_open(self):
+        """Still ahead of us: waiting or confirmed."""
+        return self.status in (BookingStatus.PENDING, BookingStatus.CONFIRMED)
+
+
+class Intake(db.Model):
+    """Data awal konseli, given by the student with the booking."""
+
+    __tablename__ = "booking_intakes"
+
+    booking_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("bookings.id", ondelete="CASCADE"), primary_key=True)
+    #: Name and class as they were when the student booked.
+    student_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    class_name: so.Mapped[str] = so.mapped_column(sa.String(16), default="")
+    description: so.Mapped[str] = so.mapped_column(sa.Text)
+    help_before: so.Mapped[HelpBefore] = so.mapped_column(_enum(HelpBefore))
+    feels_unsafe: so.Mapped[bool] = so.mapped_column(default=False)
+    reminder: so.Mapped[Reminder] = so.mapped_column(_enum(Reminder), default=Reminder.NONE)
+
+    booking: so.Mapped[Booking] = so.relationship(back_populates="intake")
+
+
+class SessionRecord(db.Model):
+    """Catatan konseling: what happened in one session, with the laiseg (UCA) result."""
+
+    __tablename__ = "session_records"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    case_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("counseling_cases.id", ondelete="CASCADE"), index=True)
+    booking_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("bookings.id", ondelete="SET NULL"), index=True)
+    counselor_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    held_at: so.Mapped[datetime]
+    mode: so.Mapped[Mode] = so.mapped_column(_enum(Mode))
+    field: so.Mapped[Field] = so.mapped_column(_enum(Field))
+    topic: so.Mapped[str] = so.mapped_column(sa.String(200))
+    summary: so.Mapped[str] = so.mapped_column(sa.Text)
+    technique: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    follow_up: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: Laiseg: new understanding, feeling (comfort) and planned action of the student.
+    laiseg_understanding: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    laiseg_comfort: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    laiseg_action: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: For counselors only; never shown to the student.
+    private_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    case: so.Mapped[CounselingCase] = so.relationship(back_populates="records")
+    booking: so.Mapped[Booking | None] = so.relationship()
+    counselor: so.Mapped[User | None] = so.relationship()
+
+
+class ParentRequest(db.Model):
+    """A parent's consultation request, sent without an account."""
+
+    __tablename__ = "parent_requests"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    parent_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    child_name: so.Mapped[str] = so.mapped_column(sa.String(120))
+    class_name: so.Mapped[str] = so.mapped_column(sa.String(16))
+    #: Digits only, with the country code (62...).
+    whatsapp: so.Mapped[str] = so.mapped_column(sa.String(20), index=True)
+    preferred_times: so.Mapped[str] = so.mapped_column(sa.String(200))
+    topic: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, index=True)
+    handled_at: so.Mapped[datetime | None]
+    handled_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+
+    handled_by: so.Mapped[User | None] = so.relationship()
+

@@ -1,0 +1,322 @@
+import re
+import unicodedata
+from dataclasses import dataclass
+from urllib.parse import parse_qs
+from urllib.parse import quote
+from urllib.parse import urlsplit
+
+import segno
+import sqlalchemy as sa
+from flask import current_app
+from flask import url_for
+from flask_babel import format_date
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from ..accounts.models import SchoolClass
+from ..accounts.models import utcnow
+from ..assessments.models import Administration
+from ..assessments.services import class_condition
+from ..extensions import db
+from ..school.services import get_settings as school_settings
+from . import content
+from . import markup
+from . import uploads
+from .models import GuideStep
+from .models import Material
+from .models import MaterialAttachment
+from .models import MaterialStatus
+from .models import OutreachSettings
+from .models import VideoSource
+
+SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
+YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be",
+                 "www.youtube-nocookie.com", "youtube-nocookie.com"}
+
+
+# --- settings and the service page ---------------------------------------------------
+
+def get_settings():
+    """The outreach settings row, created empty (built-in texts) on first use."""
+    settings = db.session.get(OutreachSettings, 1)
+    if settings is None:
+        settings = OutreachSettings(id=1)
+        db.session.add(settings)
+        db.session.commit()
+    return settings
+
+
+def service_sections(settings=None):
+    """[(key, heading, HTML)] of /layanan: the counselors' text or the built-in one."""
+    settings = settings or get_settings()
+    return [(key, heading, markup.render(getattr(settings, key) or str(default), 2))
+            for key, (heading, default) in content.SERVICE_SECTIONS.items()]
+
+
+def service_text(settings, key):
+    """What the editing form shows: the saved text, or the built-in one to start from."""
+    return getattr(settings, key) or str(content.SERVICE_SECTIONS[key][1])
+
+
+def unless_builtin(text, builtin):
+    """The text to save: "" for the built-in text unchanged, so it keeps following the
+    translations."""
+    text = (text or "").strip()
+    return "" if text == str(builtin).strip() else text
+
+
+def save_service_text(settings, key, text):
+    setattr(settings, key, unless_builtin(text, content.SERVICE_SECTIONS[key][1]))
+
+
+def poster_texts(settings=None):
+    settings = settings or get_settings()
+    return (settings.poster_headline or str(content.POSTER_HEADLINE),
+            settings.poster_tagline or str(content.POSTER_TAGLINE))
+
+
+def save_poster_texts(settings, headline, tagline):
+    settings.poster_headline = unless_builtin(headline, content.POSTER_HEADLINE)
+    settings.poster_tagline = unless_builtin(tagline, content.POSTER_TAGLINE)
+
+
+# --- the guide ------------------------------------------------------------------------------
+
+@dataclass
+class Step:
+    icon: str
+    title: str
+    body: str
+
+
+def guide_steps():
+    """The stages of cyber counseling shown on /panduan; no saved steps means the built-in ones."""
+    saved = db.session.scalars(sa.select(GuideStep).order_by(GuideStep.position,
+                                                             GuideStep.id)).all()
+    if saved:
+        return [Step(s.icon, s.title, s.body) for s in saved]
+    return [Step(icon, str(title), str(body)) for icon, title, body in content.GUIDE_STEPS]
+
+
+def save_guide_steps(steps):
+    """Replace the steps with [(icon, title, body)]; rows without a title are dropped."""
+    db.session.execute(sa.delete(GuideStep))
+    for position, (icon, title, body) in enumerate(s for s in steps if s[1].strip()):
+        db.session.add(GuideStep(position=position, icon=icon, title=title.strip(),
+                                 body=body.strip()))
+
+
+def youtube_id_from(link):
+    """The video id from a YouTube link (watch, youtu.be, shorts, embed), or None."""
+    link = (link or "").strip()
+    if YOUTUBE_ID.match(link):
+        return link
+    parts = urlsplit(link if "//" in link else "https://" + link)
+    if parts.scheme not in ("http", "https") or parts.hostname not in YOUTUBE_HOSTS:
+        return None
+    if parts.hostname == "youtu.be":
+        candidate = parts.path.strip("/")
+    elif parts.path == "/watch":
+        candidate = parse_qs(parts.query).get("v", [""])[0]
+    else:
+        match = re.match(r"^/(?:shorts|embed|live)/([^/]+)", parts.path)
+        candidate = match.group(1) if match else ""
+    return candidate if YOUTUBE_ID.match(candidate) else None
+
+
+def set_youtube(settings, video_id):
+    clear_upload(settings)
+    settings.video_source = VideoSource.YOUTUBE
+    settings.youtube_id = video_id
+
+
+def set_video_upload(settings, stored_name, size, poster_name=None):
+    clear_upload(settings)
+    settings.video_source = VideoSource.UPLOAD
+    settings.video_filename, settings.video_bytes = stored_name, size
+    settings.video_poster_filename = poster_name
+    settings.youtube_id = None
+
+
+def clear_upload(settings):
+    uploads.remove(settings.video_filename)
+    uploads.remove(settings.video_poster_filename)
+    settings.video_filename = settings.video_bytes = settings.video_poster_filename = None
+
+
+def remove_video(settings):
+    clear_upload(settings)
+    settings.video_source = VideoSource.NONE
+    settings.youtube_id = None
+
+
+def youtube_embed_url(video_id):
+    origin = current_app.config["OUTREACH_YOUTUBE_ORIGIN"]
+    return f"{origin}/embed/{video_id}?autoplay=1&rel=0" if origin else None
+
+
+def youtube_watch_url(video_id):
+    return f"https://www.youtube.com/watch?v={video_id}"
+
+
+# --- materials ------------------------------------------------------------------------------
+
+def suggest_slug(title):
+    ascii_title = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_title).strip("-")[:60].strip("-") or "materi"
+    candidate, number = slug, 2
+    while slug_taken(candidate):
+        candidate, number = f"{slug}-{number}", number + 1
+    return candidate
+
+
+def slug_taken(slug, except_id=None):
+    statement = sa.select(Material.id).where(Material.slug == slug)
+    if except_id is not None:
+        statement = statement.where(Material.id != except_id)
+    return db.session.scalar(statement) is not None
+
+
+def published_materials():
+    return db.session.scalars(
+        sa.select(Material).where(Material.status == MaterialStatus.PUBLISHED)
+        .order_by(Material.published_at.desc(), Material.id.desc())).all()
+
+
+def all_materials():
+    return db.session.execute(
+        sa.select(Material, sa.func.count(MaterialAttachment.id))
+        .outerjoin(MaterialAttachment, MaterialAttachment.material_id == Material.id)
+        .group_by(Material.id).order_by(Material.updated_at.desc(), Material.id.desc())).all()
+
+
+def set_published(material, published):
+    material.status = MaterialStatus.PUBLISHED if published else MaterialStatus.DRAFT
+    if published and material.published_at is None:
+        material.published_at = utcnow()
+
+
+def add_attachment(material, storage):
+    """Check and keep an uploaded file for the material; raises uploads.UploadRefused."""
+    stored_name, kind, size = uploads.store(
+        storage, uploads.ATTACHMENT_KINDS, current_app.config["OUTREACH_ATTACHMENT_MAX_BYTES"],
+        "lampiran")
+    original = re.sub(r"[\x00-\x1f/\\]", "", storage.filename).strip()[:160] or stored_name
+    attachment = MaterialAttachment(material=material, stored_name=stored_name,
+                                    original_name=original, kind=kind, size=size)
+    db.session.add(attachment)
+    return attachment
+
+
+def delete_attachment(attachment):
+    uploads.remove(attachment.stored_name)
+    db.session.delete(attachment)
+
+
+def delete_material(material):
+    for attachment in material.attachments:
+        uploads.remove(attachment.stored_name)
+    db.session.delete(material)
+
+
+def download_name(attachment):
+    """The counselor's file name, with the extension that matches what the bytes are."""
+    stem = attachment.original_name.rsplit(".", 1)[0] or "lampiran"
+    return f"{stem}.{attachment.kind}"
+
+
+# --- links, QR codes and the share kit ------------------------------------------------------
+
+def public_url(endpoint, **values):
+    """An absolute link for sharing: OUTREACH_PUBLIC_URL when set (the address students
+    reach from home), otherwise the address this request came in on."""
+    base = current_app.config["OUTREACH_PUBLIC_URL"]
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def qr_code(url):
+    return segno.make(url, error="m", micro=False)
+
+
+def qr_svg(url, scale=1, omitsize=True):
+    """The QR code of `url` as inline SVG (the caller labels it); without a size it fills
+    the width CSS gives it."""
+    svg = qr_code(url).svg_inline(scale=scale, border=2, dark="#1b1f23", light="#ffffff",
+                                  svgclass="qr", lineclass=None, omitsize=omitsize)
+    return Markup(svg)
+
+
+def whatsapp_url(text):
+    """wa.me opens WhatsApp with the text ready; the contact or group is picked there."""
+    return "https://wa.me/?text=" + quote(text, safe="")
+
+
+@dataclass
+class ShareItem:
+    key: str
+    title: str
+    message: str
+    url: str
+    #: The path on this server, for the QR code image.
+    path: str
+
+    @property
+    def whatsapp(self):
+        return whatsapp_url(self.message)
+
+
+def open_questionnaires(classes):
+    """[(administration, class names)] open now for students of any of these classes."""
+    now = utcnow()
+    found = {}
+    for school_class in classes:
+        for administration in db.session.scalars(
+                sa.select(Administration)
+                .where(Administration.opens_at <= now, Administration.closes_at > now,
+                       class_condition(school_class))
+                .order_by(Administration.closes_at)):
+            found.setdefault(administration, []).append(school_class.name)
+    return list(found.items())
+
+
+def share_kit(teacher):
+    """What a homeroom teacher passes to the class group: message, link and QR code for each."""
+    classes = db.session.scalars(sa.select(SchoolClass)
+                                 .where(SchoolClass.homeroom_teacher_id == teacher.id)
+                                 .order_by(SchoolClass.grade, SchoolClass.name)).all()
+    school = school_settings().name
+    greeting = (_("Halo, anak-anak kelas %(classes)s!", classes=", ".join(c.name for c in classes))
+                if classes else _("Halo, anak-anak!"))
+
+    def item(key, title, endpoint, text, **values):
+        url = public_url(endpoint, **values)
+        return ShareItem(key, title, f"{greeting}\n{text}\n{url}", url,
+                         url_for(endpoint, **values))
+
+    items = [
+        item("kotak", _("Kotak masalah"), "problembox.new", _(
+            "Ada yang mengganjal, soal pelajaran, teman, atau keluarga? Ceritakan ke Guru BK "
+            "%(school)s lewat kotak masalah. Tidak perlu menyebut nama, dan hanya Guru BK yang "
+            "membaca:", school=school)),
+        item("jadwal", _("Jadwal konseling"), "booking.index", _(
+            "Mau ngobrol dengan Guru BK lewat chat atau video? Pilih waktu yang pas untukmu "
+            "(masuk dengan akun sekolah):")),
+    ]
+    for administration, names in open_questionnaires(classes):
+        items.append(item(
+            f"angket-{administration.id}", _("Angket: %(title)s", title=administration.title),
+            "assessments.start", _(
+                "Ada angket dari Guru BK: \"%(title)s\". Isi sebelum %(date)s, ya. Jawabanmu "
+                "membantu Guru BK tahu apa yang kalian butuhkan:", title=administration.title,
+                date=format_date(administration.closes_at, "d MMMM")),
+            slug=administration.slug))
+    items += [
+        item("panduan", _("Panduan konseling daring"), "outreach.guide", _(
+            "Belum tahu cara konseling online dengan Guru BK? Lihat langkah-langkahnya di sini:")),
+        item("poster", _("Poster layanan BK"), "outreach.poster", _(
+            "Ini poster layanan BK sekolah kita. Simpan, dan bagikan ke teman yang butuh:")),
+    ]
+    return items

@@ -1,0 +1,184 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms import RadioField
+from wtforms import SelectField
+from wtforms import StringField
+from wtforms import TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired
+from wtforms.validators import Length
+from wtforms.validators import Optional
+from wtforms.validators import StopValidation
+
+from .models import ReportField
+from .models import ReportStatus
+from .models import SessionMode
+
+REPORT_MAX = 3000
+REPLY_MAX = 2000
+#: The honeypot's field name: plausible to a bot, never offered to people.
+HONEYPOT = "website"
+
+FIELD_LABELS = {
+    ReportField.PERSONAL: _l("Pribadi"),
+    ReportField.SOCIAL: _l("Sosial"),
+    ReportField.LEARNING: _l("Belajar"),
+    ReportField.CAREER: _l("Karir"),
+}
+FIELD_HINTS = {
+    ReportField.PERSONAL: _l("perasaan, diri sendiri, keluarga"),
+    ReportField.SOCIAL: _l("teman, pacar, dirundung"),
+    ReportField.LEARNING: _l("pelajaran, nilai, PR"),
+    ReportField.CAREER: _l("cita-cita, sekolah lanjutan"),
+}
+STATUS_LABELS = {
+    ReportStatus.NEW: _l("Baru"),
+    ReportStatus.IN_PROGRESS: _l("Diproses"),
+    ReportStatus.CLOSED: _l("Selesai"),
+}
+SESSION_LABELS = {SessionMode.CHAT: _l("Chat"), SessionMode.VIDEO: _l("Video")}
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def options(pairs):
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def _enum_or_none(cls):
+    """Coerce to the enum; anything else becomes None (left to `chosen` to refuse)."""
+
+    def coerce(value):
+        if isinstance(value, cls) or value is None:
+            return value
+        return cls(value) if value in {m.value for m in cls} else None
+
+    return coerce
+
+
+def _urgency(value):
+    """Form values "1"/"0" and the model's True/False; anything else is None."""
+    return {"1": True, "0": False, True: True, False: False}.get(value)
+
+
+def chosen(message):
+    """Required for enum choices: an unknown value fails with our message, not WTForms'."""
+
+    def check(form, field):
+        if field.data is None:
+            raise StopValidation(message)
+
+    return check
+
+
+class ReportForm(FlaskForm):
+    body = TextAreaField(
+        _l("Ceritakan masalahmu"),
+        validators=[DataRequired(_l("Tulis dulu ceritamu, walau hanya satu kalimat.")),
+                    Length(max=REPORT_MAX, message=_l("Ceritamu terlalu panjang. Paling banyak "
+                                                      "%(max)d karakter."))],
+        filters=[strip],
+        description=_l("Tulis dengan bahasamu sendiri. Paling banyak %(max)d karakter.",
+                       max=REPORT_MAX),
+        render_kw={"rows": 8, "maxlength": REPORT_MAX},
+    )
+    field = RadioField(
+        _l("Tentang apa? (boleh dilewati)"),
+        choices=options([("", _l("Belum tahu"))]
+                        + [(f.value, label) for f, label in FIELD_LABELS.items()]),
+        coerce=_enum_or_none(ReportField), validators=[Optional()], validate_choice=False,
+    )
+    include_name = BooleanField(_l("Sertakan namaku supaya Guru BK tahu siapa aku"))
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        _l("Kode balasan"), validators=[DataRequired(_l("Tulis kode balasanmu."))],
+        filters=[strip], description=_l("Contoh: BK-4F7Q-9XPA-M2KD-7RTW. Huruf besar atau kecil "
+                                        "sama saja."),
+        render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false",
+                   "maxlength": 64},
+    )
+
+
+class ReplyForm(FlaskForm):
+    body = TextAreaField(
+        _l("Balasanmu"),
+        validators=[DataRequired(_l("Tulis dulu balasanmu.")),
+                    Length(max=REPLY_MAX, message=_l("Terlalu panjang. Paling banyak %(max)d "
+                                                     "karakter."))],
+        filters=[strip], render_kw={"rows": 4, "maxlength": REPLY_MAX},
+    )
+
+
+class SessionRequestForm(FlaskForm):
+    mode = RadioField(_l("Mau ngobrol lewat apa?"),
+                      choices=options((m.value, label) for m, label in SESSION_LABELS.items()),
+                      coerce=_enum_or_none(SessionMode), validate_choice=False,
+                      validators=[chosen(_l("Pilih chat atau video."))])
+    times = StringField(
+        _l("Kapan kamu bisa pegang HP? (boleh dikosongkan)"), filters=[strip],
+        validators=[Length(max=200)],
+        description=_l("Misalnya: Senin–Rabu setelah jam 4 sore. Jangan tulis nama atau nomor HP."),
+        render_kw={"maxlength": 200},
+    )
+
+
+class CounselorReplyForm(FlaskForm):
+    body = TextAreaField(
+        _l("Balasan untuk siswa"),
+        validators=[DataRequired(_l("Tulis dulu balasannya.")), Length(max=REPLY_MAX)],
+        filters=[strip], render_kw={"rows": 6, "maxlength": REPLY_MAX},
+    )
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(
+        _l("Catatan baru"),
+        validators=[DataRequired(_l("Tulis dulu catatannya.")), Length(max=REPLY_MAX)],
+        filters=[strip], render_kw={"rows": 3, "maxlength": REPLY_MAX},
+    )
+
+
+class TriageForm(FlaskForm):
+    status = SelectField(_l("Status"),
+                         choices=options((s.value, label) for s, label in STATUS_LABELS.items()),
+                         coerce=_enum_or_none(ReportStatus), validate_choice=False,
+                         validators=[chosen(_l("Pilih status."))])
+    urgent = SelectField(_l("Tingkat urgensi"), coerce=_urgency, validate_choice=False,
+                         choices=options([("1", _l("Mendesak")), ("0", _l("Tidak mendesak"))]),
+                         validators=[chosen(_l("Pilih tingkat urgensi."))])
+
+
+class InboxFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    status = SelectField(_l("Status"), coerce=_enum_or_none(ReportStatus), choices=options(
+        [("", _l("Semua status"))] + [(s.value, label) for s, label in STATUS_LABELS.items()]))
+    field = SelectField(_l("Bidang"), coerce=_enum_or_none(ReportField), choices=options(
+        [("", _l("Semua bidang"))] + [(f.value, label) for f, label in FIELD_LABELS.items()]))
+    urgent = SelectField(_l("Urgensi"), coerce=_urgency, choices=options(
+        [("", _l("Semua")), ("1", _l("Mendesak")), ("0", _l("Tidak mendesak"))]))
+    new_reply = BooleanField(_l("Hanya yang ada balasan baru"))
+
+
+class TemplateForm(FlaskForm):
+    title = StringField(_l("Judul singkat"), filters=[strip],
+                        validators=[DataRequired(_l("Beri judul singkat.")), Length(max=80)])
+    body = TextAreaField(_l("Isi balasan"), filters=[strip],
+                         validators=[DataRequired(_l("Tulis isi balasannya.")),
+                                     Length(max=REPLY_MAX)],
+                         render_kw={"rows": 4, "maxlength": REPLY_MAX})
+
+
+class RiskTermForm(FlaskForm):
+    term = StringField(
+        _l("Kata atau frasa"), filters=[strip],
+        validators=[DataRequired(_l("Tulis kata atau frasanya.")), Length(min=2, max=80)],
+        description=_l("Tulis dalam bahasa Indonesia biasa, misalnya \"ingin menghilang\". "
+                       "Ejaan gaul, huruf berulang dan tanpa spasi ikut dikenali."),
+    )

@@ -1,0 +1,149 @@
+"""The problem box (kotak masalah): anonymous reports, their two-way thread, counselor notes.
+
+What is *not* here matters as much: no IP address, no user agent, no exact
+time of a student's writing, and the follow-up code only as a keyed hash.
+"""
+
+import enum
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ..accounts.models import User
+from ..extensions import db
+
+
+def _enum(cls, length=16):
+    return sa.Enum(cls, native_enum=False, length=length,
+                   values_callable=lambda e: [m.value for m in e])
+
+
+class ReportStatus(str, enum.Enum):
+    NEW = "new"
+    IN_PROGRESS = "in_progress"
+    CLOSED = "closed"
+
+
+class ReportField(str, enum.Enum):
+    """The four bidang of BK services."""
+
+    PERSONAL = "personal"
+    SOCIAL = "social"
+    LEARNING = "learning"
+    CAREER = "career"
+
+
+class SessionMode(str, enum.Enum):
+    CHAT = "chat"
+    VIDEO = "video"
+
+
+class ProblemReport(db.Model):
+    __tablename__ = "problem_reports"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: HMAC-SHA256 (keyed with SECRET_KEY) of the follow-up code; a copied
+    #: database cannot open a thread.
+    code_digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    field: so.Mapped[ReportField | None] = so.mapped_column(_enum(ReportField))
+    status: so.Mapped[ReportStatus] = so.mapped_column(_enum(ReportStatus),
+                                                       default=ReportStatus.NEW, index=True)
+    is_urgent: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+    #: Only when a logged-in student chose to give their name; NULL means anonymous.
+    author_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
+    )
+    #: Rounded down to the hour, so the time cannot single out the sender.
+    created_at: so.Mapped[datetime] = so.mapped_column(index=True)
+    closed_at: so.Mapped[datetime | None]
+    #: The student wrote since a counselor last opened the report.
+    has_new_reply: so.Mapped[bool] = so.mapped_column(default=False, index=True)
+    session_mode: so.Mapped[SessionMode | None] = so.mapped_column(_enum(SessionMode))
+    #: When the student can hold the phone, in their own words.
+    session_times: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: A chat/video request the counselors have not arranged yet.
+    session_request_open: so.Mapped[bool] = so.mapped_column(default=False)
+
+    author: so.Mapped[User | None] = so.relationship()
+    messages: so.Mapped[list["ProblemMessage"]] = so.relationship(
+        back_populates="report", order_by="ProblemMessage.id", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+    notes: so.Mapped[list["ProblemNote"]] = so.relationship(
+        back_populates="report", order_by="ProblemNote.id", cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
+
+    @property
+    def is_anonymous(self):
+        return self.author_id is None
+
+    def __repr__(self):
+        return f"<ProblemReport {self.id} {self.status.value}>"
+
+
+class ProblemMessage(db.Model):
+    """A reply in a report's thread, from the student or from a counselor."""
+
+    __tablename__ = "problem_messages"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("problem_reports.id", ondelete="CASCADE"), index=True
+    )
+    from_counselor: so.Mapped[bool]
+    counselor_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: The student's messages are rounded to the hour like the report.
+    created_at: so.Mapped[datetime]
+
+    report: so.Mapped[ProblemReport] = so.relationship(back_populates="messages")
+    counselor: so.Mapped[User | None] = so.relationship()
+
+    __table_args__ = (
+        # A student's message never points at an account, even a logged-in one.
+        sa.CheckConstraint("from_counselor OR counselor_id IS NULL",
+                           name="student_message_without_account"),
+    )
+
+
+class ProblemNote(db.Model):
+    """A counselor's internal note on a report; never shown to the student."""
+
+    __tablename__ = "problem_notes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("problem_reports.id", ondelete="CASCADE"), index=True
+    )
+    author_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL")
+    )
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    created_at: so.Mapped[datetime]
+
+    report: so.Mapped[ProblemReport] = so.relationship(back_populates="notes")
+    author: so.Mapped[User | None] = so.relationship()
+
+
+class ReplyTemplate(db.Model):
+    """A first answer the counselors saved, offered as one tap beside the built-in ones."""
+
+    __tablename__ = "problem_reply_templates"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    title: so.Mapped[str] = so.mapped_column(sa.String(80))
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+
+
+class RiskTerm(db.Model):
+    """A risk term the counselors added to the built-in list (slang changes fast)."""
+
+    __tablename__ = "problem_risk_terms"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    term: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)

@@ -1,0 +1,238 @@
+"""Problem-box rules: follow-up codes, submitting and replying, triage, counts, retention."""
+
+import hashlib
+import hmac
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from ..accounts.models import utcnow
+from ..extensions import db
+from . import risk
+from .models import ProblemMessage
+from .models import ProblemNote
+from .models import ProblemReport
+from .models import ReplyTemplate
+from .models import ReportStatus
+from .models import RiskTerm
+
+# No 0/O, 1/I/L: a code copied by hand from a screenshot must survive.
+CODE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+CODE_GROUPS = 4
+CODE_GROUP_LENGTH = 4
+CODE_LENGTH = CODE_GROUPS * CODE_GROUP_LENGTH  # 16 symbols of 31: 79 random bits
+CODE_PREFIX = "BK"
+
+# Built-in first answers, one tap each; counselors add their own (ReplyTemplate).
+BUILTIN_TEMPLATES = (
+    (_l("Terima kasih sudah bercerita"),
+     _l("Terima kasih sudah mau bercerita. Itu langkah yang berani. Ibu/Bapak sudah membaca "
+        "ceritamu dan ingin membantu. Boleh ceritakan sedikit lagi: sejak kapan ini terjadi, "
+        "dan apa yang paling membuatmu berat?")),
+    (_l("Ajak ketemu di ruang BK"),
+     _l("Terima kasih sudah bercerita. Kalau kamu mau, kita bisa ngobrol langsung di ruang BK "
+        "saat istirahat atau pulang sekolah. Kamu tidak perlu menyebut nama di sini; datang "
+        "saja dan bilang kamu dari kotak masalah.")),
+    (_l("Tawarkan chat atau video"),
+     _l("Terima kasih sudah bercerita. Kalau lebih nyaman, kita bisa ngobrol lewat chat atau "
+        "video tanpa kamu harus menyebut nama. Tekan tombol \"Minta sesi chat atau video\" di "
+        "halaman ini dan tulis kapan kamu bisa pegang HP.")),
+    (_l("Kamu aman?"),
+     _l("Ibu/Bapak khawatir setelah membaca ceritamu. Apakah kamu aman sekarang? Kalau kamu "
+        "merasa tidak aman atau ingin menyakiti diri, hubungi kontak darurat yang ada di "
+        "halaman ini sekarang juga, atau datang ke ruang BK. Kamu tidak sendirian.")),
+    (_l("Masalah belajar"),
+     _l("Terima kasih sudah bercerita soal belajarmu. Banyak teman seusiamu mengalami hal yang "
+        "sama, dan ini bisa diatasi pelan-pelan. Pelajaran apa yang paling berat, dan "
+        "bagaimana cara belajarmu sekarang?")),
+)
+
+
+def generate_code():
+    """A new follow-up code such as BK-4F7Q-9XPA-M2KD-7RTW."""
+    symbols = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+    groups = [symbols[i:i + CODE_GROUP_LENGTH] for i in range(0, CODE_LENGTH, CODE_GROUP_LENGTH)]
+    return "-".join([CODE_PREFIX, *groups])
+
+
+def normalise_code(text):
+    """The code's symbols from what a student typed (any case, dashes, spaces), or None."""
+    symbols = "".join(ch for ch in (text or "").upper() if ch.isalnum())
+    if len(symbols) == CODE_LENGTH + len(CODE_PREFIX) and symbols.startswith(CODE_PREFIX):
+        symbols = symbols[len(CODE_PREFIX):]
+    if len(symbols) != CODE_LENGTH or any(ch not in CODE_ALPHABET for ch in symbols):
+        return None
+    return symbols
+
+
+def code_digest(symbols):
+    """HMAC-SHA256 of the code's symbols keyed with the app secret: all that is stored."""
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, b"problembox-code:" + symbols.encode(), hashlib.sha256).hexdigest()
+
+
+def this_hour():
+    """Now, rounded down to the hour: the only time kept of a student's writing."""
+    return utcnow().replace(minute=0, second=0, microsecond=0)
+
+
+def configured_risk_terms():
+    """The school's list from the configuration, or the built-in one."""
+    return list(current_app.config.get("PROBLEMBOX_RISK_TERMS") or risk.DEFAULT_RISK_TERMS)
+
+
+def risk_terms():
+    """The configured terms plus those the counselors added."""
+    added = db.session.scalars(sa.select(RiskTerm.term).order_by(RiskTerm.term)).all()
+    return [*configured_risk_terms(), *added]
+
+
+def find_risk_terms(text):
+    return risk.find_terms(text, risk_terms())
+
+
+def submit_report(body, field=None, author=None):
+    """Store a new report and return it with its follow-up code (shown once, never stored).
+
+    `author` is given only when a logged-in student chose to include their name.
+    """
+    code = generate_code()
+    report = ProblemReport(
+        code_digest=code_digest(normalise_code(code)), body=body, field=field,
+        status=ReportStatus.NEW, is_urgent=bool(find_risk_terms(body)),
+        author_id=author.id if author is not None else None, created_at=this_hour(),
+    )
+    db.session.add(report)
+    db.session.commit()
+    return report, code
+
+
+def find_report_by_code(text):
+    """The report a follow-up code opens, or None for a wrong or malformed code."""
+    symbols = normalise_code(text)
+    if symbols is None:
+        return None
+    return db.session.scalar(
+        sa.select(ProblemReport).where(ProblemReport.code_digest == code_digest(symbols))
+    )
+
+
+def add_student_reply(report, body):
+    """The student answers in the thread: a closed report opens again, risk terms flag it."""
+    message = ProblemMessage(report=report, from_counselor=False, body=body,
+                             created_at=this_hour())
+    db.session.add(message)
+    report.has_new_reply = True
+    if report.status == ReportStatus.CLOSED:
+        _set_status(report, ReportStatus.IN_PROGRESS)
+    urgent = bool(find_risk_terms(body))
+    if urgent:
+        report.is_urgent = True
+    db.session.commit()
+    return urgent
+
+
+def request_session(report, mode, times):
+    report.session_mode = mode
+    report.session_times = times
+    report.session_request_open = True
+    report.has_new_reply = True
+    db.session.commit()
+
+
+def add_counselor_reply(report, counselor, body):
+    db.session.add(ProblemMessage(report=report, from_counselor=True, counselor_id=counselor.id,
+                                  body=body, created_at=utcnow()))
+    if report.status == ReportStatus.NEW:
+        _set_status(report, ReportStatus.IN_PROGRESS)
+    db.session.commit()
+
+
+def add_note(report, author, body):
+    db.session.add(ProblemNote(report=report, author_id=author.id, body=body,
+                               created_at=utcnow()))
+    db.session.commit()
+
+
+def set_triage(report, status, urgent):
+    _set_status(report, status)
+    report.is_urgent = urgent
+    db.session.commit()
+
+
+def close_session_request(report):
+    report.session_request_open = False
+    db.session.commit()
+
+
+def mark_seen(report):
+    """A counselor opened the report: its new replies are no longer new."""
+    report.has_new_reply = False
+
+
+def _set_status(report, status):
+    if status != report.status:
+        report.closed_at = utcnow() if status == ReportStatus.CLOSED else None
+    report.status = status
+
+
+def inbox_query(status=None, field=None, urgent=None, new_reply=False):
+    """Reports for the inbox, urgent first, then newest; each with its number of replies."""
+    replies = (sa.select(sa.func.count(ProblemMessage.id))
+               .where(ProblemMessage.report_id == ProblemReport.id)
+               .correlate(ProblemReport).scalar_subquery())
+    query = (sa.select(ProblemReport, replies.label("replies"))
+             .options(so.selectinload(ProblemReport.author)))
+    if status is not None:
+        query = query.where(ProblemReport.status == status)
+    if field is not None:
+        query = query.where(ProblemReport.field == field)
+    if urgent is not None:
+        query = query.where(ProblemReport.is_urgent.is_(urgent))
+    if new_reply:
+        query = query.where(ProblemReport.has_new_reply.is_(True))
+    return query.order_by(ProblemReport.is_urgent.desc(), ProblemReport.created_at.desc(),
+                          ProblemReport.id.desc())
+
+
+def inbox_page(page, per_page, **filters):
+    """One page of the inbox as (report, replies) rows, and the number of matching reports."""
+    query = inbox_query(**filters)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        query.order_by(None).subquery()))
+    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
+    return rows, total
+
+
+def inbox_counts():
+    """New reports, urgent open reports and reports with new replies, in one query."""
+    open_report = ProblemReport.status != ReportStatus.CLOSED
+    row = db.session.execute(sa.select(
+        sa.func.count(ProblemReport.id).filter(ProblemReport.status == ReportStatus.NEW),
+        sa.func.count(ProblemReport.id).filter(ProblemReport.is_urgent.is_(True), open_report),
+        sa.func.count(ProblemReport.id).filter(ProblemReport.has_new_reply.is_(True)),
+        sa.func.count(ProblemReport.id).filter(ProblemReport.session_request_open.is_(True)),
+    )).one()
+    return {"new": row[0], "urgent": row[1], "replies": row[2], "session_requests": row[3]}
+
+
+def reply_templates():
+    """(key, title, body) of every template: the built-in ones, then the counselors' own."""
+    builtin = [(f"b{number}", str(title), str(body))
+               for number, (title, body) in enumerate(BUILTIN_TEMPLATES, start=1)]
+    saved = db.session.scalars(sa.select(ReplyTemplate).order_by(ReplyTemplate.title)).all()
+    return builtin + [(f"t{t.id}", t.title, t.body) for t in saved]
+
+
+def purge_closed(days):
+    """Delete reports closed more than `days` days ago (threads and notes go with them)."""
+    cutoff = utcnow() - timedelta(days=days)
+    result = db.session.execute(
+        sa.delete(ProblemReport).where(ProblemReport.status == ReportStatus.CLOSED,
+                                       ProblemReport.closed_at < cutoff)
+    )
+    return result.rowcount

@@ -1,0 +1,275 @@
+"""Results: per item and per area on small data sets computed by hand, pre/post changes,
+completion, charts and the Excel/CSV export."""
+
+import csv
+import io
+import re
+
+import pytest
+import sqlalchemy as sa
+from openpyxl import load_workbook
+
+from cyberbk.accounts.models import Gender
+from cyberbk.accounts.models import Role
+from cyberbk.assessments import export
+from cyberbk.assessments import results
+from cyberbk.assessments.results import Filters
+from cyberbk.audit.models import AuditEntry
+from cyberbk.extensions import db
+from tests import factories
+from tests import test_assessments as helpers
+
+#: Two checklist areas: A with three problems, B with two.
+CHECKLIST = {
+    "title": "Cek kecil",
+    "sections": [
+        {"code": "A", "title": "Bidang A", "items": [
+            {"type": "multiple", "text": "A?", "options": ["a1", "a2", "a3"]}]},
+        {"code": "B", "title": "Bidang B", "items": [
+            {"type": "multiple", "text": "B?", "options": ["b1", "b2"]}]},
+        {"code": None, "title": "Akhir", "items": [
+            {"type": "heaviest", "text": "Berat?"},
+            {"type": "long_text", "text": "Lainnya?"}]},
+    ],
+}
+
+
+@pytest.fixture
+def checklist_data(school):
+    """Four respondents (two per class) and one unsent draft that ticks everything.
+
+    by hand:          A (3 options)        B (2 options)
+      r1 7A  L        a1 a2                -
+      r2 7A  P        a1                   b2
+      r3 7B  L        -                    -
+      r4 7B  P        a1 a2 a3             b1 b2
+    """
+    instrument = helpers.make_instrument(CHECKLIST)
+    administration = helpers.give(instrument, [school["class_a"], school["class_b"]])
+    a, b, heaviest, text = instrument.items
+    class_a, class_b = school["class_a"], school["class_b"]
+    rows = [
+        (class_a, "L", [(a, 0), (a, 1), (heaviest, 1, a)]),
+        (class_a, "P", [(a, 0), (b, 1), (text, "=SUM(A1)")]),
+        (class_b, "L", []),
+        (class_b, "P", [(a, 0), (a, 1), (a, 2), (b, 0), (b, 1), (heaviest, 1, a)]),
+    ]
+    for school_class, gender, answers in rows:
+        helpers.add_response(administration, None, answers, school_class=school_class,
+                             gender=gender)
+    helpers.add_response(administration, None, [(a, 0), (a, 1), (a, 2), (b, 0), (b, 1)],
+                         school_class=class_a, gender="L", submitted=False)
+    return administration
+
+
+def test_per_area_shares_averages_and_percentages_match_hand_computation(checklist_data):
+    areas = {row.code: row for row in results.areas_in_order(checklist_data)}
+    a, b = areas["A"], areas["B"]
+    assert (a.respondents, a.with_any, a.ticks, a.options) == (4, 3, 6, 3)
+    assert a.share == pytest.approx(75.0)
+    assert a.average == pytest.approx(1.5)
+    assert a.percent == pytest.approx(50.0)
+    assert (b.with_any, b.ticks, b.options) == (2, 3, 2)
+    assert b.share == pytest.approx(50.0)
+    assert b.average == pytest.approx(0.75)
+    assert b.percent == pytest.approx(37.5)
+
+
+def test_per_area_by_class_and_gender_match_hand_computation(checklist_data, school):
+    by_class = results.area_summary(checklist_data, by="class")
+    class_a, class_b = school["class_a"].id, school["class_b"].id
+    assert by_class[("A", class_a)].share == pytest.approx(100.0)
+    assert by_class[("A", class_b)].share == pytest.approx(50.0)
+    assert by_class[("A", class_a)].percent == pytest.approx(50.0)
+    assert by_class[("B", class_a)].percent == pytest.approx(25.0)
+    assert by_class[("B", class_b)].percent == pytest.approx(50.0)
+    by_gender = results.area_summary(checklist_data, by="gender")
+    assert by_gender[("A", "L")].average == pytest.approx(1.0)
+    assert by_gender[("A", "P")].average == pytest.approx(2.0)
+    assert by_gender[("B", "L")].with_any == 0
+    only_girls = results.areas_in_order(checklist_data, Filters(gender="P"))
+    assert [row.share for row in only_girls] == [pytest.approx(100.0), pytest.approx(100.0)]
+
+
+def test_top_problems_and_heaviest_are_counted(checklist_data):
+    instrument = checklist_data.instrument
+    a = instrument.items[0]
+    assert results.top_problems(checklist_data)[:2] == [(a.id, 0, 3), (a.id, 1, 2)]
+    assert results.top_heaviest(checklist_data) == [(a.id, 1, 2)]
+    report = results.build_report(checklist_data)
+    assert report["respondents"] == 4
+    assert [(bar.label, bar.count, bar.note) for bar in report["heaviest"]] == [("a2", 2, "A")]
+    first_bars = report["sections"][0]["items"][0]["bars"]
+    assert [(bar.label, bar.count, round(bar.percent)) for bar in first_bars] == [
+        ("a1", 3, 75), ("a2", 2, 50), ("a3", 1, 25)]
+
+
+def test_choice_distribution_and_likert_mean(school):
+    instrument = helpers.make_instrument()
+    administration = helpers.give(instrument, [school["class_a"]])
+    likert, yesno = instrument.sections[0].items
+    for score, yes in ((0, 0), (2, 0), (3, 1), (3, None)):
+        answers = [(likert, score)] + ([(yesno, yes)] if yes is not None else [])
+        helpers.add_response(administration, None, answers, school_class=school["class_a"])
+    means = results.item_means(administration)
+    assert means[(likert.id, None)] == pytest.approx((1 + 3 + 4 + 4) / 4)
+    assert means[(yesno.id, None)] == pytest.approx(200 / 3)
+    assert results.choice_counts(administration)[likert.id] == {0: 1, 2: 1, 3: 2}
+    areas = {row.code: row for row in results.areas_in_order(administration)}
+    assert areas["PBK"].likert_mean == pytest.approx(3.0)
+    assert areas["PBK"].yes_share == pytest.approx(200 / 3)
+    yes_bars = results.build_report(administration)["sections"][0]["items"][1]["bars"]
+    assert [(bar.count, round(bar.percent)) for bar in yes_bars] == [(2, 67), (1, 33)]
+
+
+def test_pre_post_comparison_gives_the_changes(school):
+    instrument = helpers.make_instrument()
+    before = helpers.give(instrument, [school["class_a"]], slug="awal")
+    after = helpers.give(instrument, [school["class_a"]], slug="akhir")
+    likert, yesno = instrument.sections[0].items
+    (checklist,) = instrument.sections[1].items
+    single = instrument.sections[2].items[1]
+    for score, yes in ((0, 1), (1, 1)):
+        helpers.add_response(before, None, [(likert, score), (yesno, yes), (checklist, 0),
+                                            (single, 1)], school_class=school["class_a"])
+    for score, yes in ((2, 0), (3, 0), (3, 1), (2, 0)):
+        helpers.add_response(after, None, [(likert, score), (yesno, yes), (single, 0)],
+                             school_class=school["class_a"])
+    assert results.comparable(before, after)
+    comparison = results.compare(before, after)
+    assert comparison["respondents"] == [2, 4]
+    changes = {change.label: change for change in comparison["items"]}
+    mean = changes[likert.text]
+    assert (mean.before, mean.after) == (pytest.approx(1.5), pytest.approx(3.5))
+    assert mean.delta == pytest.approx(2.0)
+    yes = changes[f"{yesno.text} (persentase Ya)"]
+    assert (yes.before, yes.after, yes.delta) == (0.0, 75.0, 75.0)
+    ticked = [c for c in comparison["items"] if c.group == checklist.text]
+    assert [(c.label, c.before, c.after, c.delta) for c in ticked][0] == ("Malas", 100.0, 0.0,
+                                                                          -100.0)
+    areas = {(c.label, c.group): c for c in comparison["areas"]}
+    assert areas[("PBK · Pemahaman", "mean")].delta == pytest.approx(2.0)
+    share = areas[("PDP · Belajar", "share")]
+    assert (share.before, share.after, share.delta) == (100.0, 0.0, -100.0)
+
+
+def test_comparing_different_instruments_is_refused(client, auth, school):
+    first = helpers.give(helpers.make_instrument(), slug="satu")
+    second = helpers.give(helpers.make_instrument(CHECKLIST), slug="dua")
+    assert not results.comparable(first, second)
+    auth.login("guru.a")
+    response = client.get(f"/bk/asesmen/bandingkan?sebelum={first.id}&sesudah={second.id}")
+    assert response.status_code == 400
+    assert "dari angket yang sama" in response.get_data(as_text=True)
+
+
+def test_compare_page_shows_the_latest_pair_by_default(client, auth, school):
+    instrument = helpers.make_instrument()
+    helpers.give(instrument, slug="awal")
+    helpers.give(instrument, slug="akhir")
+    auth.login("guru.a")
+    page = client.get("/bk/asesmen/bandingkan").get_data(as_text=True)
+    assert "Per butir" in page and "Saya tahu ruang BK." in page
+
+
+def test_completion_names_the_students_who_have_not_answered(school):
+    administration = helpers.give(helpers.make_instrument(),
+                                  [school["class_a"], school["class_b"]])
+    extra = factories.make_user(Role.STUDENT, "siswa.c", "Citra", school_class=school["class_a"])
+    helpers.add_response(administration, school["student_a"], [])
+    rows = {row.school_class.name: row for row in results.completion(administration)}
+    assert (rows["7A"].students, rows["7A"].answered, rows["7A"].missing) == (2, 1, ["Citra"])
+    assert (rows["7B"].answered, rows["7B"].missing) == (0, ["Siswa B"])
+    assert rows["7A"].percent == pytest.approx(50.0)
+    assert extra.id
+
+
+def test_xlsx_export_opens_with_openpyxl_and_holds_the_expected_cells(client, auth, school):
+    instrument = helpers.make_instrument()
+    administration = helpers.give(instrument, [school["class_a"]])
+    likert, yesno = instrument.sections[0].items
+    (checklist,) = instrument.sections[1].items
+    heaviest, single, text = instrument.sections[2].items
+    school["student_a"].student_profile.gender = Gender.FEMALE
+    helpers.add_response(administration, school["student_a"], [
+        (likert, 2), (yesno, 0), (checklist, 0), (checklist, 2), (heaviest, 2, checklist),
+        (single, 1), (text, "-capek")])
+    auth.login("guru.a")
+    response = client.get(f"/bk/asesmen/{administration.id}/ekspor.xlsx")
+    assert response.status_code == 200
+    assert "attachment" in response.headers["Content-Disposition"]
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:6] == ("No", "Kelas", "Jenis kelamin", "Nama", "NIS", "Dikirim")
+    assert rows[0][6] == "1.1 Saya tahu ruang BK."
+    assert rows[1][:5] == (1, "7A", "Perempuan", "Siswa A", "1001")
+    assert rows[1][6:] == (3, "Ya", "Malas; Nilai turun", "Nilai turun", "Teman", "'-capek")
+    audit = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export"))
+    assert audit.target_type == "assessment" and audit.target_id == str(administration.id)
+
+
+def test_csv_export_of_an_anonymous_administration_has_no_names(client, auth, checklist_data):
+    checklist_data.anonymous = True
+    db.session.commit()
+    auth.login("guru.a")
+    response = client.get(f"/bk/asesmen/{checklist_data.id}/ekspor.csv")
+    assert response.status_code == 200
+    text = response.data.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0][:4] == ["No", "Kelas", "Jenis kelamin", "Dikirim"]
+    assert "Nama" not in rows[0] and len(rows) == 5
+    assert "'=SUM(A1)" in text and "\n=SUM" not in text
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", rows[1][3])
+
+
+def test_export_cells_never_start_a_formula():
+    assert export.safe_cell("=1+1") == "'=1+1"
+    assert export.safe_cell("@x") == "'@x"
+    assert export.safe_cell("Ya") == "Ya"
+    assert export.safe_cell(3) == 3
+
+
+def test_results_page_draws_svg_bars_without_style_attributes(client, auth, checklist_data):
+    auth.login("guru.a")
+    response = client.get(f"/bk/asesmen/{checklist_data.id}/hasil")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert '<svg class="as-bar"' in page and 'class="as-bar-fill" x="0" y="0" width="75.0"' in page
+    assert "style=" not in page
+    assert "Per kelas" in page and "Per jenis kelamin" in page
+    assert "=SUM(A1)" in page  # written answers for the counselor, escaped as text
+    audit = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "read"))
+    assert audit.target_type == "assessment_results"
+
+
+def test_results_can_be_filtered_by_class_and_gender(client, auth, checklist_data, school):
+    auth.login("guru.a")
+    page = client.get(f"/bk/asesmen/{checklist_data.id}/hasil?kelas={school['class_b'].id}&jk=P")
+    assert "1 siswa mengirim jawaban." in page.get_data(as_text=True)
+    assert client.get(f"/bk/asesmen/{checklist_data.id}/hasil?kelas=999").status_code == 400
+
+
+def test_class_profile_ranks_areas_that_stand_out(client, auth, checklist_data, school):
+    profiles = results.class_profile(school["class_b"])
+    (profile,) = profiles
+    assert profile["respondents"] == 2
+    assert [row.code for row, _all in profile["areas"]] == ["A", "B"]
+    assert profile["problems"][0].label == "a1"
+    auth.login("guru.a")
+    page = client.get(f"/bk/asesmen/kelas/{school['class_b'].id}").get_data(as_text=True)
+    assert "Profil kelas 7B" in page and "menonjol" in page and "data-print" in page
+
+
+def test_demo_seed_gives_real_looking_results(app):
+    from cyberbk.demo import seed_demo
+
+    seed_demo()
+    administrations = {a.slug: (a, count) for a, count in results.administrations_with_counts()}
+    assert set(administrations) >= {"pemahaman-bk-awal", "pemahaman-bk-akhir", "cek-masalah"}
+    before = administrations["pemahaman-bk-awal"][0]
+    after = administrations["pemahaman-bk-akhir"][0]
+    assert before.status == "closed" and after.status == "open"
+    assert all(count > 0 for _a, count in administrations.values())
+    comparison = results.compare(before, after)
+    assert all(change.delta > 0 for change in comparison["areas"])
+    assert any(row.missing for row in results.completion(after))

@@ -1,0 +1,106 @@
+"""A parent asks for a consultation without an account: validated, rate-limited, and
+handled by the counselors."""
+
+import pytest
+import sqlalchemy as sa
+
+from cyberbk.audit.models import AuditEntry
+from cyberbk.booking import services
+from cyberbk.booking.models import ParentRequest
+from cyberbk.extensions import db
+
+VALID = {"parent_name": "Ibu Sulastri", "child_name": "Siswa A", "class_name": "7A",
+         "whatsapp": "0812-3456-7890", "preferred_times": "Senin setelah pukul 13.00",
+         "topic": "Anak saya susah bangun pagi dan sering terlambat."}
+
+
+def send(client, address="10.0.0.1", **changes):
+    data = {**VALID, **changes}
+    return client.post("/jadwal/orang-tua", data={k: v for k, v in data.items() if v is not None},
+                       environ_base={"REMOTE_ADDR": address})
+
+
+def requests():
+    return db.session.scalars(sa.select(ParentRequest)).all()
+
+
+def test_parent_sends_a_request_without_an_account(client, school):
+    page = client.get("/jadwal/orang-tua")
+    assert page.status_code == 200 and "7A" in page.get_data(as_text=True)
+    response = send(client)
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/jadwal/orang-tua/terkirim"
+    assert "Permintaan terkirim" in client.get(response.headers["Location"]).get_data(
+        as_text=True)
+    [entry] = requests()
+    assert entry.whatsapp == "6281234567890" and entry.class_name == "7A"
+    assert entry.handled_at is None
+
+
+@pytest.mark.parametrize("raw,expected", [
+    ("0812-3456-7890", "6281234567890"), ("+62 812 3456 7890", "6281234567890"),
+    ("6281234567890", "6281234567890"), ("(0812) 3456.789", "628123456789"),
+    ("021-555-1234", None), ("0812", None), ("08123456789012345", None),
+    ("0812-abc-7890", None), ("", None),
+])
+def test_whatsapp_numbers_are_normalised(raw, expected):
+    assert services.normalise_whatsapp(raw) == expected
+
+
+@pytest.mark.parametrize("changes,message", [
+    ({"whatsapp": "021-555-1234"}, "Nomor WhatsApp belum benar"),
+    ({"parent_name": ""}, "Isi nama Bapak/Ibu."),
+    ({"child_name": None}, "Isi nama anak."),
+    ({"class_name": "9Z"}, None),
+    ({"topic": ""}, "Tulis singkat topiknya."),
+    ({"topic": "x" * 1501}, None),
+    ({"preferred_times": ""}, "Isi waktu yang cocok."),
+])
+def test_invalid_requests_are_refused_with_a_message(client, school, changes, message):
+    response = send(client, **changes)
+    assert response.status_code == 400
+    if message:
+        assert message in response.get_data(as_text=True)
+    assert requests() == []
+
+
+def test_requests_from_one_address_are_rate_limited(client, school, app):
+    app.config["PARENT_REQUESTS_PER_ADDRESS_PER_HOUR"] = 3
+    numbers = ["081200000001", "081200000002", "081200000003", "081200000004"]
+    codes = [send(client, whatsapp=number).status_code for number in numbers]
+    assert codes == [303, 303, 303, 429]
+    assert len(requests()) == 3
+    # Another address is not affected.
+    assert send(client, address="10.0.0.2", whatsapp="081200000005").status_code == 303
+
+
+def test_requests_for_one_number_are_rate_limited(client, school, app):
+    app.config["PARENT_REQUESTS_PER_NUMBER_PER_DAY"] = 2
+    codes = [send(client, address=f"10.0.1.{i}").status_code for i in range(3)]
+    assert codes == [303, 303, 429]
+    response = send(client, address="10.0.1.9")
+    assert "sudah cukup banyak" in response.get_data(as_text=True)
+    assert len(requests()) == 2
+
+
+def test_counselor_sees_requests_and_marks_them_handled(client, auth, school):
+    send(client)
+    [entry] = requests()
+    auth.login("guru.a")
+    page = client.get("/bk/jadwal/orang-tua").get_data(as_text=True)
+    assert "Ibu Sulastri" in page and "susah bangun pagi" in page
+    assert "https://wa.me/6281234567890?text=" in page
+    assert "1 permintaan orang tua belum ditangani" in client.get("/bk").get_data(as_text=True)
+    assert client.post(f"/bk/jadwal/orang-tua/{entry.id}/selesai").status_code == 303
+    db.session.refresh(entry)
+    assert entry.handled_at is not None and entry.handled_by_id == school["counselor"].id
+    assert "0 permintaan orang tua belum ditangani" in client.get("/bk").get_data(as_text=True)
+    audit = db.session.scalar(sa.select(AuditEntry)
+                              .where(AuditEntry.target_type == "parent_requests"))
+    assert audit.actor_id == school["counselor"].id
+
+
+def test_parent_form_needs_csrf(client, school, app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    assert send(client).status_code == 400
+    assert requests() == []
