@@ -11,6 +11,7 @@ from flask_wtf import i18n as flask_wtf_i18n
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
+from . import socket_limits
 from .extensions import babel
 from .extensions import csrf
 from .extensions import db
@@ -59,8 +60,9 @@ def create_app(test_config=None):
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         cors_allowed_origins=app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"],
-        max_http_buffer_size=64 * 1024,
+        max_http_buffer_size=socket_limits.BUFFER_BYTES,
     )
+    app.wsgi_app = socket_limits.PollingSizeLimit(app.wsgi_app)
 
     from . import compression
     from . import security
@@ -72,6 +74,7 @@ def create_app(test_config=None):
     from .assessments import bp as assessments_bp
     from .auth import bp as auth_bp
     from .booking import bp as booking_bp
+    from .chat import bp as chat_bp
     from .errors import bp as errors_bp
     from .main import bp as main_bp
     from .outreach import bp as outreach_bp
@@ -85,6 +88,7 @@ def create_app(test_config=None):
     app.register_blueprint(problembox_bp)
     app.register_blueprint(booking_bp)
     app.register_blueprint(outreach_bp)
+    app.register_blueprint(chat_bp)
 
     from . import cli
 

@@ -21,6 +21,9 @@ from .booking.models import ParentRequest  # noqa: F401
 from .booking.models import Referral  # noqa: F401
 from .booking.models import SessionRecord  # noqa: F401
 from .booking.models import WeeklyHours  # noqa: F401
+from .chat.models import ChatConnection  # noqa: F401
+from .chat.models import ChatMessage  # noqa: F401
+from .chat.models import ChatRoom  # noqa: F401
 from .outreach.models import GuideStep  # noqa: F401
 from .outreach.models import Material  # noqa: F401
 from .outreach.models import MaterialAttachment  # noqa: F401

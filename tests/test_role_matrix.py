@@ -109,6 +109,17 @@ ROUTES = {
     "outreach.plan": ({Role.COUNSELOR}, "GET", None),
     "outreach.edit_plan": ({Role.COUNSELOR}, "GET", None),
     "outreach.delete_plan": ({Role.COUNSELOR}, "POST", None),
+    # chat: a booking's own student and counselor (others 403/404); the anonymous thread is
+    # authorised by the thread the problem box opened in the session, not by login.
+    "chat.show": ({Role.STUDENT, Role.COUNSELOR}, "GET", None),
+    "chat.send": ({Role.STUDENT, Role.COUNSELOR}, "POST", None),
+    "chat.video": ({Role.STUDENT, Role.COUNSELOR}, "GET", None),
+    "chat.end": ({Role.COUNSELOR}, "POST", None),
+    "chat.thread": (PUBLIC, "GET", None),
+    "chat.thread_send": (PUBLIC, "POST", None),
+    "chat.staff_thread": ({Role.COUNSELOR}, "GET", None),
+    "chat.staff_thread_send": ({Role.COUNSELOR}, "POST", None),
+    "chat.keepalive": (PUBLIC, "POST", None),
     # problembox: the student side is public (no login needed); the inbox is counselors' only.
     "problembox.new": (PUBLIC, "GET", None),
     "problembox.sent": (PUBLIC, "GET", None),

@@ -4,6 +4,7 @@ import unicodedata
 
 import sqlalchemy as sa
 
+from ..chat.services import disconnect_user
 from ..extensions import db
 from .models import Role
 from .models import SchoolClass
@@ -94,6 +95,7 @@ def reset_password(user):
     user.locked_until = None
     user.end_sessions()
     db.session.commit()
+    disconnect_user(user.id)
     return password
 
 
@@ -101,4 +103,5 @@ def set_active(user, active):
     user.is_active_account = active
     if not active:
         user.end_sessions()
+        disconnect_user(user.id)
     db.session.commit()

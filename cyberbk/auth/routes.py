@@ -15,6 +15,7 @@ from flask_login import logout_user
 
 from ..accounts.models import User
 from ..accounts.models import utcnow
+from ..chat.services import disconnect_session
 from ..extensions import csrf
 from ..extensions import db
 from . import bp
@@ -27,7 +28,10 @@ def safe_next(target):
     """Only same-site paths, so ?next= cannot send a student to another site."""
     if not target:
         return None
-    parts = urlsplit(target)
+    try:
+        parts = urlsplit(target)
+    except ValueError:  # e.g. an unclosed "[" read as an IPv6 host
+        return None
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
             or "\\" in target:
         return None
@@ -74,6 +78,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    disconnect_session()
     logout_user()
     session.clear()
     flash(_("Kamu sudah keluar."), "info")
@@ -88,6 +93,7 @@ def quick_exit():
     Exempt from CSRF on purpose: an escape must never fail on an expired token,
     and the worst a forged request can do is log someone out.
     """
+    disconnect_session()
     logout_user()
     session.clear()
     return redirect(current_app.config["QUICK_EXIT_URL"], 303)

@@ -301,6 +301,12 @@ class Booking(db.Model):
         return self.status in ACTIVE_STATUSES
 
     @property
+    def live(self):
+        """A chat or video session that is confirmed (or done: its history stays readable)."""
+        return self.mode in (Mode.CHAT, Mode.VIDEO) and self.status in (BookingStatus.CONFIRMED,
+                                                                          BookingStatus.DONE)
+
+    @property
     def is_open(self):
         """Still ahead of us: waiting or confirmed."""
         return self.status in (BookingStatus.PENDING, BookingStatus.CONFIRMED)

@@ -181,6 +181,11 @@ def intake():
 
     form = IntakeForm()
     if not form.validate_on_submit():
+        if form.slot.slot is None:
+            # No known slot to show step 2 for: back to step 1, which says why.
+            choice = ChoiceForm()
+            choice.validate()
+            return render_choose(choice, 400)
         return render_intake(form, 400)
     counselor_id, starts_at = form.slot.slot
     try:

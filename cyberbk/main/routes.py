@@ -19,6 +19,7 @@ from ..assessments import services as assessment_services
 from ..auth.decorators import roles_required
 from ..auth.routes import safe_next
 from ..booking import services as booking_services
+from ..chat import services as chat_services
 from ..extensions import db
 from ..outreach.services import share_kit
 from ..problembox.services import inbox_counts
@@ -62,7 +63,8 @@ def set_language():
 def student_home():
     return render_template("main/student_home.html", contacts=crisis_contacts(),
                            upcoming=booking_services.upcoming_for_student(current_user),
-                           questionnaires=assessment_services.open_for_student(current_user))
+                           questionnaires=assessment_services.open_for_student(current_user),
+                           chats=chat_services.student_overview(current_user))
 
 
 @bp.route("/wali")
@@ -82,7 +84,8 @@ def counselor_home():
     return render_template("main/counselor_home.html", summary=services.school_summary(),
                            booking=booking_services.counselor_overview(current_user),
                            problembox=inbox_counts(),
-                           questionnaires=assessment_results.open_with_completion())
+                           questionnaires=assessment_results.open_with_completion(),
+                           chats=chat_services.counselor_overview(current_user))
 
 
 @bp.route("/logo")

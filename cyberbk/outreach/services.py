@@ -112,7 +112,10 @@ def youtube_id_from(link):
     link = (link or "").strip()
     if YOUTUBE_ID.match(link):
         return link
-    parts = urlsplit(link if "//" in link else "https://" + link)
+    try:
+        parts = urlsplit(link if "//" in link else "https://" + link)
+    except ValueError:  # e.g. an unclosed "[" read as an IPv6 host
+        return None
     if parts.scheme not in ("http", "https") or parts.hostname not in YOUTUBE_HOSTS:
         return None
     if parts.hostname == "youtu.be":

@@ -200,6 +200,10 @@ def request_session():
 @bp.route("/kotak/cek/tutup", methods=["POST"])
 def close_thread():
     if EmptyForm().validate_on_submit():
+        # Imported here: the chat package imports the problem box's services.
+        from ..chat.services import disconnect_session
+
+        disconnect_session()
         session.pop(THREAD_KEY, None)
         flash(_("Percakapan sudah ditutup di HP ini. Untuk membukanya lagi, masukkan kodemu."),
               "info")

@@ -1,0 +1,20 @@
+"""Live counseling: a booking's chat over Socket.IO (that loses nothing), video through
+an embedded Jitsi, and the problem box's anonymous thread gone live."""
+
+from flask import Blueprint
+
+bp = Blueprint("chat", __name__)
+
+
+@bp.record_once
+def setup(state):
+    from .services import DEFAULTS
+    from .services import ChatLimits
+
+    for name, value in DEFAULTS.items():
+        state.app.config.setdefault(name, value)
+    state.app.extensions["chat_limits"] = ChatLimits(state.app.config)
+
+
+from . import events  # noqa: E402,F401
+from . import routes  # noqa: E402,F401

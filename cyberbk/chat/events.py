@@ -1,0 +1,181 @@
+"""Socket.IO events of the live chat, namespace /chat.
+
+A socket sits at one chat, chosen when it connects and checked again at every
+event: `before_request` guards do not run here, and a socket keeps the session
+it connected with. Rooms are derived on the server. Nothing is written to the
+socket's session (it is a copy that no HTTP request ever sees); what a socket
+needs between events lives in this process's memory, keyed by its sid.
+"""
+
+import logging
+import time
+from dataclasses import dataclass
+from functools import wraps
+
+from flask import current_app
+from flask import request
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_socketio import ConnectionRefusedError
+from flask_socketio import disconnect
+from flask_socketio import emit
+from flask_socketio import join_room
+
+from ..extensions import db
+from ..extensions import socketio
+from ..problembox.models import ProblemReport
+from . import services
+from .services import NAMESPACE
+from .services import Refused
+
+log = logging.getLogger("cyberbk.chat")
+
+
+@dataclass
+class LiveSocket:
+    key: str
+    user_id: int | None
+    report_id: int | None
+    idle_seconds: int
+    last_active: float
+
+    def idle(self):
+        return time.monotonic() - self.last_active > self.idle_seconds
+
+
+def sockets():
+    return current_app.extensions.setdefault("chat_sockets", {})
+
+
+def current_seat(live):
+    """The socket's seat, looked up again: the account may be gone or the thread purged."""
+    if live.user_id is None:
+        return services.reporter_seat(db.session.get(ProblemReport, live.report_id))
+    if not current_user.is_authenticated or current_user.id != live.user_id:
+        return None
+    return services.seat_for_key(live.key)
+
+
+def refuse(error, ref=None, close=False):
+    """Tell this socket why, with a "refused" event and in the acknowledgement."""
+    data = {"reason": error.reason, "message": str(error)}
+    if ref:
+        data["ref"] = ref
+    emit("refused", data)
+    if close:
+        disconnect()
+    return {"ok": False, **data}
+
+
+def seated(active=False, window="signals"):
+    """Run the handler only for a socket whose person still sits at its chat.
+
+    `active`: the event is the person's own doing and keeps the socket from idling.
+    `window`: the rate limit it counts against ("signals", or None for the
+    message window that send() applies itself).
+    """
+
+    def decorator(handler):
+        @wraps(handler)
+        def wrapped(data=None):
+            live = sockets().get(request.sid)
+            seat = current_seat(live) if live else None
+            if seat is None:
+                return refuse(services.refusal("signed_out"), close=True)
+            if live.idle():
+                return refuse(services.refusal("idle"), close=True)
+            if active:
+                live.last_active = time.monotonic()
+            if window:
+                signals = services.limits().signals
+                if signals.blocked(request.sid):
+                    return {"ok": False, "reason": "rate"}
+                signals.hit(request.sid)
+            return handler(seat, data if isinstance(data, dict) else {})
+
+        return wrapped
+
+    return decorator
+
+
+@socketio.on("connect", namespace=NAMESPACE)
+def on_connect(auth=None):
+    """A chat page opens its line, with auth {"chat": "b<booking id>" | "k" | "k<report id>"}.
+
+    Refused ("unauthorized") unless a logged-in participant connects, or the
+    browser in which the reporter opened this problem-box thread with its code.
+    """
+    seat = services.seat_for_key(auth.get("chat") if isinstance(auth, dict) else None)
+    if seat is None or not seat.chat.can_connect():
+        raise ConnectionRefusedError("unauthorized")
+    sockets()[request.sid] = LiveSocket(
+        key=seat.chat.key, user_id=seat.user.id if seat.user else None,
+        report_id=seat.chat.report.id if seat.user is None else None,
+        idle_seconds=services.idle_seconds(seat), last_active=time.monotonic())
+    services.register_socket(request.sid, seat)
+    join_room(seat.chat.socket_room)
+
+
+@socketio.on("disconnect", namespace=NAMESPACE)
+def on_disconnect(reason=None):
+    sockets().pop(request.sid, None)
+    services.forget_socket(request.sid)
+
+
+@socketio.on("sync", namespace=NAMESPACE)
+@seated()
+def on_sync(seat, data):
+    """{"after": last id the page has} -> the messages after it (a batch; "more" says if
+    another follows) and the delivered/read markers. Sent on every (re)connect."""
+    after = data.get("after")
+    after = after if isinstance(after, int) and not isinstance(after, bool) else 0
+    messages, more = seat.chat.after(max(after, 0), services.config("CHAT_SYNC_BATCH"))
+    return {"ok": True, "messages": [seat.chat.payload(m) for m in messages], "more": more,
+            "state": seat.chat.state()}
+
+
+@socketio.on("send", namespace=NAMESPACE)
+@seated(active=True, window=None)
+def on_send(seat, data):
+    """{"body": text, "ref": the page's own id for it} -> stored, then acknowledged to the
+    sender ({"ok": true, "message": ...}) and emitted as "new_message" to the rest of the room.
+    Too long, too fast, empty or a closed session: "refused" and {"ok": false}."""
+    ref = data.get("ref") if isinstance(data.get("ref"), str) else None
+    try:
+        services.take_message_slot(request.sid)
+        message = services.send(seat, data.get("body"), ref, skip_sid=request.sid)
+    except Refused as error:
+        return refuse(error, ref)
+    return {"ok": True, "message": message}
+
+
+@socketio.on("seen", namespace=NAMESPACE)
+@seated()
+def on_seen(seat, data):
+    """{"id": n, "read": bool}: this side received (and read) everything up to n.
+    Everyone in the room gets the new markers as "state"."""
+    services.mark_and_tell(seat, data.get("id"), bool(data.get("read")))
+    return {"ok": True}
+
+
+@socketio.on("typing", namespace=NAMESPACE)
+@seated(active=True)
+def on_typing(seat, data):
+    """The person is typing: the others in the room get "typing" {"side": ...}."""
+    emit("typing", {"side": seat.side.value}, to=seat.chat.socket_room, skip_sid=request.sid)
+    return {"ok": True}
+
+
+@socketio.on("active", namespace=NAMESPACE)
+@seated(active=True)
+def on_active(seat, data):
+    """The person is using the page (keys, taps) though not writing: no idle close."""
+    return {"ok": True}
+
+
+@socketio.on_error(NAMESPACE)
+def on_error(error):
+    db.session.rollback()
+    log.exception("chat event failed")
+    return {"ok": False, "reason": "error",
+            "message": _("Ada gangguan di server. Coba kirim lagi sebentar lagi.")}

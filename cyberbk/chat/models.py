@@ -1,0 +1,76 @@
+"""Live counseling: a chat room per booking or per problem-box thread, the booking
+chats' messages, and the open sockets (so any process can close a person's sockets).
+
+A problem-box thread keeps its messages in the problem box's own table: its live
+chat is that thread, live. Only the read markers of the thread live here.
+"""
+
+from datetime import datetime
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+
+from ..accounts.models import utcnow
+from ..extensions import db
+
+
+class ChatRoom(db.Model):
+    """The live side of one booking's session or of one problem-box thread."""
+
+    __tablename__ = "chat_rooms"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    booking_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("bookings.id", ondelete="CASCADE"), unique=True)
+    report_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("problem_reports.id", ondelete="CASCADE"), unique=True)
+    #: Jitsi room name: random, 160 bits, made on the first visit of the video page.
+    video_room: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True)
+    #: Highest message id each side has received and read (0: none yet).
+    student_delivered_id: so.Mapped[int] = so.mapped_column(default=0)
+    student_read_id: so.Mapped[int] = so.mapped_column(default=0)
+    counselor_delivered_id: so.Mapped[int] = so.mapped_column(default=0)
+    counselor_read_id: so.Mapped[int] = so.mapped_column(default=0)
+    #: Set when the counselor ends the session; the chat is read-only afterwards.
+    ended_at: so.Mapped[datetime | None]
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.CheckConstraint("(booking_id IS NULL) <> (report_id IS NULL)", name="one_subject"),
+    )
+
+
+class ChatMessage(db.Model):
+    """One message of a booking's chat, stored before anyone is told about it."""
+
+    __tablename__ = "chat_messages"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    room_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("chat_rooms.id", ondelete="CASCADE"))
+    sender_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    from_counselor: so.Mapped[bool]
+    body: so.Mapped[str] = so.mapped_column(sa.Text)
+    #: The sending page's own id for the message: a resend after a lost
+    #: acknowledgement finds the stored message instead of storing it twice.
+    client_ref: so.Mapped[str | None] = so.mapped_column(sa.String(36))
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    __table_args__ = (
+        sa.Index("ix_chat_messages_room_id_id", "room_id", "id"),
+        sa.UniqueConstraint("room_id", "client_ref", name="uq_chat_messages_room_id_client_ref"),
+    )
+
+
+class ChatConnection(db.Model):
+    """An open socket; rows go when it disconnects (or when its person is signed out)."""
+
+    __tablename__ = "chat_connections"
+
+    sid: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
+    user_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: An anonymous reporter's socket: the thread it is on, never an account.
+    report_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("problem_reports.id", ondelete="CASCADE"), index=True)
+    connected_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -1,0 +1,246 @@
+"""The chat pages: history rendered here, then chat.js goes live over Socket.IO.
+
+Everything also works without JavaScript: a plain form sends, a link loads what is new.
+/konseling/<id> is a booking's session (its student and counselor only; anyone
+else gets 404), /konseling/kotak the problem-box thread opened in this browser
+with its code (the code never travels in a URL), /bk/konseling/kotak/<id> that
+thread for counselors.
+"""
+
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..audit.services import record
+from ..auth.decorators import roles_required
+from ..booking.models import Booking
+from ..booking.models import BookingStatus
+from ..extensions import db
+from ..forms import EmptyForm
+from ..problembox.models import ProblemReport
+from ..problembox.routes import open_thread
+from ..school.services import crisis_contacts
+from ..school.services import get_settings
+from . import bp
+from . import services
+from .forms import MessageForm
+from .services import BookingChat
+from .services import Refused
+from .services import Side
+
+
+def get_booking_seat_or_404(booking_id):
+    seat = services.booking_seat(current_user, db.session.get(Booking, booking_id))
+    if seat is None:
+        abort(404)
+    return seat
+
+
+def get_thread_seat_or_404(report_id):
+    seat = services.counselor_thread_seat(current_user, db.session.get(ProblemReport, report_id))
+    if seat is None:
+        abort(404)
+    return seat
+
+
+def reporter_seat_or_redirect():
+    """The reporter's seat at the thread opened here, or a redirect to the code form."""
+    report = open_thread()
+    if report is None:
+        return None, redirect(url_for("problembox.check"), 303)
+    return services.reporter_seat(report), None
+
+
+def audit_read(seat):
+    if seat.side != Side.COUNSELOR:
+        return
+    if isinstance(seat.chat, BookingChat):
+        record(current_user, "read", "chat", seat.chat.booking.id,
+               summary="Membuka chat sesi konseling")
+    else:
+        record(current_user, "read", "problem_report", seat.chat.report.id,
+               summary="Membuka chat langsung kotak masalah")
+    db.session.commit()
+
+
+def chat_urls(seat):
+    chat = seat.chat
+    if isinstance(chat, BookingChat):
+        booking_id = chat.booking.id
+        return {"page": url_for(".show", booking_id=booking_id),
+                "send": url_for(".send", booking_id=booking_id),
+                "video": url_for(".video", booking_id=booking_id),
+                "end": url_for(".end", booking_id=booking_id)}
+    if seat.user is None:
+        return {"page": url_for(".thread"), "send": url_for(".thread_send")}
+    return {"page": url_for(".staff_thread", report_id=chat.report.id),
+            "send": url_for(".staff_thread_send", report_id=chat.report.id)}
+
+
+def names(seat):
+    """How the page names each side: "Kamu" for oneself, a name (or role) for the other."""
+    chat = seat.chat
+    if isinstance(chat, BookingChat):
+        student = chat.booking.student.full_name if chat.booking.student else _("Siswa")
+        counselor = chat.booking.counselor.full_name
+    else:
+        student, counselor = _("Siswa (tanpa nama)"), _("Guru BK")
+    others = {Side.STUDENT: student, Side.COUNSELOR: counselor}
+    return {side.value: (_("Kamu") if side == seat.side else others[side]) for side in Side}
+
+
+def client_texts(seat):
+    """Texts chat.js shows, in the page's language (the JavaScript holds none)."""
+    other = names(seat)[seat.other_side.value]
+    return {
+        "sending": _("Mengirim…"), "sent": _("Terkirim"), "delivered": _("Diterima"),
+        "read": _("Dibaca"), "failed": _("Belum terkirim"),
+        "typing": _("%(name)s sedang mengetik…", name=other),
+        "online": _("Tersambung. Pesan baru langsung muncul."),
+        "offline": _("Sambungan terputus. Pesan yang kamu tulis dikirim begitu tersambung lagi."),
+        "refused": _("Chat langsung tidak bisa dibuka. Muat ulang halaman ini."),
+        "too_long": str(services.refusal("too_long")),
+        "mine": _("Kamu"), "theirs": other,
+    }
+
+
+def render_chat(seat, template="chat/session.html", status=200, form=None, error=None,
+                **extra):
+    chat = seat.chat
+    before = request.args.get("sebelum", type=int)
+    messages, has_older = chat.latest(services.config("CHAT_PAGE_SIZE"), before=before)
+    if messages and not before:
+        services.mark_and_tell(seat, messages[-1].id, read=True)
+    closed = chat.closed_reason()
+    notice = services.service_notice(chat) if seat.side == Side.STUDENT and not closed else None
+    evaluation = None
+    if closed == "ended" and seat.side == Side.STUDENT and seat.user is not None:
+        evaluation = services.evaluation_waiting(seat.user)
+    return render_template(
+        template, seat=seat, chat=chat, messages=messages, has_older=has_older, before=before,
+        urls=chat_urls(seat), names=names(seat), texts=client_texts(seat),
+        state_of=lambda message: services.message_state(chat, message, seat.side),
+        closed=closed, closed_message=str(services.refusal(closed)) if closed else None,
+        notice=notice, contacts=crisis_contacts() if notice else None, evaluation=evaluation,
+        form=form or MessageForm(formdata=None), error=error, end_form=EmptyForm(),
+        last_id=chat.last_id(), max_chars=services.config("CHAT_MAX_CHARS"),
+        idle_seconds=services.idle_seconds(seat), **extra), status
+
+
+def send_message(seat):
+    """The plain form's send: stored and told to the room, then back to the page (303)."""
+    form = MessageForm()
+    if not form.validate_on_submit():
+        return render_chat(seat, status=400, form=form)
+    try:
+        services.take_message_slot(seat.limit_key)
+        services.send(seat, form.body.data)
+    except Refused as error:
+        status = {"rate": 429, "ended": 409, "not_confirmed": 409, "no_consent": 409}
+        return render_chat(seat, status=status.get(error.reason, 400), form=form,
+                           error=str(error))
+    return redirect(chat_urls(seat)["page"] + "#bawah", 303)
+
+
+# A booking's session.
+
+@bp.route("/konseling/<int:booking_id>")
+@roles_required(Role.STUDENT, Role.COUNSELOR)
+def show(booking_id):
+    seat = get_booking_seat_or_404(booking_id)
+    audit_read(seat)
+    if not seat.chat.can_connect():
+        return render_template("chat/unavailable.html", seat=seat, booking=seat.chat.booking)
+    return render_chat(seat)
+
+
+@bp.route("/konseling/<int:booking_id>/kirim", methods=["POST"])
+@roles_required(Role.STUDENT, Role.COUNSELOR)
+def send(booking_id):
+    seat = get_booking_seat_or_404(booking_id)
+    if not seat.chat.can_connect():
+        abort(409)
+    return send_message(seat)
+
+
+@bp.route("/konseling/<int:booking_id>/selesai", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def end(booking_id):
+    seat = get_booking_seat_or_404(booking_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if seat.chat.booking.status != BookingStatus.CONFIRMED or seat.chat.closed_reason() == "ended":
+        flash(_("Sesi ini sudah selesai atau belum dikonfirmasi."), "error")
+        return redirect(url_for(".show", booking_id=booking_id), 303)
+    services.end_session(seat.chat)
+    student = seat.chat.booking.student
+    if student is not None and services.evaluation_waiting(student) is None:
+        flash(_("Sesi diakhiri. Belum ada angket “Evaluasi sesi konseling” yang dibuka untuk "
+                "siswa ini: buka di menu Asesmen supaya siswa bisa mengisinya dari berandanya."),
+              "info")
+    else:
+        flash(_("Sesi diakhiri. Siswa sekarang melihat tautan evaluasi sesi di berandanya."),
+              "success")
+    return redirect(url_for(".show", booking_id=booking_id), 303)
+
+
+@bp.route("/konseling/<int:booking_id>/video")
+@roles_required(Role.STUDENT, Role.COUNSELOR)
+def video(booking_id):
+    seat = get_booking_seat_or_404(booking_id)
+    audit_read(seat)
+    if not seat.chat.can_connect():
+        return render_template("chat/unavailable.html", seat=seat, booking=seat.chat.booking)
+    call = None
+    if seat.chat.closed_reason() is None and current_app.config["JITSI_DOMAIN"]:
+        room_name = services.video_room(seat.chat)
+        name = services.video_name(seat)
+        call = {"domain": current_app.config["JITSI_DOMAIN"], "room": room_name, "name": name,
+                "jwt": services.jitsi_token(room_name, name, seat.side == Side.COUNSELOR) or "",
+                "embed": services.embeds_video(),
+                "probe_seconds": services.config("JITSI_PROBE_SECONDS"),
+                "subject": get_settings().name}
+    return render_chat(seat, template="chat/video.html", call=call)
+
+
+# The problem-box thread, live.
+
+@bp.route("/konseling/kotak")
+def thread():
+    seat, response = reporter_seat_or_redirect()
+    return response or render_chat(seat)
+
+
+@bp.route("/konseling/kotak/kirim", methods=["POST"])
+def thread_send():
+    seat, response = reporter_seat_or_redirect()
+    return response or send_message(seat)
+
+
+@bp.route("/bk/konseling/kotak/<int:report_id>")
+@roles_required(Role.COUNSELOR)
+def staff_thread(report_id):
+    seat = get_thread_seat_or_404(report_id)
+    audit_read(seat)
+    return render_chat(seat)
+
+
+@bp.route("/bk/konseling/kotak/<int:report_id>/kirim", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def staff_thread_send(report_id):
+    return send_message(get_thread_seat_or_404(report_id))
+
+
+@bp.route("/konseling/aktif", methods=["POST"])
+def keepalive():
+    """chat.js calls this while the person types or taps: a live chat is activity, so the
+    login (and an opened problem-box thread) must not time out under it."""
+    open_thread()
+    return "", 204

@@ -1,0 +1,700 @@
+"""Rules of live counseling: who sits at which chat, storing and syncing messages,
+delivered/read markers, unread counts, service hours, video rooms, and closing the
+sockets of someone who signs out."""
+
+import base64
+import enum
+import hashlib
+import hmac
+import json
+import secrets
+import time
+import unicodedata
+from dataclasses import dataclass
+from datetime import datetime
+from datetime import timedelta
+
+import sqlalchemy as sa
+from flask import current_app
+from flask import session
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
+
+from ..accounts.models import Role
+from ..accounts.models import User
+from ..accounts.models import utcnow
+from ..booking.models import AvailabilityException
+from ..booking.models import Booking
+from ..booking.models import BookingStatus
+from ..booking.models import ExceptionKind
+from ..booking.models import Mode
+from ..booking.models import WeeklyHours
+from ..booking.services import day_bounds
+from ..booking.services import local_today
+from ..booking.services import to_local
+from ..booking.services import to_utc
+from ..extensions import db
+from ..extensions import socketio
+from ..problembox import services as problembox
+from ..problembox.limits import SlidingWindow
+from ..problembox.models import ProblemMessage
+from ..problembox.models import ProblemReport
+from ..problembox.routes import THREAD_KEY
+from .models import ChatConnection
+from .models import ChatMessage
+from .models import ChatRoom
+
+NAMESPACE = "/chat"
+ONLINE_MODES = (Mode.CHAT, Mode.VIDEO)
+#: A booking's chat opens when the counselor confirms it and stays readable once done.
+LIVE_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.DONE)
+#: The built-in after-session questionnaire of the assessments feature (laiseg).
+EVALUATION_INSTRUMENT = "evaluasi-sesi"
+#: How far ahead to look for the counselors' next service hours.
+HOURS_LOOKAHEAD_DAYS = 15
+
+DEFAULTS = {
+    "CHAT_MAX_CHARS": 2000,
+    # (messages, seconds) per socket, and per person for the no-JavaScript form.
+    "CHAT_RATE_LIMIT": (8, 10),
+    # Typing, read and sync signals per socket; past it they are dropped silently.
+    "CHAT_SIGNAL_LIMIT": (40, 10),
+    "CHAT_PAGE_SIZE": 50,
+    "CHAT_SYNC_BATCH": 200,
+    # How long after a session ended its evaluation link stays on the student's home.
+    "CHAT_EVALUATION_DAYS": 14,
+    # Seconds video.js waits for the Jitsi server before offering the chat instead.
+    "JITSI_PROBE_SECONDS": 8,
+    # None: embed, except on meet.jit.si (it ends embedded calls after 5 minutes).
+    "JITSI_EMBED": None,
+    # Both set: video rooms need a JWT signed with the secret (self-hosted Jitsi).
+    "JITSI_APP_ID": None,
+    "JITSI_APP_SECRET": None,
+}
+
+
+def config(name):
+    return current_app.config.get(name, DEFAULTS[name])
+
+
+class Side(str, enum.Enum):
+    STUDENT = "student"
+    COUNSELOR = "counselor"
+
+
+class Refused(Exception):
+    """A message or event is not accepted; `reason` for programs, str() for people."""
+
+    def __init__(self, reason, message):
+        super().__init__(message)
+        self.reason = reason
+
+
+def idle_seconds(seat):
+    """How long a socket may go without its person doing anything, as their login may."""
+    minutes = (current_app.config["STAFF_IDLE_MINUTES"] if seat.side == Side.COUNSELOR
+               else current_app.config["STUDENT_IDLE_MINUTES"])
+    return minutes * 60
+
+
+def refusal(reason):
+    messages = {
+        "empty": _("Pesannya masih kosong."),
+        "not_text": _("Yang bisa dikirim hanya teks."),
+        "too_long": _("Pesanmu terlalu panjang: paling banyak %(num)d huruf. Bagi jadi beberapa "
+                      "pesan, ya.", num=config("CHAT_MAX_CHARS")),
+        "rate": _("Pelan-pelan, ya: terlalu banyak pesan dalam waktu singkat. Tunggu beberapa "
+                  "detik, lalu kirim lagi."),
+        "ended": _("Sesi ini sudah selesai, jadi pesan baru tidak bisa dikirim lagi."),
+        "not_confirmed": _("Sesi ini belum dikonfirmasi Guru BK."),
+        "no_consent": _("Sesi dimulai setelah siswa menyetujui kesediaan konseli."),
+        "signed_out": _("Kamu sudah keluar. Masuk lagi untuk melanjutkan chat."),
+        "idle": _("Chat ditutup karena lama tidak ada aktivitas. Muat ulang halaman untuk "
+                  "melanjutkan."),
+    }
+    return Refused(reason, messages[reason])
+
+
+def clean_body(raw):
+    """The text of a message as it will be stored, or Refused.
+
+    Control characters go (except line breaks and tabs), and so do lone
+    surrogates, which no database column can hold. Nothing is interpreted as
+    markup: templates and chat.js show it as text.
+    """
+    if not isinstance(raw, str):
+        raise refusal("not_text")
+    text = raw.replace("\r\n", "\n").replace("\r", "\n")
+    text = "".join(ch for ch in text
+                   if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs")).strip()
+    if not text:
+        raise refusal("empty")
+    if len(text) > config("CHAT_MAX_CHARS"):
+        raise refusal("too_long")
+    return text
+
+
+class ChatLimits:
+    """The sliding windows of one app (in memory, per process)."""
+
+    def __init__(self, app_config):
+        self.messages = SlidingWindow(*app_config["CHAT_RATE_LIMIT"])
+        self.signals = SlidingWindow(*app_config["CHAT_SIGNAL_LIMIT"])
+
+
+def limits():
+    return current_app.extensions["chat_limits"]
+
+
+def take_message_slot(client):
+    """Count one message of `client` (a socket id or a person), or Refused when too fast."""
+    if limits().messages.blocked(client):
+        raise refusal("rate")
+    limits().messages.hit(client)
+
+
+# Chats: a booking's session, or a problem-box thread gone live.
+
+def get_room(**subject):
+    """The chat room of a booking or a report, made on first use (racing makers agree)."""
+    query = sa.select(ChatRoom).filter_by(**subject)
+    room = db.session.scalar(query)
+    if room is None:
+        db.session.add(ChatRoom(**subject))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+        room = db.session.scalar(query)
+    return room
+
+
+class Chat:
+    """What booking chats and thread chats share; subclasses say where messages live."""
+
+    anonymous = False
+    model = None
+
+    def scope(self):
+        raise NotImplementedError
+
+    @property
+    def socket_room(self):
+        return f"chat-{self.key}"
+
+    def after(self, last_id, limit):
+        """Messages after `last_id`, oldest first, and whether more follow."""
+        rows = db.session.scalars(sa.select(self.model)
+                                  .where(self.scope(), self.model.id > last_id)
+                                  .order_by(self.model.id).limit(limit + 1)).all()
+        return rows[:limit], len(rows) > limit
+
+    def latest(self, limit, before=None):
+        """The last `limit` messages (before id `before`), oldest first, and whether older exist."""
+        query = sa.select(self.model).where(self.scope())
+        if before:
+            query = query.where(self.model.id < before)
+        rows = db.session.scalars(query.order_by(self.model.id.desc()).limit(limit + 1)).all()
+        return list(reversed(rows[:limit])), len(rows) > limit
+
+    def last_id(self):
+        return db.session.scalar(sa.select(sa.func.max(self.model.id)).where(self.scope())) or 0
+
+    def shows_time(self, message):
+        # A reporter's own messages keep only the hour in the problem box: no clock here.
+        return not (self.anonymous and not message.from_counselor)
+
+    def payload(self, message):
+        return {
+            "id": message.id,
+            "side": Side.COUNSELOR.value if message.from_counselor else Side.STUDENT.value,
+            "body": message.body,
+            "at": message.created_at.isoformat() + "Z" if self.shows_time(message) else None,
+            "ref": getattr(message, "client_ref", None),
+        }
+
+    def state(self):
+        room = self.room()
+        return {
+            "student": {"delivered": room.student_delivered_id, "read": room.student_read_id},
+            "counselor": {"delivered": room.counselor_delivered_id,
+                          "read": room.counselor_read_id},
+            "ended": self.closed_reason() == "ended",
+        }
+
+
+class BookingChat(Chat):
+    model = ChatMessage
+
+    def __init__(self, booking):
+        self.booking = booking
+        self.key = f"b{booking.id}"
+        self._room = None
+
+    def room(self):
+        if self._room is None:
+            self._room = get_room(booking_id=self.booking.id)
+        return self._room
+
+    def scope(self):
+        return ChatMessage.room_id == self.room().id
+
+    def can_connect(self):
+        return self.booking.status in LIVE_STATUSES
+
+    def closed_reason(self):
+        """Why no message can be sent now, or None."""
+        if self.booking.status == BookingStatus.DONE or self.room().ended_at is not None:
+            return "ended"
+        if self.booking.status != BookingStatus.CONFIRMED:
+            return "not_confirmed"
+        if self.booking.student_id is not None and not self.booking.consent_version:
+            return "no_consent"
+        return None
+
+    def counselor_ids(self):
+        return [self.booking.counselor_id]
+
+    def store(self, seat, body, ref):
+        """(message, whether it is new). A known `ref` returns the stored message."""
+        by_ref = sa.select(ChatMessage).where(ChatMessage.room_id == self.room().id,
+                                              ChatMessage.client_ref == ref)
+        if ref:
+            existing = db.session.scalar(by_ref)
+            if existing is not None:
+                return existing, False
+        message = ChatMessage(room_id=self.room().id, sender_id=seat.user.id,
+                              from_counselor=seat.side == Side.COUNSELOR, body=body,
+                              client_ref=ref)
+        db.session.add(message)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # The same page sent it twice at once, on two sockets.
+            db.session.rollback()
+            return db.session.scalar(by_ref), False
+        return message, True
+
+
+class ThreadChat(Chat):
+    """A problem-box thread, live: its messages are the thread's own."""
+
+    anonymous = True
+    model = ProblemMessage
+
+    def __init__(self, report):
+        self.report = report
+        self.key = f"k{report.id}"
+        self._room = None
+
+    def room(self):
+        if self._room is None:
+            self._room = get_room(report_id=self.report.id)
+        return self._room
+
+    def scope(self):
+        return ProblemMessage.report_id == self.report.id
+
+    def can_connect(self):
+        return True
+
+    def closed_reason(self):
+        return None
+
+    def counselor_ids(self):
+        return db.session.scalars(sa.select(User.id).where(
+            User.role == Role.COUNSELOR, User.is_active_account.is_(True))).all()
+
+    def store(self, seat, body, ref):
+        # Through the problem box's own rules: a closed report opens again, risk
+        # terms flag it urgent, the reporter's time is kept to the hour only.
+        counselor = seat.side == Side.COUNSELOR
+        self.room()  # the counselors' homes count unread live messages per room
+        if counselor:
+            problembox.add_counselor_reply(self.report, seat.user, body)
+        else:
+            problembox.add_student_reply(self.report, body)
+        message = db.session.scalar(
+            sa.select(ProblemMessage)
+            .where(ProblemMessage.report_id == self.report.id,
+                   ProblemMessage.from_counselor.is_(counselor), ProblemMessage.body == body)
+            .order_by(ProblemMessage.id.desc()).limit(1))
+        return message, True
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Someone at a chat: their side, and their account (None for an anonymous reporter)."""
+
+    chat: Chat
+    side: Side
+    user: User | None
+
+    @property
+    def other_side(self):
+        return Side.COUNSELOR if self.side == Side.STUDENT else Side.STUDENT
+
+    @property
+    def limit_key(self):
+        return f"user-{self.user.id}" if self.user else f"thread-{self.chat.report.id}"
+
+
+def booking_seat(user, booking):
+    """The seat of `user` at the booking's chat, or None when they are no participant."""
+    if booking is None or booking.mode not in ONLINE_MODES or not user.is_authenticated:
+        return None
+    if booking.student_id is not None and booking.student_id == user.id:
+        return Seat(BookingChat(booking), Side.STUDENT, user)
+    counselors = {booking.counselor_id, booking.case.counselor_id if booking.case else None}
+    if user.role == Role.COUNSELOR and user.id in counselors:
+        return Seat(BookingChat(booking), Side.COUNSELOR, user)
+    return None
+
+
+def reporter_seat(report):
+    return Seat(ThreadChat(report), Side.STUDENT, None) if report is not None else None
+
+
+def counselor_thread_seat(user, report):
+    if report is None or not user.is_authenticated or user.role != Role.COUNSELOR:
+        return None
+    return Seat(ThreadChat(report), Side.COUNSELOR, user)
+
+
+def reporter_thread():
+    """The thread this browser opened with its code, looked up without touching the session.
+
+    A socket's session is a frozen copy: nothing written to it would reach the
+    browser, so the problem box's own open_thread() is for HTTP pages only.
+    """
+    entry = session.get(THREAD_KEY)
+    if not entry:
+        return None
+    report_id, last_use = entry
+    if time.time() - last_use > current_app.config["PROBLEMBOX_THREAD_IDLE_MINUTES"] * 60:
+        return None
+    return db.session.get(ProblemReport, report_id)
+
+
+def seat_for_key(key):
+    """The current person's seat at chat `key`: "b<booking id>", "k" (the reporter's own
+    thread) or "k<report id>" (a counselor at a thread); None when they have none."""
+    if not isinstance(key, str) or not key:
+        return None
+    kind, number = key[0], key[1:]
+    if kind == "b" and number.isdigit():
+        return booking_seat(current_user, db.session.get(Booking, int(number)))
+    if key == "k":
+        return reporter_seat(reporter_thread())
+    if kind == "k" and number.isdigit():
+        return counselor_thread_seat(current_user, db.session.get(ProblemReport, int(number)))
+    return None
+
+
+# Messages.
+
+def send(seat, raw_body, ref=None, skip_sid=None):
+    """Store a message and then tell the room (but `skip_sid`); returns its payload.
+
+    The database commit comes first: nobody hears of a message that could still be lost.
+    """
+    reason = seat.chat.closed_reason()
+    if reason:
+        raise refusal(reason)
+    body = clean_body(raw_body)
+    ref = ref if isinstance(ref, str) and 0 < len(ref) <= 36 else None
+    message, new = seat.chat.store(seat, body, ref)
+    payload = seat.chat.payload(message)
+    if ref:
+        payload["ref"] = ref
+    if new:
+        broadcast(seat.chat, "new_message", payload, skip_sid=skip_sid)
+    return payload
+
+
+def broadcast(chat, event, data, skip_sid=None):
+    """Emit to everyone in the chat's room, on every process (through the message queue)."""
+    socketio.emit(event, data, to=chat.socket_room, namespace=NAMESPACE, skip_sid=skip_sid)
+
+
+MARKERS = {
+    (Side.STUDENT, "delivered"): ChatRoom.student_delivered_id,
+    (Side.STUDENT, "read"): ChatRoom.student_read_id,
+    (Side.COUNSELOR, "delivered"): ChatRoom.counselor_delivered_id,
+    (Side.COUNSELOR, "read"): ChatRoom.counselor_read_id,
+}
+
+
+def mark(seat, up_to, read):
+    """The seat's side has received (and read, if `read`) everything up to id `up_to`.
+
+    Markers only move forward and never past the last message. Returns whether one moved.
+    """
+    if isinstance(up_to, bool) or not isinstance(up_to, int) or up_to <= 0:
+        return False
+    chat = seat.chat
+    up_to = min(up_to, chat.last_id())
+    kinds = ("delivered", "read") if read else ("delivered",)
+    moved = False
+    for kind in kinds:
+        column = MARKERS[(seat.side, kind)]
+        result = db.session.execute(
+            sa.update(ChatRoom).where(ChatRoom.id == chat.room().id, column < up_to)
+            .values({column.key: up_to}).execution_options(synchronize_session=False))
+        moved = moved or result.rowcount > 0
+    if read and seat.side == Side.COUNSELOR and isinstance(chat, ThreadChat):
+        problembox.mark_seen(chat.report)
+    db.session.commit()
+    return moved
+
+
+def mark_and_tell(seat, up_to, read, skip_sid=None):
+    if mark(seat, up_to, read):
+        broadcast(seat.chat, "state", seat.chat.state(), skip_sid=skip_sid)
+
+
+def message_state(chat, message, side):
+    """'sent', 'delivered' or 'read' for a message of `side`, seen from the other side's markers."""
+    room = chat.room()
+    if side == Side.STUDENT:
+        delivered, read = room.counselor_delivered_id, room.counselor_read_id
+    else:
+        delivered, read = room.student_delivered_id, room.student_read_id
+    if message.id <= read:
+        return "read"
+    if message.id <= delivered:
+        return "delivered"
+    return "sent"
+
+
+def end_session(chat):
+    """The counselor ends a booking's session: the chat becomes read-only, the booking done."""
+    room = chat.room()
+    room.ended_at = utcnow()
+    chat.booking.status = BookingStatus.DONE
+    db.session.commit()
+    broadcast(chat, "ended", {})
+
+
+# Unread counts and the homes.
+
+def _unread_in_booking(side):
+    """Correlated count of the other side's messages in a booking's chat, unread by `side`."""
+    read = ChatRoom.student_read_id if side == Side.STUDENT else ChatRoom.counselor_read_id
+    return (sa.select(sa.func.count(ChatMessage.id))
+            .join(ChatRoom, ChatRoom.id == ChatMessage.room_id)
+            .where(ChatRoom.booking_id == Booking.id,
+                   ChatMessage.from_counselor.is_(side == Side.STUDENT), ChatMessage.id > read)
+            .correlate(Booking).scalar_subquery())
+
+
+@dataclass
+class LiveSession:
+    booking: Booking
+    unread: int
+
+
+def student_overview(student):
+    """For the student's home: online sessions that are on or have unread messages, and
+    the session evaluation waiting for them (an open administration, or None)."""
+    unread = _unread_in_booking(Side.STUDENT)
+    rows = db.session.execute(
+        sa.select(Booking, unread)
+        .where(Booking.student_id == student.id, Booking.mode.in_(ONLINE_MODES),
+               sa.or_(sa.and_(Booking.status == BookingStatus.CONFIRMED,
+                              Booking.ends_at > utcnow() - timedelta(days=1)),
+                      sa.and_(Booking.status == BookingStatus.DONE, unread > 0)))
+        .order_by(Booking.starts_at)).all()
+    return {"sessions": [LiveSession(booking, count) for booking, count in rows],
+            "evaluation": evaluation_waiting(student)}
+
+
+def counselor_overview(counselor):
+    """For the counselor's home: today's online sessions and any chat waiting for an answer,
+    with the problem-box threads whose live chat has unread messages."""
+    unread = _unread_in_booking(Side.COUNSELOR)
+    today_start, today_end = day_bounds(local_today())
+    rows = db.session.execute(
+        sa.select(Booking, unread)
+        .where(Booking.counselor_id == counselor.id, Booking.mode.in_(ONLINE_MODES),
+               Booking.status.in_(LIVE_STATUSES),
+               sa.or_(sa.and_(Booking.status == BookingStatus.CONFIRMED,
+                              Booking.starts_at >= today_start, Booking.starts_at < today_end),
+                      unread > 0))
+        .order_by(unread.desc(), Booking.starts_at)).all()
+    threads = db.session.execute(
+        sa.select(ChatRoom.report_id, sa.func.count(ProblemMessage.id))
+        .join(ProblemMessage, ProblemMessage.report_id == ChatRoom.report_id)
+        .where(ProblemMessage.from_counselor.is_(False),
+               ProblemMessage.id > ChatRoom.counselor_read_id)
+        .group_by(ChatRoom.report_id).order_by(ChatRoom.report_id)).all()
+    sessions = [LiveSession(booking, count) for booking, count in rows]
+    return {"sessions": sessions, "threads": threads,
+            "unread": sum(s.unread for s in sessions) + sum(count for _id, count in threads)}
+
+
+def evaluation_waiting(student):
+    """The open after-session questionnaire for a student whose session ended lately.
+
+    The assessments feature has no per-session hook: the link goes to the
+    administration of its built-in session evaluation that is open for the
+    student's class and not yet answered.
+    """
+    since = utcnow() - timedelta(days=config("CHAT_EVALUATION_DAYS"))
+    ended = db.session.scalar(sa.select(sa.exists().where(
+        Booking.student_id == student.id, Booking.status == BookingStatus.DONE,
+        Booking.updated_at >= since)))
+    if not ended:
+        return None
+    # Imported here: assessments needs accounts.services, which calls disconnect_user().
+    from ..assessments.services import open_for_student
+
+    for administration, answered, _draft in open_for_student(student):
+        if administration.instrument.builtin_key == EVALUATION_INSTRUMENT and not answered:
+            return administration
+    return None
+
+
+# Service hours: when a reply can be expected.
+
+def next_service_time(counselor_ids, now=None):
+    """The first moment from `now` (naive UTC) within a counselor's weekly hours and not
+    in their leave, or None when none of them has hours in the next two weeks."""
+    now = now or utcnow()
+    if not counselor_ids:
+        return None
+    hours = db.session.scalars(sa.select(WeeklyHours)
+                               .where(WeeklyHours.counselor_id.in_(counselor_ids))).all()
+    closed = db.session.scalars(
+        sa.select(AvailabilityException)
+        .where(AvailabilityException.counselor_id.in_(counselor_ids),
+               AvailabilityException.kind == ExceptionKind.CLOSED,
+               AvailabilityException.ends_at > now)).all()
+    first_day = to_local(now).date()
+    best = None
+    for row in hours:
+        for offset in range(HOURS_LOOKAHEAD_DAYS):
+            day = first_day + timedelta(days=offset)
+            if day.weekday() != row.weekday:
+                continue
+            start = to_utc(datetime.combine(day, row.start_time))
+            end = to_utc(datetime.combine(day, row.end_time))
+            moment = max(start, now)
+            leave = _leave_covering(closed, row.counselor_id, moment)
+            while leave is not None and moment < end:
+                moment = leave.ends_at
+                leave = _leave_covering(closed, row.counselor_id, moment)
+            if moment < end:
+                best = moment if best is None else min(best, moment)
+                break
+    return best
+
+
+def _leave_covering(closed, counselor_id, moment):
+    return next((entry for entry in closed if entry.counselor_id == counselor_id
+                 and entry.starts_at <= moment < entry.ends_at), None)
+
+
+def service_notice(chat, now=None):
+    """None while a counselor is on duty, else {"next": UTC time or None}."""
+    now = now or utcnow()
+    upcoming = next_service_time(chat.counselor_ids(), now)
+    if upcoming is not None and upcoming <= now:
+        return None
+    return {"next": upcoming}
+
+
+# Video.
+
+def video_room(chat):
+    """The chat's Jitsi room name, made once; both participants always get the same one."""
+    room = chat.room()
+    if room.video_room is None:
+        db.session.execute(
+            sa.update(ChatRoom).where(ChatRoom.id == room.id, ChatRoom.video_room.is_(None))
+            .values(video_room="bk" + secrets.token_hex(20))
+            .execution_options(synchronize_session=False))
+        db.session.commit()
+    return room.video_room
+
+
+def embeds_video():
+    configured = config("JITSI_EMBED")
+    if configured is not None:
+        return bool(configured)
+    return current_app.config["JITSI_DOMAIN"] != "meet.jit.si"
+
+
+def video_name(seat):
+    """What the call shows: a display name only (the student's first name), never an email."""
+    if seat.user is None:
+        return _("Siswa")
+    if seat.side == Side.STUDENT:
+        return seat.user.full_name.split()[0]
+    return seat.user.full_name
+
+
+def _b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jitsi_token(room_name, display_name, moderator, now=None):
+    """An HS256 JWT for a self-hosted Jitsi with token authentication, or None if not set up."""
+    app_id, secret = config("JITSI_APP_ID"), config("JITSI_APP_SECRET")
+    if not (app_id and secret):
+        return None
+    issued = int(now if now is not None else time.time())
+    claims = {"iss": app_id, "aud": "jitsi", "sub": current_app.config["JITSI_DOMAIN"],
+              "room": room_name, "iat": issued, "nbf": issued - 60, "exp": issued + 4 * 3600,
+              "context": {"user": {"name": display_name, "moderator": moderator}}}
+    signing_input = ".".join(
+        _b64(json.dumps(part, separators=(",", ":")).encode())
+        for part in ({"alg": "HS256", "typ": "JWT"}, claims))
+    signature = hmac.new(secret.encode(), signing_input.encode(), hashlib.sha256).digest()
+    return f"{signing_input}.{_b64(signature)}"
+
+
+# Open sockets, so that signing out closes them on every process.
+
+def register_socket(sid, seat):
+    db.session.add(ChatConnection(sid=sid, user_id=seat.user.id if seat.user else None,
+                                  report_id=seat.chat.report.id if seat.user is None else None))
+    db.session.commit()
+
+
+def forget_socket(sid):
+    db.session.execute(sa.delete(ChatConnection).where(ChatConnection.sid == sid))
+    db.session.commit()
+
+
+def disconnect_user(user_id):
+    """Close every open chat socket of this account (deactivated, password reset, signed out)."""
+    _disconnect(ChatConnection.user_id == user_id)
+
+
+def disconnect_session():
+    """Close the sockets of whoever signs out in this request: their account's, and those of
+    the problem-box thread opened in this browser. Call it before the session is cleared."""
+    conditions = []
+    if current_user.is_authenticated:
+        conditions.append(ChatConnection.user_id == current_user.id)
+    entry = session.get(THREAD_KEY)
+    if entry:
+        conditions.append(ChatConnection.report_id == entry[0])
+    if conditions:
+        _disconnect(sa.or_(*conditions))
+
+
+def _disconnect(condition):
+    sids = db.session.scalars(sa.select(ChatConnection.sid).where(condition)).all()
+    if not sids:
+        return
+    db.session.execute(sa.delete(ChatConnection).where(condition))
+    db.session.commit()
+    reason = refusal("signed_out")
+    for sid in sids:
+        # Through the message queue: the socket may live in another process.
+        socketio.emit("refused", {"reason": reason.reason, "message": str(reason)}, to=sid,
+                      namespace=NAMESPACE)
+        socketio.server.disconnect(sid, namespace=NAMESPACE)
