@@ -75,6 +75,7 @@ def create_app(test_config=None):
     from .auth import bp as auth_bp
     from .booking import bp as booking_bp
     from .chat import bp as chat_bp
+    from .dashboard import bp as dashboard_bp
     from .errors import bp as errors_bp
     from .main import bp as main_bp
     from .outreach import bp as outreach_bp
@@ -89,6 +90,7 @@ def create_app(test_config=None):
     app.register_blueprint(booking_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(chat_bp)
+    app.register_blueprint(dashboard_bp)
 
     from . import cli
 

@@ -24,6 +24,9 @@ from .booking.models import WeeklyHours  # noqa: F401
 from .chat.models import ChatConnection  # noqa: F401
 from .chat.models import ChatMessage  # noqa: F401
 from .chat.models import ChatRoom  # noqa: F401
+from .dashboard.models import ParentConsent  # noqa: F401
+from .dashboard.models import RetentionSettings  # noqa: F401
+from .dashboard.models import SemesterTarget  # noqa: F401
 from .outreach.models import GuideStep  # noqa: F401
 from .outreach.models import Material  # noqa: F401
 from .outreach.models import MaterialAttachment  # noqa: F401

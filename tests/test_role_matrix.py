@@ -178,6 +178,22 @@ ROUTES = {
     "assessments.homeroom_results": ({Role.HOMEROOM}, "GET",
                                      lambda s: {"aid": 1, "class_id": 999}),
     # end assessments
+    # dashboard and data care (issue 8): student ids that name no student answer 404.
+    "dashboard.summary": ({Role.COUNSELOR}, "GET", None),
+    "dashboard.targets_page": ({Role.COUNSELOR}, "GET", None),
+    "dashboard.report": ({Role.COUNSELOR}, "GET", None),
+    "dashboard.report_xlsx": ({Role.COUNSELOR}, "GET", None),
+    "dashboard.programme": ({Role.COUNSELOR}, "GET", None),
+    "dashboard.audit": ({Role.COUNSELOR}, "GET", None),
+    "dashboard.admin_audit": ({Role.ADMIN}, "GET", None),
+    "dashboard.retention_settings": ({Role.COUNSELOR}, "GET", None),
+    "dashboard.student_requests": ({Role.COUNSELOR, Role.ADMIN}, "GET", None),
+    "dashboard.student_record": ({Role.COUNSELOR, Role.ADMIN}, "GET", None),
+    "dashboard.export_student": ({Role.COUNSELOR, Role.ADMIN}, "GET", None),
+    "dashboard.erase_student": ({Role.COUNSELOR}, "POST", None),
+    "dashboard.consent_letters": ({Role.COUNSELOR, Role.ADMIN}, "GET", None),
+    "dashboard.consent_register": ({Role.ADMIN}, "GET", None),
+    # end dashboard
 }
 
 # Checked last: after them the client is logged out.

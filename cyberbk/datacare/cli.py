@@ -7,12 +7,14 @@ from flask import current_app
 
 from . import backup as backups
 from . import promotion
+from . import retention
 
 
 def init_app(app):
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(promote_year_command)
+    app.cli.add_command(retention.purge_command)
 
 
 @click.command("backup")

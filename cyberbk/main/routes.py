@@ -20,6 +20,7 @@ from ..auth.decorators import roles_required
 from ..auth.routes import safe_next
 from ..booking import services as booking_services
 from ..chat import services as chat_services
+from ..dashboard.services import today_summary
 from ..extensions import db
 from ..outreach.services import share_kit
 from ..problembox.services import inbox_counts
@@ -85,7 +86,8 @@ def counselor_home():
                            booking=booking_services.counselor_overview(current_user),
                            problembox=inbox_counts(),
                            questionnaires=assessment_results.open_with_completion(),
-                           chats=chat_services.counselor_overview(current_user))
+                           chats=chat_services.counselor_overview(current_user),
+                           today=today_summary(current_user))
 
 
 @bp.route("/logo")

@@ -1,0 +1,9 @@
+"""The counselor's dashboard (today's work, semester targets, reports) and the pages of
+data care: the audit log, retention, a student's data on request, parents' consent."""
+
+from flask import Blueprint
+
+bp = Blueprint("dashboard", __name__)
+
+from . import datacare_routes  # noqa: E402,F401
+from . import routes  # noqa: E402,F401

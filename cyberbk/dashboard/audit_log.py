@@ -1,0 +1,60 @@
+"""Reading the audit log: newest first, a page at a time, in words people use."""
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+
+from ..accounts.models import User
+from ..audit.models import AuditEntry
+from ..extensions import db
+
+PER_PAGE = 50
+
+ACTIONS = {
+    "read": _l("Membuka"),
+    "export": _l("Mengekspor"),
+    "purge": _l("Penghapusan otomatis (retensi)"),
+    "erase": _l("Menghapus data pribadi"),
+    "handover": _l("Mengalihkan"),
+    "settings": _l("Mengubah pengaturan"),
+    "consent": _l("Mencatat persetujuan"),
+    "consent_removed": _l("Menghapus catatan persetujuan"),
+}
+TARGET_TYPES = {
+    "problem_report": _l("Laporan kotak masalah"),
+    "case": _l("Berkas kasus"),
+    "chat": _l("Chat konseling"),
+    "booking": _l("Jadwal dan data awal"),
+    "referral": _l("Rujukan wali kelas"),
+    "parent_requests": _l("Permintaan orang tua"),
+    "assessment_results": _l("Hasil asesmen"),
+    "assessment_response": _l("Jawaban satu siswa"),
+    "assessment": _l("Jawaban asesmen"),
+    "class_profile": _l("Profil kebutuhan kelas"),
+    "service_report": _l("Laporan pelaksanaan program"),
+    "student_data": _l("Data pribadi siswa"),
+    "student": _l("Akun siswa"),
+    "retention": _l("Pengaturan retensi"),
+    "parent_consent": _l("Persetujuan orang tua"),
+}
+
+
+def label(labels, value):
+    return labels.get(value, value)
+
+
+def page_of_entries(page, target_type=None):
+    """(rows of (entry, actor name or None), total entries) for one page, newest first."""
+    statement = sa.select(AuditEntry, User.full_name).outerjoin(User,
+                                                                User.id == AuditEntry.actor_id)
+    if target_type:
+        statement = statement.where(AuditEntry.target_type == target_type)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(
+        statement.order_by(None).subquery()))
+    rows = db.session.execute(statement.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+                              .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+    return rows, total
+
+
+def target_types_in_use():
+    return db.session.scalars(sa.select(AuditEntry.target_type).distinct()
+                              .order_by(AuditEntry.target_type)).all()

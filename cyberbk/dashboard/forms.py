@@ -1,0 +1,71 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField
+from wtforms import DateField
+from wtforms import DecimalField
+from wtforms import IntegerField
+from wtforms import SelectMultipleField
+from wtforms import StringField
+from wtforms import SubmitField
+from wtforms.validators import DataRequired
+from wtforms.validators import InputRequired
+from wtforms.validators import Length
+from wtforms.validators import NumberRange
+from wtforms.validators import Optional
+
+from .targets import METRICS
+
+
+class TargetsForm(FlaskForm):
+    """One optional number per metric; an empty field removes that target."""
+
+    submit = SubmitField(_l("Simpan target"))
+
+
+for _metric in METRICS:
+    setattr(TargetsForm, _metric.key, DecimalField(
+        _metric.label, description=_metric.hint, places=None,
+        validators=[Optional(), NumberRange(min=0, max=_metric.maximum,
+                                            message=_l("Isi angka dari %(min)s sampai %(max)s.")
+                                            if _metric.maximum else
+                                            _l("Isi angka 0 atau lebih."))]))
+
+
+def retention_field(label, hint):
+    return IntegerField(label, description=hint, validators=[
+        Optional(), NumberRange(min=1, max=36500, message=_l("Isi jumlah hari, 1 sampai 36500."))])
+
+
+class RetentionForm(FlaskForm):
+    closed_reports_days = retention_field(
+        _l("Laporan kotak masalah yang sudah ditutup (hari)"),
+        _l("Dihapus beserta balasan dan catatannya. Kosongkan untuk menyimpan selamanya."))
+    chat_days = retention_field(
+        _l("Isi chat sesi konseling (hari setelah sesi)"),
+        _l("Pesan chat dihapus; jadwal dan catatan sesi tetap. Kosongkan untuk menyimpan "
+           "selamanya."))
+    closed_cases_days = retention_field(
+        _l("Berkas kasus yang sudah ditutup (hari)"),
+        _l("Dihapus beserta catatan sesi, jadwal, data awal, dan rujukannya; jadwal yang tidak "
+           "masuk kasus (ditolak, dibatalkan) juga, selama itu setelah waktunya. Kosongkan untuk "
+           "menyimpan selamanya."))
+    submit = SubmitField(_l("Simpan pengaturan retensi"))
+
+
+class EraseForm(FlaskForm):
+    username = StringField(_l("Ketik nama pengguna siswa ini untuk memastikan"),
+                           validators=[DataRequired(_l("Ketik nama penggunanya.")),
+                                       Length(max=64)])
+    understood = BooleanField(
+        _l("Saya paham: nama, cerita, catatan, dan chat siswa ini dihapus dan tidak bisa "
+           "dikembalikan."), validators=[DataRequired(_l("Centang ini kalau Anda yakin."))])
+    submit = SubmitField(_l("Hapus data pribadi siswa ini"))
+
+
+class ConsentForm(FlaskForm):
+    students = SelectMultipleField(_l("Siswa yang surat persetujuannya sudah kembali"),
+                                   coerce=int,
+                                   validators=[DataRequired(_l("Pilih minimal satu siswa."))])
+    received_on = DateField(_l("Tanggal diterima"),
+                            validators=[InputRequired(_l("Isi tanggal diterimanya."))])
+    submit = SubmitField(_l("Catat sudah diterima"))

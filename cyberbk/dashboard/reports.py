@@ -1,0 +1,215 @@
+"""The service delivery report (laporan pelaksanaan program) and the BK programme
+(program tahunan/semester), counted with GROUP BY in the database.
+
+A delivered service is a session record (chat, video or face to face, with its bidang)
+or a problem-box report received. A student's class is their class now; an anonymous
+report has none.
+"""
+
+import io
+from dataclasses import dataclass
+from datetime import timedelta
+from itertools import groupby
+
+import sqlalchemy as sa
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from ..accounts.models import SchoolClass
+from ..accounts.models import StudentProfile
+from ..booking.models import CounselingCase
+from ..booking.models import SessionRecord
+from ..booking.services import local_today
+from ..extensions import db
+from ..outreach.models import ServiceComponent
+from ..outreach.models import ServicePlan
+from ..problembox.models import ProblemReport
+from . import periods
+
+FIELDS = ("pribadi", "sosial", "belajar", "karir")
+FIELD_LABELS = {"pribadi": _l("Pribadi"), "sosial": _l("Sosial"), "belajar": _l("Belajar"),
+                "karir": _l("Karier"), None: _l("Tidak diisi")}
+MODES = ("chat", "video", "face", "kotak")
+MODE_LABELS = {"chat": _l("Chat"), "video": _l("Video"), "face": _l("Tatap muka"),
+               "kotak": _l("Kotak masalah")}
+# The problem box and the RPLs name the four bidang in English in the database.
+ENGLISH_FIELDS = {"personal": "pribadi", "social": "sosial", "learning": "belajar",
+                  "career": "karir"}
+
+
+def _bidang(column):
+    return sa.case(*((column == english, bidang) for english, bidang in ENGLISH_FIELDS.items()),
+                   else_=None)
+
+
+def services_in(period):
+    """One row per delivered service: (mode, field, class_id), as a subquery."""
+    start, end = period.utc_bounds
+    sessions = (
+        sa.select(sa.type_coerce(SessionRecord.mode, sa.String).label("mode"),
+                  sa.type_coerce(SessionRecord.field, sa.String).label("field"),
+                  StudentProfile.class_id.label("class_id"))
+        .join(CounselingCase, CounselingCase.id == SessionRecord.case_id)
+        .outerjoin(StudentProfile, StudentProfile.user_id == CounselingCase.student_id)
+        .where(SessionRecord.held_at >= start, SessionRecord.held_at < end))
+    reports = (
+        sa.select(sa.literal("kotak", sa.String).label("mode"),
+                  _bidang(sa.type_coerce(ProblemReport.field, sa.String)).label("field"),
+                  StudentProfile.class_id.label("class_id"))
+        .outerjoin(StudentProfile, StudentProfile.user_id == ProblemReport.author_id)
+        .where(ProblemReport.created_at >= start, ProblemReport.created_at < end))
+    return sa.union_all(sessions, reports).subquery("services")
+
+
+@dataclass
+class ServiceReport:
+    period: periods.Period
+    total: int
+    by_field: list  # [(field key, count)] in FIELDS order, then None for "not given"
+    by_mode: list  # [(mode key, count)] in MODES order
+    matrix: dict  # {(field key, mode key): count}
+    by_class: list  # [(class name or None, grade or None, count)]
+    by_grade: list  # [(grade or None, count)]
+    classroom_total: int
+    classroom_by_field: list  # [(field key, count)]
+
+    def cell(self, field, mode):
+        return self.matrix.get((field, mode), 0)
+
+
+def _in_order(rows, keys):
+    counts = dict(rows)
+    return [(key, counts.get(key, 0)) for key in keys]
+
+
+def service_report(period):
+    services = services_in(period)
+    count = sa.func.count()
+    matrix = {(field, mode): n for field, mode, n in db.session.execute(
+        sa.select(services.c.field, services.c.mode, count)
+        .group_by(services.c.field, services.c.mode))}
+    by_field = db.session.execute(sa.select(services.c.field, count)
+                                  .group_by(services.c.field)).all()
+    by_mode = db.session.execute(sa.select(services.c.mode, count)
+                                 .group_by(services.c.mode)).all()
+    by_class = db.session.execute(
+        sa.select(SchoolClass.name, SchoolClass.grade, count)
+        .select_from(services).outerjoin(SchoolClass, SchoolClass.id == services.c.class_id)
+        .group_by(SchoolClass.id, SchoolClass.name, SchoolClass.grade)
+        .order_by(SchoolClass.grade.is_(None), SchoolClass.grade, SchoolClass.name)).all()
+    by_grade = db.session.execute(
+        sa.select(SchoolClass.grade, count)
+        .select_from(services).outerjoin(SchoolClass, SchoolClass.id == services.c.class_id)
+        .group_by(SchoolClass.grade)
+        .order_by(SchoolClass.grade.is_(None), SchoolClass.grade)).all()
+    classroom = classroom_guidance_by_field(period)
+    field_keys = FIELDS + ((None,) if any(f is None for f, _n in by_field) else ())
+    return ServiceReport(
+        period=period, total=sum(n for _f, n in by_field),
+        by_field=_in_order(by_field, field_keys), by_mode=_in_order(by_mode, MODES),
+        matrix=matrix, by_class=[tuple(row) for row in by_class],
+        by_grade=[tuple(row) for row in by_grade],
+        classroom_total=sum(n for _f, n in classroom),
+        classroom_by_field=_in_order(classroom, FIELDS + (None,)))
+
+
+def classroom_guidance_by_field(period):
+    """Layanan dasar RPLs held in the period (up to today), per bidang."""
+    last = min(period.end - timedelta(days=1), local_today())
+    field = _bidang(sa.type_coerce(ServicePlan.field, sa.String))
+    return db.session.execute(
+        sa.select(field, sa.func.count(ServicePlan.id))
+        .where(ServicePlan.component == ServiceComponent.BASIC,
+               ServicePlan.held_on >= period.first, ServicePlan.held_on <= last)
+        .group_by(field)).all()
+
+
+def class_label(name):
+    return name or _("Tanpa kelas (anonim)")
+
+
+def grade_label(grade):
+    return _("Kelas %(grade)d", grade=grade) if grade else _("Tanpa kelas (anonim)")
+
+
+def to_xlsx(report, school_name):
+    """The report as a workbook: a summary sheet, then one sheet per class and per grade."""
+    workbook = Workbook()
+    bold = Font(bold=True)
+    summary = workbook.active
+    summary.title = _("Ringkasan")[:31]
+    summary.append([_("Laporan pelaksanaan program BK")])
+    summary.append([school_name])
+    summary.append([report.period.label])
+    summary.append([])
+    summary.append([_("Bidang")] + [str(MODE_LABELS[m]) for m in MODES] + [_("Jumlah")])
+    for field, total in report.by_field:
+        summary.append([str(FIELD_LABELS[field])] + [report.cell(field, m) for m in MODES]
+                       + [total])
+    summary.append([_("Jumlah")] + [n for _m, n in report.by_mode] + [report.total])
+    summary.append([])
+    summary.append([_("Bimbingan klasikal (RPL terlaksana)"), report.classroom_total])
+    for field, total in report.classroom_by_field:
+        summary.append([str(FIELD_LABELS[field]), total])
+    for row in (1, 5):
+        for cell in summary[row]:
+            cell.font = bold
+
+    classes = workbook.create_sheet(_("Per kelas")[:31])
+    classes.append([_("Kelas"), _("Tingkat"), _("Jumlah layanan")])
+    for name, grade, total in report.by_class:
+        classes.append([class_label(name), grade, total])
+    grades = workbook.create_sheet(_("Per tingkat")[:31])
+    grades.append([_("Tingkat"), _("Jumlah layanan")])
+    for grade, total in report.by_grade:
+        grades.append([grade_label(grade), total])
+    for sheet in (classes, grades):
+        for cell in sheet[1]:
+            cell.font = bold
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+# The programme: planned services (RPLs) per month.
+
+@dataclass
+class Programme:
+    period: periods.Period
+    #: [(month period, [plans])] for every month of the period, empty months included.
+    months: list
+    undated: list
+    #: {(month key, field key): planned services}
+    counts: dict
+
+    def count(self, month_key, field):
+        return self.counts.get((month_key, field), 0)
+
+    def month_total(self, month_key):
+        return sum(n for (key, _f), n in self.counts.items() if key == month_key)
+
+    def field_total(self, field):
+        return sum(n for (_k, f), n in self.counts.items() if f == field)
+
+
+def programme(period):
+    """RPLs dated in the period, per month, with counts per month and bidang; and the
+    RPLs that have no date yet."""
+    in_period = sa.and_(ServicePlan.held_on >= period.first, ServicePlan.held_on < period.end)
+    year = sa.extract("year", ServicePlan.held_on)
+    month_number = sa.extract("month", ServicePlan.held_on)
+    field = _bidang(sa.type_coerce(ServicePlan.field, sa.String))
+    counts = {(f"{int(y):04d}-{int(m):02d}", f): n for y, m, f, n in db.session.execute(
+        sa.select(year, month_number, field, sa.func.count(ServicePlan.id))
+        .where(in_period).group_by(year, month_number, field))}
+    plans = db.session.scalars(sa.select(ServicePlan).where(in_period)
+                               .order_by(ServicePlan.held_on, ServicePlan.title)).all()
+    by_month = {key: list(items) for key, items in
+                groupby(plans, key=lambda plan: f"{plan.held_on:%Y-%m}")}
+    undated = db.session.scalars(sa.select(ServicePlan).where(ServicePlan.held_on.is_(None))
+                                 .order_by(ServicePlan.title)).all()
+    return Programme(period=period,
+                     months=[(m, by_month.get(m.key, [])) for m in period.months()],
+                     undated=undated, counts=counts)

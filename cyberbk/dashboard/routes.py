@@ -1,0 +1,133 @@
+"""Counselors: today's summary (polled by the home), semester targets, the service
+delivery report and the BK programme."""
+
+from flask import Response as FileResponse
+from flask import abort
+from flask import flash
+from flask import g
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import session
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..accounts.models import Role
+from ..audit.services import record
+from ..auth.decorators import roles_required
+from ..extensions import db
+from ..fragments import wants_fragment
+from ..school.services import get_settings
+from . import bp
+from . import periods
+from . import reports
+from . import services
+from . import targets
+from .forms import TargetsForm
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SUMMARY_ID = "ringkasan-hari-ini"
+
+
+@bp.url_value_preprocessor
+def remember_last_activity(endpoint, _values):
+    # Runs before the idle-timeout check, which counts every request as activity.
+    if endpoint == "dashboard.summary":
+        g.last_seen_before_poll = session.get("last_seen")
+
+
+@bp.route("/bk/ringkasan")
+@roles_required(Role.COUNSELOR)
+def summary():
+    """The "Ringkasan hari ini" box: the counselor's home polls it; alone it is a page."""
+    context = {"today": services.today_summary(current_user)}
+    if wants_fragment(SUMMARY_ID):
+        # Polling is no activity: a laptop left open on the home still logs out on time.
+        if g.get("last_seen_before_poll") is not None:
+            session["last_seen"] = g.last_seen_before_poll
+        return render_template("dashboard/_summary.html", **context)
+    return render_template("dashboard/summary.html", **context)
+
+
+def period_from(key, *parsers, default):
+    """The period a query parameter names, the default without one; 400 for nonsense."""
+    if not key:
+        return default
+    for parse in parsers:
+        period = parse(key)
+        if period is not None:
+            return period
+    abort(400)
+
+
+@bp.route("/bk/target", methods=["GET", "POST"])
+@roles_required(Role.COUNSELOR)
+def targets_page():
+    period = period_from(request.args.get("semester"), periods.parse_semester,
+                         default=periods.current_semester())
+    form = TargetsForm()
+    status = 200
+    if form.validate_on_submit():
+        targets.save_targets(period, {metric.key: _number(form[metric.key].data)
+                                      for metric in targets.METRICS}, current_user)
+        flash(_("Target %(period)s disimpan.", period=period.label), "success")
+        return redirect(url_for("dashboard.targets_page", semester=period.key), 303)
+    if request.method == "POST":
+        status = 400
+    else:
+        saved = targets.targets_for(period)
+        for metric in targets.METRICS:
+            value = saved.get(metric.key)
+            # 40, not 40.0: the field shows what the counselor typed.
+            form[metric.key].data = int(value) if value is not None and value.is_integer() \
+                else value
+    semesters = periods.including(periods.semester_choices(), period)
+    return render_template("dashboard/targets.html", period=period, form=form,
+                           progress=targets.progress(period), semesters=semesters), status
+
+
+def _number(value):
+    return None if value is None else float(value)
+
+
+def report_period():
+    return period_from(request.args.get("periode"), periods.parse_month,
+                       periods.parse_semester, default=periods.current_month())
+
+
+@bp.route("/bk/laporan")
+@roles_required(Role.COUNSELOR)
+def report():
+    period = report_period()
+    return render_template("dashboard/report.html", report=reports.service_report(period),
+                           months=periods.including(periods.month_choices(), period),
+                           semesters=periods.including(periods.semester_choices(), period),
+                           field_labels=reports.FIELD_LABELS, mode_labels=reports.MODE_LABELS,
+                           modes=reports.MODES)
+
+
+@bp.route("/bk/laporan.xlsx")
+@roles_required(Role.COUNSELOR)
+def report_xlsx():
+    period = report_period()
+    data = reports.to_xlsx(reports.service_report(period), get_settings().name)
+    record(current_user, "export", "service_report", period.key,
+           summary=f"Ekspor XLSX laporan pelaksanaan program {period.key}")
+    db.session.commit()
+    return FileResponse(data, mimetype=XLSX, headers={
+        "Content-Disposition": f'attachment; filename="laporan-bk-{period.key}.xlsx"'})
+
+
+@bp.route("/bk/program")
+@roles_required(Role.COUNSELOR)
+def programme():
+    period = period_from(request.args.get("periode"), periods.parse_year,
+                         periods.parse_semester,
+                         default=periods.current_school_year())
+    years = [periods.school_year(s.first) for s in periods.semester_choices()
+             if s.first.month == 7]
+    return render_template("dashboard/programme.html", programme=reports.programme(period),
+                           years=periods.including(years, period),
+                           semesters=periods.including(periods.semester_choices(), period),
+                           fields=reports.FIELDS, field_labels=reports.FIELD_LABELS)

@@ -1,0 +1,334 @@
+"""A student's data on request (access and erasure under Indonesia's personal data
+protection law, UU 27/2022).
+
+Who may do what, decided here:
+- A counselor exports everything the app holds about one student and can erase it,
+  because most of it is confidential counseling content that only counselors may read,
+  and because an erasure must be weighed against an open case (it is refused while one
+  is open).
+- The operator (admin) exports only what admins may see anyway: the account, the class
+  and the parents' consent record; never bookings, cases, answers or chats.
+
+What cannot be exported is what the app never linked to the student: anonymous
+problem-box reports and answers to anonymous questionnaires. Counselors' private notes
+are their working notes and are left out of the export.
+"""
+
+import csv
+import io
+import json
+import secrets
+import zipfile
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import gettext as _
+
+from ..accounts.models import Role
+from ..accounts.models import StudentProfile
+from ..accounts.models import User
+from ..accounts.models import utcnow
+from ..accounts.services import set_active
+from ..assessments.export import safe_cell
+from ..assessments.models import Participation
+from ..assessments.models import Response
+from ..assessments.services import answer_labels
+from ..assessments.services import answers_of
+from ..booking.models import Booking
+from ..booking.models import BookingStatus
+from ..booking.models import CaseStatus
+from ..booking.models import CounselingCase
+from ..booking.models import Intake
+from ..booking.models import Referral
+from ..booking.models import SessionRecord
+from ..booking.services import to_local
+from ..chat.models import ChatMessage
+from ..chat.models import ChatRoom
+from ..dashboard.models import ParentConsent
+from ..extensions import db
+from ..problembox.models import ProblemReport
+
+ERASED_PREFIX = "terhapus-"
+
+
+class NotAllowed(Exception):
+    """str(error) is the message for the counselor."""
+
+
+def is_erased(student):
+    return student.username.startswith(ERASED_PREFIX) and not student.is_active_account
+
+
+def local(moment):
+    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment else ""
+
+
+def enum_value(value):
+    return value.value if value is not None else ""
+
+
+def to_csv(header, rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    for row in rows:
+        writer.writerow(["" if value is None else safe_cell(value) for value in row])
+    # The byte order mark makes Excel read the file as UTF-8.
+    return "\ufeff" + buffer.getvalue()
+
+
+# --- what the export holds ------------------------------------------------------------
+
+def profile(student):
+    info = student.student_profile
+    consent = db.session.get(ParentConsent, student.id)
+    return {
+        "username": student.username,
+        "nama": student.full_name,
+        "kelas": student.school_class.name if student.school_class else None,
+        "tingkat": student.school_class.grade if student.school_class else None,
+        "nis": info.nis if info else None,
+        "nisn": info.nisn if info else None,
+        "jenis_kelamin": enum_value(info.gender) if info and info.gender else None,
+        "telepon": student.phone,
+        "akun_aktif": student.is_active_account,
+        "akun_dibuat": local(student.created_at),
+        "terakhir_masuk": local(student.last_login_at),
+        "persetujuan_orang_tua_diterima": consent.received_on.isoformat() if consent else None,
+    }
+
+
+def bookings_csv(student):
+    rows = db.session.execute(
+        sa.select(Booking, User.full_name, Intake)
+        .join(User, User.id == Booking.counselor_id)
+        .outerjoin(Intake, Intake.booking_id == Booking.id)
+        .where(Booking.student_id == student.id).order_by(Booking.starts_at)).all()
+    return to_csv(
+        ["id", "mulai", "selesai", "guru_bk", "cara", "bidang", "status", "waktu_pegang_hp",
+         "pesan_guru_bk", "kesediaan_versi", "kesediaan_pada", "data_awal_cerita",
+         "pernah_dibantu", "merasa_tidak_aman"],
+        [(b.id, local(b.starts_at), local(b.ends_at), counselor, enum_value(b.mode),
+          enum_value(b.field), enum_value(b.status), b.phone_times, b.counselor_message,
+          b.consent_version, local(b.consented_at),
+          intake.description if intake else "", enum_value(intake.help_before) if intake else "",
+          ("ya" if intake.feels_unsafe else "tidak") if intake else "")
+         for b, counselor, intake in rows])
+
+
+def cases_csv(student):
+    rows = db.session.execute(
+        sa.select(CounselingCase, User.full_name)
+        .join(User, User.id == CounselingCase.counselor_id)
+        .where(CounselingCase.student_id == student.id).order_by(CounselingCase.opened_at)).all()
+    return to_csv(["id", "guru_bk", "dibuka", "ditutup", "status", "hasil", "catatan_penutup"],
+                  [(c.id, counselor, local(c.opened_at), local(c.closed_at), enum_value(c.status),
+                    enum_value(c.outcome), c.closing_note) for c, counselor in rows])
+
+
+def records_csv(student):
+    records = db.session.scalars(
+        sa.select(SessionRecord).join(CounselingCase)
+        .where(CounselingCase.student_id == student.id).order_by(SessionRecord.held_at)).all()
+    return to_csv(
+        ["kasus", "waktu", "cara", "bidang", "topik", "ringkasan", "teknik", "tindak_lanjut",
+         "pemahaman", "perasaan", "tindakan"],
+        [(r.case_id, local(r.held_at), enum_value(r.mode), enum_value(r.field), r.topic,
+          r.summary, r.technique, r.follow_up, r.laiseg_understanding, r.laiseg_comfort,
+          r.laiseg_action) for r in records])
+
+
+def referrals_csv(student):
+    rows = db.session.execute(
+        sa.select(Referral, User.full_name)
+        .outerjoin(User, User.id == Referral.referrer_id)
+        .where(Referral.student_id == student.id).order_by(Referral.created_at)).all()
+    return to_csv(["tanggal", "dirujuk_oleh", "alasan", "status"],
+                  [(local(r.created_at), referrer, r.reason, enum_value(r.status))
+                   for r, referrer in rows])
+
+
+def reports_csv(student):
+    """Problem-box reports the student chose to send with their name, with their threads."""
+    reports = db.session.scalars(
+        sa.select(ProblemReport).where(ProblemReport.author_id == student.id)
+        .options(so.selectinload(ProblemReport.messages))
+        .order_by(ProblemReport.created_at, ProblemReport.id)).all()
+    rows = []
+    for report in reports:
+        rows.append((report.id, local(report.created_at), "siswa", report.body))
+        rows += [(report.id, local(m.created_at), "Guru BK" if m.from_counselor else "siswa",
+                  m.body) for m in report.messages]
+    return to_csv(["laporan", "waktu", "dari", "isi"], rows)
+
+
+def answers_csv(student):
+    """Answers of questionnaires the student answered with their name."""
+    lines = []
+    responses = db.session.scalars(
+        sa.select(Response).where(Response.user_id == student.id,
+                                  Response.submitted_at.is_not(None))
+        .order_by(Response.submitted_at)).all()
+    for response in responses:
+        administration = response.administration
+        instrument = administration.instrument
+        shown = answer_labels(instrument, answers_of(response))
+        for item in instrument.items:
+            if item.id in shown:
+                lines.append((administration.title, local(response.submitted_at), item.text,
+                              "; ".join(shown[item.id])))
+    return to_csv(["angket", "dikirim", "pertanyaan", "jawaban"], lines)
+
+
+def chat_csv(student):
+    rows = db.session.execute(
+        sa.select(Booking.id, ChatMessage.created_at, ChatMessage.from_counselor,
+                  ChatMessage.body)
+        .join(ChatRoom, ChatRoom.id == ChatMessage.room_id)
+        .join(Booking, Booking.id == ChatRoom.booking_id)
+        .where(Booking.student_id == student.id)
+        .order_by(Booking.id, ChatMessage.id)).all()
+    return to_csv(["jadwal", "waktu", "dari", "isi"],
+                  [(booking_id, local(at), "Guru BK" if from_counselor else "siswa", body)
+                   for booking_id, at, from_counselor, body in rows])
+
+
+def readme(student, full):
+    lines = [
+        _("Data pribadi siswa: %(name)s", name=student.full_name),
+        _("Dibuat: %(when)s", when=local(utcnow())),
+        "",
+        _("profil.json: akun, kelas, NIS, dan catatan persetujuan orang tua."),
+    ]
+    if full:
+        lines += [
+            _("jadwal.csv: jadwal konseling beserta data awal yang diisi siswa."),
+            _("kasus.csv dan catatan_sesi.csv: berkas kasus dan catatan sesi (tanpa catatan "
+              "pribadi Guru BK)."),
+            _("rujukan.csv: rujukan dari wali kelas."),
+            _("kotak_masalah.csv: laporan kotak masalah yang dikirim dengan nama, beserta "
+              "balasannya."),
+            _("angket.csv: jawaban angket yang diisi dengan nama."),
+            _("chat.csv: pesan chat sesi konseling."),
+            "",
+            _("Tidak termasuk: laporan kotak masalah tanpa nama dan jawaban angket anonim, "
+              "karena aplikasi memang tidak menyimpan siapa pengirimnya."),
+        ]
+    else:
+        lines += ["", _("Ekspor operator sekolah: hanya data akun. Data konseling hanya bisa "
+                        "diekspor oleh Guru BK.")]
+    return "\n".join(lines) + "\n"
+
+
+def export_zip(student, full=True):
+    """Everything about one student as a ZIP of readable files; `full` False gives only
+    the parts an admin may see."""
+    files = {"LIHAT-SAYA.txt": readme(student, full),
+             "profil.json": json.dumps(profile(student), ensure_ascii=False, indent=2)}
+    if full:
+        files.update({
+            "jadwal.csv": bookings_csv(student), "kasus.csv": cases_csv(student),
+            "catatan_sesi.csv": records_csv(student), "rujukan.csv": referrals_csv(student),
+            "kotak_masalah.csv": reports_csv(student), "angket.csv": answers_csv(student),
+            "chat.csv": chat_csv(student),
+        })
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, text in files.items():
+            archive.writestr(name, text)
+    return buffer.getvalue()
+
+
+def summary(student):
+    """How many records of each kind the app holds about the student (for the page)."""
+    cases = sa.select(CounselingCase.id).where(CounselingCase.student_id == student.id)
+    counts = db.session.execute(sa.select(
+        sa.select(sa.func.count(Booking.id)).where(Booking.student_id == student.id)
+        .scalar_subquery(),
+        sa.select(sa.func.count(CounselingCase.id)).where(CounselingCase.student_id == student.id)
+        .scalar_subquery(),
+        sa.select(sa.func.count(SessionRecord.id)).where(SessionRecord.case_id.in_(cases))
+        .scalar_subquery(),
+        sa.select(sa.func.count(Response.id)).where(Response.user_id == student.id,
+                                                    Response.submitted_at.is_not(None))
+        .scalar_subquery(),
+        sa.select(sa.func.count(ProblemReport.id)).where(ProblemReport.author_id == student.id)
+        .scalar_subquery(),
+        sa.select(sa.func.count(CounselingCase.id))
+        .where(CounselingCase.student_id == student.id,
+               CounselingCase.status == CaseStatus.OPEN).scalar_subquery(),
+    )).one()
+    keys = ("bookings", "cases", "records", "answers", "reports", "open_cases")
+    return dict(zip(keys, counts, strict=True))
+
+
+# --- erasure -------------------------------------------------------------------------------
+
+def erase(student):
+    """Anonymise one student: what identifies them or what they told goes, while every
+    count the reports and results are made of stays.
+
+    Kept: the account row (renamed, deactivated, class kept, so per-class counts hold),
+    questionnaire answers (without the link to the student; each response keeps its own
+    class and gender), and the dates, modes and bidang of bookings and session records.
+    Removed: name, username, NIS/NISN, gender, phone, password, intake stories, session
+    record texts, case and referral texts, chat messages, drafts, participation marks,
+    and the consent record. Problem-box reports sent with a name stay with the
+    anonymised account, like any anonymous report.
+    """
+    if student.role != Role.STUDENT:
+        raise NotAllowed(_("Hanya data siswa yang bisa dihapus di sini."))
+    if db.session.scalar(sa.select(sa.exists().where(
+            CounselingCase.student_id == student.id, CounselingCase.status == CaseStatus.OPEN))):
+        raise NotAllowed(_("Siswa ini masih punya kasus yang berjalan. Tutup kasusnya dulu, "
+                           "lalu hapus datanya."))
+    sid = student.id
+    bookings = sa.select(Booking.id).where(Booking.student_id == sid)
+    cases = sa.select(CounselingCase.id).where(CounselingCase.student_id == sid)
+    rooms = sa.select(ChatRoom.id).where(ChatRoom.booking_id.in_(bookings))
+    statements = [
+        sa.update(Response).where(Response.user_id == sid, Response.submitted_at.is_not(None))
+        .values(user_id=None),
+        sa.delete(Response).where(Response.user_id == sid),
+        sa.delete(Participation).where(Participation.user_id == sid),
+        sa.delete(ChatMessage).where(ChatMessage.room_id.in_(rooms)),
+        sa.delete(Intake).where(Intake.booking_id.in_(bookings)),
+        sa.update(Booking).where(Booking.student_id == sid)
+        .values(phone_times="", counselor_message=""),
+        sa.update(Booking).where(Booking.student_id == sid,
+                                 Booking.status.in_((BookingStatus.PENDING,
+                                                     BookingStatus.CONFIRMED)))
+        .values(status=BookingStatus.CANCELLED),
+        sa.update(SessionRecord).where(SessionRecord.case_id.in_(cases))
+        .values(topic="-", summary="", technique="", follow_up="", laiseg_understanding="",
+                laiseg_comfort="", laiseg_action="", private_note=""),
+        sa.update(CounselingCase).where(CounselingCase.student_id == sid).values(closing_note=""),
+        sa.update(Referral).where(Referral.student_id == sid).values(reason=""),
+        sa.delete(ParentConsent).where(ParentConsent.student_id == sid),
+    ]
+    for statement in statements:
+        db.session.execute(statement.execution_options(synchronize_session=False))
+    student.full_name = f"Siswa terhapus #{sid}"
+    student.username = f"{ERASED_PREFIX}{sid}"
+    student.phone = None
+    student.set_password(secrets.token_urlsafe(32))
+    student.must_change_password = False
+    if student.student_profile is not None:
+        student.student_profile.nis = None
+        student.student_profile.nisn = None
+        student.student_profile.gender = None
+    set_active(student, False)  # ends the sessions and commits everything above
+
+
+def find_students(query="", class_id=None, limit=50):
+    """Students by name, username or NIS (also former and erased ones), for the request page."""
+    statement = (sa.select(User).outerjoin(StudentProfile)
+                 .where(User.role == Role.STUDENT).order_by(User.full_name).limit(limit))
+    if query:
+        pattern = f"%{query.lower()}%"
+        statement = statement.where(sa.or_(sa.func.lower(User.full_name).like(pattern),
+                                           sa.func.lower(User.username).like(pattern),
+                                           StudentProfile.nis == query))
+    if class_id is not None:
+        statement = statement.where(StudentProfile.class_id == class_id)
+    return db.session.scalars(statement).all()
