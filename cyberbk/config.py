@@ -37,6 +37,8 @@ DEFAULTS = {
     "REMEMBER_COOKIE_DURATION": 0,
     "WTF_CSRF_TIME_LIMIT": None,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # How long a SQLite write waits for another writer before the request gets a 503.
+    "SQLITE_BUSY_TIMEOUT_MS": 5000,
 }
 
 # Variables a deployment sets in the environment, and how to read them.

@@ -111,9 +111,13 @@ def all_classes():
                               .order_by(SchoolClass.grade, SchoolClass.name)).all()
 
 
+def full_export_allowed(student):
+    return is_counselor() and student_data.counsels(current_user, student)
+
+
 def render_student(student, form=None, status=200):
     return render_template("dashboard/student_record.html", student=student,
-                           full=is_counselor(), counts=student_data.summary(student),
+                           full=full_export_allowed(student), counts=student_data.summary(student),
                            erased=student_data.is_erased(student),
                            consent=consent.consent_of(student.id),
                            form=form or EraseForm(formdata=None)), status
@@ -129,7 +133,7 @@ def student_record(student_id):
 @roles_required(Role.COUNSELOR, Role.ADMIN)
 def export_student(student_id):
     student = get_student_or_404(student_id)
-    full = is_counselor()
+    full = full_export_allowed(student)
     data = student_data.export_zip(student, full=full)
     record(current_user, "export", "student_data", student.id,
            summary="Ekspor semua data satu siswa atas permintaan" if full

@@ -2,10 +2,11 @@
 protection law, UU 27/2022).
 
 Who may do what, decided here:
-- A counselor exports everything the app holds about one student and can erase it,
-  because most of it is confidential counseling content that only counselors may read,
-  and because an erasure must be weighed against an open case (it is refused while one
-  is open).
+- A counselor who holds or held the student's case (or a booking with them) exports
+  everything the app holds about the student: case content belongs to the assigned
+  counselor(s) only (PRODUCT.md), so any other counselor gets the account part, like
+  the operator. Any counselor can erase, because an erasure must be weighed against an
+  open case (it is refused while one is open) and reveals nothing.
 - The operator (admin) exports only what admins may see anyway: the account, the class
   and the parents' consent record; never bookings, cases, answers or chats.
 
@@ -53,6 +54,17 @@ ERASED_PREFIX = "terhapus-"
 
 class NotAllowed(Exception):
     """str(error) is the message for the counselor."""
+
+
+def counsels(counselor, student):
+    """True when `counselor` holds or held a case or a booking with `student`."""
+    case = sa.select(CounselingCase.id).where(
+        CounselingCase.student_id == student.id,
+        sa.or_(CounselingCase.counselor_id == counselor.id,
+               CounselingCase.previous_counselor_id == counselor.id))
+    booking = sa.select(Booking.id).where(Booking.student_id == student.id,
+                                          Booking.counselor_id == counselor.id)
+    return db.session.scalar(sa.select(sa.exists(case.union(booking).subquery()))) or False
 
 
 def is_erased(student):

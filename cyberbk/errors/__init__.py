@@ -1,9 +1,13 @@
 """Friendly error pages in Indonesian; HTMX requests get the message alone."""
 
+import logging
+
 from flask import Blueprint
 from flask import render_template
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
@@ -11,6 +15,12 @@ from ..extensions import db
 from ..fragments import wants_fragment
 
 bp = Blueprint("errors", __name__)
+log = logging.getLogger("cyberbk.errors")
+
+#: Seconds a client is asked to wait when the database is busy, locked or full.
+RETRY_AFTER_SECONDS = 5
+DATABASE_BUSY = _l("Server sedang sibuk, jadi kirimanmu belum tersimpan. Tunggu beberapa "
+                   "detik, lalu kirim lagi.")
 
 MESSAGES = {
     400: (_l("Permintaan tidak bisa diproses"),
@@ -55,3 +65,22 @@ def http_error(error):
 def internal_error(error):
     db.session.rollback()
     return render_error(500)
+
+
+@bp.app_errorhandler(OperationalError)
+def database_unavailable(error):
+    """Locked, busy or out of disk: the transaction is rolled back whole, so nothing was
+    half-written, and asking again shortly is the honest answer (503, not a 500)."""
+    db.session.rollback()
+    # The driver's message only: the full error carries the statement's parameters,
+    # which may be a student's report.
+    log.warning("database unavailable on %s: %s", request.endpoint, error.orig)
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    try:
+        body, code = render_error(503, DATABASE_BUSY)
+    except OperationalError:
+        # The page itself needs the database (school name, settings): plain text then.
+        db.session.rollback()
+        body, code = str(DATABASE_BUSY), 503
+        headers["Content-Type"] = "text/plain; charset=utf-8"
+    return body, code, headers
