@@ -7,6 +7,7 @@ from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
 from htmx_flask import Htmx
+import sqlalchemy as sa
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
@@ -32,3 +33,10 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = Htmx()
 socketio = SocketIO()
+
+
+def enum_column(kind, length=16):
+    """A string column holding an Enum's values (not its names), without a database enum type,
+    so that SQLite and PostgreSQL store the same text and migrations need no type changes."""
+    return sa.Enum(kind, native_enum=False, length=length,
+                   values_callable=lambda members: [member.value for member in members])

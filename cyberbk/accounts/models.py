@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
 from ..extensions import db
+from ..extensions import enum_column
 
 
 def utcnow():
@@ -44,7 +45,7 @@ class User(UserMixin, db.Model):
     username: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     full_name: so.Mapped[str] = so.mapped_column(sa.String(120))
     role: so.Mapped[Role] = so.mapped_column(
-        sa.Enum(Role, native_enum=False, length=16, values_callable=lambda e: [m.value for m in e])
+        enum_column(Role)
     )
     password_hash: so.Mapped[str] = so.mapped_column(sa.String(256))
     is_active_account: so.Mapped[bool] = so.mapped_column(default=True)
@@ -128,7 +129,7 @@ class StudentProfile(db.Model):
     nis: so.Mapped[str | None] = so.mapped_column(sa.String(20), unique=True)
     nisn: so.Mapped[str | None] = so.mapped_column(sa.String(20), unique=True)
     gender: so.Mapped[Gender | None] = so.mapped_column(
-        sa.Enum(Gender, native_enum=False, length=1, values_callable=lambda e: [m.value for m in e])
+        enum_column(Gender, length=1)
     )
 
     user: so.Mapped[User] = so.relationship(back_populates="student_profile")

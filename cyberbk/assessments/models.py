@@ -12,11 +12,8 @@ import sqlalchemy.orm as so
 
 from ..accounts.models import utcnow
 from ..extensions import db
+from ..extensions import enum_column
 
-
-def _enum(cls, length=16):
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class ItemType(str, enum.Enum):
@@ -104,7 +101,7 @@ class InstrumentItem(db.Model):
     section_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("instrument_sections.id", ondelete="CASCADE"), index=True)
     position: so.Mapped[int] = so.mapped_column(default=0)
-    type: so.Mapped[ItemType] = so.mapped_column(_enum(ItemType))
+    type: so.Mapped[ItemType] = so.mapped_column(enum_column(ItemType))
     text: so.Mapped[str] = so.mapped_column(sa.Text)
     hint: so.Mapped[str] = so.mapped_column(sa.String(240), default="")
     required: so.Mapped[bool] = so.mapped_column(default=False)
@@ -124,7 +121,7 @@ class Administration(db.Model):
         sa.ForeignKey("instruments.id", ondelete="RESTRICT"), index=True)
     slug: so.Mapped[str] = so.mapped_column(sa.String(40), unique=True)
     title: so.Mapped[str] = so.mapped_column(sa.String(160))
-    scope: so.Mapped[AudienceScope] = so.mapped_column(_enum(AudienceScope))
+    scope: so.Mapped[AudienceScope] = so.mapped_column(enum_column(AudienceScope))
     #: Naive UTC, like every datetime in the database; shown in the school's time zone.
     opens_at: so.Mapped[datetime]
     closes_at: so.Mapped[datetime]

@@ -16,11 +16,8 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import User
 from ..accounts.models import utcnow
 from ..extensions import db
+from ..extensions import enum_column
 
-
-def _enum(kind, length=16):
-    return sa.Enum(kind, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class Mode(str, enum.Enum):
@@ -170,7 +167,7 @@ class AvailabilityException(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     counselor_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    kind: so.Mapped[ExceptionKind] = so.mapped_column(_enum(ExceptionKind))
+    kind: so.Mapped[ExceptionKind] = so.mapped_column(enum_column(ExceptionKind))
     starts_at: so.Mapped[datetime]
     ends_at: so.Mapped[datetime]
     note: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
@@ -192,10 +189,10 @@ class CounselingCase(db.Model):
     #: Who had the case before the last handover.
     previous_counselor_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
-    status: so.Mapped[CaseStatus] = so.mapped_column(_enum(CaseStatus), default=CaseStatus.OPEN)
+    status: so.Mapped[CaseStatus] = so.mapped_column(enum_column(CaseStatus), default=CaseStatus.OPEN)
     opened_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     closed_at: so.Mapped[datetime | None]
-    outcome: so.Mapped[Outcome | None] = so.mapped_column(_enum(Outcome, 24))
+    outcome: so.Mapped[Outcome | None] = so.mapped_column(enum_column(Outcome, 24))
     closing_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
 
     student: so.Mapped[User] = so.relationship(foreign_keys=[student_id])
@@ -233,7 +230,7 @@ class Referral(db.Model):
         sa.ForeignKey("counseling_cases.id", ondelete="SET NULL"), index=True)
     reason: so.Mapped[str] = so.mapped_column(sa.Text)
     status: so.Mapped[ReferralStatus] = so.mapped_column(
-        _enum(ReferralStatus), default=ReferralStatus.RECEIVED, index=True)
+        enum_column(ReferralStatus), default=ReferralStatus.RECEIVED, index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
@@ -262,13 +259,13 @@ class Booking(db.Model):
         sa.ForeignKey("counseling_cases.id", ondelete="SET NULL"), index=True)
     referral_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("referrals.id", ondelete="SET NULL"), index=True)
-    source: so.Mapped[Source] = so.mapped_column(_enum(Source), default=Source.STUDENT)
+    source: so.Mapped[Source] = so.mapped_column(enum_column(Source), default=Source.STUDENT)
     starts_at: so.Mapped[datetime]
     ends_at: so.Mapped[datetime]
-    mode: so.Mapped[Mode] = so.mapped_column(_enum(Mode))
-    field: so.Mapped[Field | None] = so.mapped_column(_enum(Field))
+    mode: so.Mapped[Mode] = so.mapped_column(enum_column(Mode))
+    field: so.Mapped[Field | None] = so.mapped_column(enum_column(Field))
     status: so.Mapped[BookingStatus] = so.mapped_column(
-        _enum(BookingStatus), default=BookingStatus.PENDING)
+        enum_column(BookingStatus), default=BookingStatus.PENDING)
     urgent: so.Mapped[bool] = so.mapped_column(default=False)
     #: "When I usually have the phone", in the student's words, for the counselor.
     phone_times: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
@@ -323,9 +320,9 @@ class Intake(db.Model):
     student_name: so.Mapped[str] = so.mapped_column(sa.String(120))
     class_name: so.Mapped[str] = so.mapped_column(sa.String(16), default="")
     description: so.Mapped[str] = so.mapped_column(sa.Text)
-    help_before: so.Mapped[HelpBefore] = so.mapped_column(_enum(HelpBefore))
+    help_before: so.Mapped[HelpBefore] = so.mapped_column(enum_column(HelpBefore))
     feels_unsafe: so.Mapped[bool] = so.mapped_column(default=False)
-    reminder: so.Mapped[Reminder] = so.mapped_column(_enum(Reminder), default=Reminder.NONE)
+    reminder: so.Mapped[Reminder] = so.mapped_column(enum_column(Reminder), default=Reminder.NONE)
 
     booking: so.Mapped[Booking] = so.relationship(back_populates="intake")
 
@@ -343,8 +340,8 @@ class SessionRecord(db.Model):
     counselor_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
     held_at: so.Mapped[datetime]
-    mode: so.Mapped[Mode] = so.mapped_column(_enum(Mode))
-    field: so.Mapped[Field] = so.mapped_column(_enum(Field))
+    mode: so.Mapped[Mode] = so.mapped_column(enum_column(Mode))
+    field: so.Mapped[Field] = so.mapped_column(enum_column(Field))
     topic: so.Mapped[str] = so.mapped_column(sa.String(200))
     summary: so.Mapped[str] = so.mapped_column(sa.Text)
     technique: so.Mapped[str] = so.mapped_column(sa.String(200), default="")

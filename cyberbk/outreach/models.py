@@ -15,11 +15,8 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import User
 from ..accounts.models import utcnow
 from ..extensions import db
+from ..extensions import enum_column
 
-
-def _enum(cls, length=16):
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class VideoSource(str, enum.Enum):
@@ -62,7 +59,7 @@ class OutreachSettings(db.Model):
     counselor_role: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     principles: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     reach: so.Mapped[str] = so.mapped_column(sa.Text, default="")
-    video_source: so.Mapped[VideoSource] = so.mapped_column(_enum(VideoSource),
+    video_source: so.Mapped[VideoSource] = so.mapped_column(enum_column(VideoSource),
                                                             default=VideoSource.NONE)
     #: Under instance/uploads/outreach/; a new upload gets a new name, so URLs can be cached.
     video_filename: so.Mapped[str | None] = so.mapped_column(sa.String(64))
@@ -98,8 +95,8 @@ class ServicePlan(db.Model):
     )
     semester: so.Mapped[str] = so.mapped_column(sa.String(60), default="")
     component: so.Mapped[ServiceComponent] = so.mapped_column(
-        _enum(ServiceComponent), default=ServiceComponent.BASIC)
-    field: so.Mapped[ServiceField | None] = so.mapped_column(_enum(ServiceField))
+        enum_column(ServiceComponent), default=ServiceComponent.BASIC)
+    field: so.Mapped[ServiceField | None] = so.mapped_column(enum_column(ServiceField))
     function: so.Mapped[str] = so.mapped_column(sa.String(160), default="")
     general_goal: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     specific_goals: so.Mapped[str] = so.mapped_column(sa.Text, default="")
@@ -136,7 +133,7 @@ class Material(db.Model):
     summary: so.Mapped[str] = so.mapped_column(sa.String(300), default="")
     body: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     status: so.Mapped[MaterialStatus] = so.mapped_column(
-        _enum(MaterialStatus), default=MaterialStatus.DRAFT, index=True)
+        enum_column(MaterialStatus), default=MaterialStatus.DRAFT, index=True)
     plan_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("outreach_plans.id", ondelete="SET NULL"), index=True
     )

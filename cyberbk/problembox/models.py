@@ -12,11 +12,8 @@ import sqlalchemy.orm as so
 
 from ..accounts.models import User
 from ..extensions import db
+from ..extensions import enum_column
 
-
-def _enum(cls, length=16):
-    return sa.Enum(cls, native_enum=False, length=length,
-                   values_callable=lambda e: [m.value for m in e])
 
 
 class ReportStatus(str, enum.Enum):
@@ -47,8 +44,8 @@ class ProblemReport(db.Model):
     #: database cannot open a thread.
     code_digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     body: so.Mapped[str] = so.mapped_column(sa.Text)
-    field: so.Mapped[ReportField | None] = so.mapped_column(_enum(ReportField))
-    status: so.Mapped[ReportStatus] = so.mapped_column(_enum(ReportStatus),
+    field: so.Mapped[ReportField | None] = so.mapped_column(enum_column(ReportField))
+    status: so.Mapped[ReportStatus] = so.mapped_column(enum_column(ReportStatus),
                                                        default=ReportStatus.NEW, index=True)
     is_urgent: so.Mapped[bool] = so.mapped_column(default=False, index=True)
     #: Only when a logged-in student chose to give their name; NULL means anonymous.
@@ -60,7 +57,7 @@ class ProblemReport(db.Model):
     closed_at: so.Mapped[datetime | None]
     #: The student wrote since a counselor last opened the report.
     has_new_reply: so.Mapped[bool] = so.mapped_column(default=False, index=True)
-    session_mode: so.Mapped[SessionMode | None] = so.mapped_column(_enum(SessionMode))
+    session_mode: so.Mapped[SessionMode | None] = so.mapped_column(enum_column(SessionMode))
     #: When the student can hold the phone, in their own words.
     session_times: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     #: A chat/video request the counselors have not arranged yet.
