@@ -31,5 +31,6 @@ def wrk(url, headers=(), lua=None):
     for label, value, unit in re.findall(r"^\s+(50|75|90|99)%\s+([\d.]+)(us|ms|s)\s*$", output, re.M):
         percentiles[label] = float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
     non_2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
-    return {"rps": rps, "p50": percentiles.get("50"), "p99": percentiles.get("99"),
+    total = int(re.search(r"(\d+) requests in", output).group(1))
+    return {"rps": rps, "requests": total, "p50": percentiles.get("50"), "p99": percentiles.get("99"),
             "errors": int(non_2xx.group(1)) if non_2xx else 0, "raw": output}

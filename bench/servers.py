@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -11,6 +12,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER_CPU = "0"
+# For the threaded worker: as many threads as wrk has connections, so none waits for a thread.
+THREADS = 16
 LOAD_CPU = "1"
 
 
@@ -51,7 +54,8 @@ def gunicorn(app_path, env, log_path, worker="gevent", pin=True):
     """One gunicorn worker pinned to the server core; yields its base URL."""
     port = free_port()
     command = [sys.executable, "-m", "gunicorn", "--worker-class", worker, "--workers", "1",
-               "--bind", f"127.0.0.1:{port}", "--worker-connections", "2000", app_path]
+               "--bind", f"127.0.0.1:{port}", "--worker-connections", "2000",
+               "--threads", str(THREADS), app_path]
     if pin:
         command = ["taskset", "-c", SERVER_CPU, *command]
     with open(log_path, "w") as log:
@@ -71,3 +75,19 @@ def gunicorn(app_path, env, log_path, worker="gevent", pin=True):
 def healthy(base):
     with urllib.request.urlopen(base + "/healthz", timeout=5) as response:
         return json.load(response)["status"] == "ok"
+
+
+def login_cookie(base, username="siswa.7a.03"):
+    """A session cookie of a logged-in student, for wrk's requests."""
+    import http.cookiejar
+    import urllib.parse
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    data = urllib.parse.urlencode({"username": username, "password": "cyberbk-demo",
+                                   "csrf_token": token}).encode()
+    opener.open(base + "/login", data)
+    return "; ".join(f"{c.name}={c.value}" for c in jar)

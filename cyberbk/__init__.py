@@ -39,6 +39,7 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     from . import database
+    from . import scheduling
     from . import models  # noqa: F401  (every table known to Alembic and create_all)
 
     db.init_app(app)
@@ -63,6 +64,7 @@ def create_app(test_config=None):
         max_http_buffer_size=socket_limits.BUFFER_BYTES,
     )
     app.wsgi_app = socket_limits.PollingSizeLimit(app.wsgi_app)
+    scheduling.init_app(app)
 
     from . import compression
     from . import security
@@ -96,6 +98,10 @@ def create_app(test_config=None):
 
     cli.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
+
+    from . import pagecache
+
+    pagecache.init_app(app)
 
     logging.getLogger("cyberbk").setLevel(logging.INFO)
     return app

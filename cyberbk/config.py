@@ -84,6 +84,16 @@ def load(app, test_config=None):
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         database = Path(app.instance_path) / "cyberbk.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        from .database import SQLiteConnection
+
+        # A file on the same disk does not drop connections; the ping was one more
+        # query on every request.
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.pop("pool_pre_ping", None)
+        options["connect_args"] = {**options.get("connect_args", {}),
+                                   "factory": SQLiteConnection}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CYBERBK_TIMEZONE"]

@@ -1,28 +1,121 @@
-"""Engine settings that must hold on every connection."""
+"""Engine settings that must hold on every connection, and SQLite's one-writer rule made
+cooperative."""
+
+import re
+import sqlite3
+import threading
+import time
 
 from sqlalchemy import event
 
+from . import scheduling
 from .extensions import db
+
+WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+HOLDS_GATE = "cyberbk_holds_write_gate"
+# A reader in WAL mode is busy only in rare moments (recovery after a crash); waiting
+# inside SQLite blocks a whole gevent worker, so that wait stays short.
+READ_BUSY_TIMEOUT_MS = 20
 
 
 def init_app(app):
     with app.app_context():
         engine = db.engine
-    if engine.dialect.name == "sqlite":
-        busy_timeout = int(app.config["SQLITE_BUSY_TIMEOUT_MS"])
-        event.listen(engine, "connect",
-                     lambda connection, record: sqlite_pragmas(connection, record, busy_timeout))
+    if engine.dialect.name != "sqlite":
+        return
+    event.listen(engine, "connect", sqlite_pragmas)
+    WriteGate(app.config["SQLITE_BUSY_TIMEOUT_MS"] / 1000).listen(engine)
 
 
-def sqlite_pragmas(dbapi_connection, _record, busy_timeout):
+class SQLiteConnection(sqlite3.Connection):
+    """A commit waits for the disk (synchronous=FULL: fsync of the write-ahead log, and
+    now and then a checkpoint). Under gevent that wait would stop every greenlet of the
+    worker, so it happens in one of gevent's native threads while the others go on;
+    the connection is used by one thread at a time all the same."""
+
+    def commit(self):
+        if scheduling.gevent_active():
+            from gevent import get_hub
+
+            get_hub().threadpool.apply(sqlite3.Connection.commit, (self,))
+        else:
+            sqlite3.Connection.commit(self)
+
+
+def sqlite_pragmas(dbapi_connection, _record):
     """Without foreign_keys=ON SQLite ignores ON DELETE; WAL lets readers and a
     writer work at once; synchronous=FULL keeps an acknowledged report or
     message through a power cut, not only through a crash of the app."""
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute(f"PRAGMA busy_timeout={busy_timeout:d}")
+    cursor.execute(f"PRAGMA busy_timeout={READ_BUSY_TIMEOUT_MS:d}")
     in_memory = all(not row[2] for row in cursor.execute("PRAGMA database_list").fetchall())
     if not in_memory:
         cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+class WriteGate:
+    """One write transaction at a time per process, waited for cooperatively.
+
+    SQLite lets one connection write at a time. Left to itself, a second writer
+    sleeps in SQLite's busy handler — a C sleep that, under gevent, freezes every
+    greenlet of the worker, including the one holding the write lock that it waits
+    for: seconds of stall for every student on that worker. So a write transaction
+    starts here instead: the process's writers queue on a lock (threading.Lock is
+    gevent's lock once gevent has patched the worker, so waiting yields), and the
+    first write statement opens the transaction with BEGIN IMMEDIATE, retried with a
+    sleep that yields too, in case another process (a CLI command, a backup) writes.
+    The same code is correct for threads, where the sleeps simply block one thread.
+    Past the deadline the statement fails as "database is locked", which the app
+    answers with a 503 and a retry hint.
+    """
+
+    def __init__(self, timeout_seconds):
+        self.timeout = timeout_seconds
+        self.lock = threading.Lock()
+
+    def listen(self, engine):
+        event.listen(engine, "before_cursor_execute", self.before_write, retval=True)
+        for name in ("commit", "rollback"):
+            event.listen(engine, name, lambda connection: self.release(connection.info))
+        # A connection going back to the pool (or away) ends its transaction either way.
+        pool = engine.pool
+        event.listen(pool, "reset", lambda dbapi_connection, connection_record, reset_state:
+                     self.release(connection_record.info))
+        event.listen(pool, "checkin", lambda dbapi_connection, connection_record:
+                     self.release(connection_record.info))
+        event.listen(pool, "invalidate", lambda dbapi_connection, connection_record, exception:
+                     self.release(connection_record.info))
+
+    def before_write(self, connection, _cursor, statement, parameters, _context, _many):
+        dbapi_connection = connection.connection.dbapi_connection
+        if (not connection.info.get(HOLDS_GATE) and not dbapi_connection.in_transaction
+                and WRITE_STATEMENT.match(statement)):
+            self.begin_immediate(dbapi_connection)
+            connection.info[HOLDS_GATE] = True
+        return statement, parameters
+
+    def begin_immediate(self, dbapi_connection):
+        deadline = time.monotonic() + self.timeout
+        if not self.lock.acquire(timeout=self.timeout):
+            raise sqlite3.OperationalError("database is locked")
+        try:
+            delay = 0.001
+            while True:
+                try:
+                    dbapi_connection.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as error:
+                    if "locked" not in str(error) or time.monotonic() + delay > deadline:
+                        raise
+                time.sleep(delay)
+                delay = min(delay * 2, 0.05)
+        except BaseException:
+            self.lock.release()
+            raise
+
+    def release(self, info):
+        if info.pop(HOLDS_GATE, False):
+            self.lock.release()

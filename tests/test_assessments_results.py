@@ -273,3 +273,67 @@ def test_demo_seed_gives_real_looking_results(app):
     comparison = results.compare(before, after)
     assert all(change.delta > 0 for change in comparison["areas"])
     assert any(row.missing for row in results.completion(after))
+
+
+def test_item_means_per_class_and_gender_match_hand_computation(school):
+    """by hand:  7A L  Likert 4, Ya    7A P  Likert 2, Tidak    7B L  Likert 1, Ya
+    Likert means: 7A (4+2)/2 = 3.0, 7B 1.0, L (4+1)/2 = 2.5, P 2.0, all 7/3.
+    Ya: 7A 50 %, 7B 100 %, L 100 %, P 0 %."""
+    instrument = helpers.make_instrument()
+    administration = helpers.give(instrument, [school["class_a"], school["class_b"]])
+    likert, yesno = instrument.sections[0].items
+    class_a, class_b = school["class_a"], school["class_b"]
+    for school_class, gender, score, yes in ((class_a, "L", 3, 0), (class_a, "P", 1, 1),
+                                             (class_b, "L", 0, 0)):
+        helpers.add_response(administration, None, [(likert, score), (yesno, yes)],
+                             school_class=school_class, gender=gender)
+    helpers.add_response(administration, None, [(likert, 3), (yesno, 0)],
+                         school_class=class_b, gender="P", submitted=False)
+    by_class = results.item_means(administration, by="class")
+    assert by_class[(likert.id, class_a.id)] == pytest.approx(3.0)
+    assert by_class[(likert.id, class_b.id)] == pytest.approx(1.0)
+    assert by_class[(yesno.id, class_a.id)] == pytest.approx(50.0)
+    assert by_class[(yesno.id, class_b.id)] == pytest.approx(100.0)
+    by_gender = results.item_means(administration, by="gender")
+    assert by_gender[(likert.id, "L")] == pytest.approx(2.5)
+    assert by_gender[(likert.id, "P")] == pytest.approx(2.0)
+    assert by_gender[(yesno.id, "P")] == pytest.approx(0.0)
+    assert results.item_means(administration)[(likert.id, None)] == pytest.approx(7 / 3)
+    areas = results.area_summary(administration, by="class")
+    assert areas[("PBK", class_a.id)].likert_mean == pytest.approx(3.0)
+    assert areas[("PBK", class_b.id)].yes_share == pytest.approx(100.0)
+    table = results.breakdown(administration, "class")
+    assert [(label, count) for _key, label, count in table["groups"]] == [("7A", 2), ("7B", 1)]
+    assert dict(table["items"])[likert] == [pytest.approx(3.0), pytest.approx(1.0)]
+
+
+def test_results_page_shows_the_per_class_means(client, auth, school):
+    instrument = helpers.make_instrument()
+    administration = helpers.give(instrument, [school["class_a"]])
+    likert, _yesno = instrument.sections[0].items
+    for score in (3, 2):
+        helpers.add_response(administration, None, [(likert, score)],
+                             school_class=school["class_a"])
+    auth.login("guru.a")
+    page = client.get(f"/bk/asesmen/{administration.id}/hasil").get_data(as_text=True)
+    # Indonesian decimals: (4 + 3) / 2 = 3,5 in the per-class table and 3,50 for the item.
+    assert "<td>3,5</td>" in page and "rata-rata 3,50 dari 4" in page
+
+
+def test_xlsx_export_has_a_bold_frozen_header_and_drops_characters_xml_cannot_hold(
+        client, auth, school):
+    instrument = helpers.make_instrument()
+    administration = helpers.give(instrument, [school["class_a"]])
+    likert, yesno = instrument.sections[0].items
+    (checklist,) = instrument.sections[1].items
+    text = instrument.sections[2].items[2]
+    # Ticks stored out of order still read in the order of the options.
+    helpers.add_response(administration, school["student_a"], [
+        (likert, 0), (checklist, 2), (checklist, 0), (text, "ok\x0bsaja")])
+    auth.login("guru.a")
+    response = client.get(f"/bk/asesmen/{administration.id}/ekspor.xlsx")
+    sheet = load_workbook(io.BytesIO(response.data)).active
+    assert sheet.freeze_panes == "B2"
+    assert sheet["A1"].font.b and not sheet["A2"].font.b
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[1][6:] == (1, None, "Malas; Nilai turun", None, None, "oksaja")

@@ -407,3 +407,15 @@ def test_purge_removes_only_closed_reports_past_the_retention(runner, school):
 def test_purge_refuses_negative_days(runner, school):
     result = runner.invoke(args=["purge-reports", "--days", "-1"])
     assert result.exit_code != 0
+
+
+def test_a_term_added_or_removed_applies_to_the_very_next_report(client, auth, school):
+    services.submit_report("Sebelum ada kata baru")  # the terms are now kept in memory
+    auth.login("guru.a")
+    client.post("/bk/kotak/kata-risiko", data={"term-term": "kabur dari rumah"})
+    report, _ = services.submit_report("aku mau kabur dari rumah")
+    assert report.is_urgent
+    term = db.session.scalars(sa.select(RiskTerm)).one()
+    assert client.post(f"/bk/kotak/kata-risiko/{term.id}/hapus").status_code == 303
+    report, _ = services.submit_report("aku mau kabur dari rumah")
+    assert not report.is_urgent

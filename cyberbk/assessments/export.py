@@ -5,14 +5,12 @@ import io
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Font
 
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..extensions import db
+from . import xlsx
 from .models import Answer
 from .models import ItemType
 from .models import Response
@@ -46,36 +44,21 @@ def header(administration):
     return columns
 
 
-def column_kind(item):
-    if item.type.is_likert:
-        return "likert"
-    if item.type == ItemType.HEAVIEST:
-        return "heaviest"
-    return "text" if item.type.is_text else "options"
-
-
-def cell_value(kind, options, answers, options_by_item):
-    """The answers of one item as one cell: Likert as its scale point, text as written.
-    `answers` are (option, text, source item id) tuples."""
-    if not answers:
-        return None
-    choice, text, source_id = answers[0]
-    if kind == "likert":
-        return choice + 1
-    if kind == "heaviest":
-        picked = options_by_item.get(source_id, [])
-        return picked[choice] if choice < len(picked) else None
-    if kind == "text":
-        return text
-    return "; ".join(options[c] for c, _t, _s in answers if c < len(options))
+def option_values(items):
+    """{(item id, option): what a cell shows}: a Likert answer as its scale point, any other
+    option as its label, so that filling a row is one dictionary look-up per answer."""
+    return {(item.id, choice): choice + 1 if item.type.is_likert else label
+            for item in items for choice, label in enumerate(item.options)}
 
 
 def rows(administration):
     """Header row, then one row per submitted response (ordered by class and name)."""
-    # Plain tuples per column: a thousand rows of a hundred cells read no ORM attributes.
-    columns = [(item.id, column_kind(item), list(item.options))
-               for _label, item in item_columns(administration.instrument)]
-    options_by_item = {item_id: options for item_id, _kind, options in columns}
+    items = [item for _label, item in item_columns(administration.instrument)]
+    position = {item.id: index for index, item in enumerate(items)}
+    checklists = {item.id for item in items if item.type == ItemType.MULTIPLE}
+    labels = option_values(items)
+    # Guarded once per option rather than once per cell.
+    guarded = {key: safe_cell(value) for key, value in labels.items()}
     submitted = (Response.administration_id == administration.id,
                  Response.submitted_at.is_not(None))
     responses = db.session.execute(
@@ -86,53 +69,47 @@ def rows(administration):
         .outerjoin(StudentProfile, StudentProfile.user_id == Response.user_id)
         .where(*submitted)
         .order_by(SchoolClass.name, User.full_name, Response.id)).all()
-    answers = {}
-    for response_id, item_id, choice, text, source_id in db.session.execute(
+    cells = {response_id: [None] * len(items) for response_id, *_rest in responses}
+    ticked = {}
+    # Core rows, unordered and iterated rather than fetched into a list: the ORM's row
+    # handling, a sort or holding a hundred thousand answers cost more than the cells.
+    for response_id, item_id, choice, text, source_id in db.session.connection().execute(
             sa.select(Answer.response_id, Answer.item_id, Answer.choice, Answer.text,
                       Answer.source_item_id)
-            .join(Response, Response.id == Answer.response_id).where(*submitted)
-            .order_by(Answer.response_id, Answer.item_id, Answer.choice)):
-        answers.setdefault(response_id, {}).setdefault(item_id, []).append(
-            (choice, text, source_id))
-    yield header(administration)
+            .join(Response, Response.id == Answer.response_id).where(*submitted)):
+        index = position.get(item_id)
+        if index is None:
+            continue
+        if text is not None:
+            cells[response_id][index] = safe_cell(text)
+        elif item_id in checklists:
+            ticked.setdefault((response_id, index), []).append(choice)
+        else:
+            # A "heaviest" pick shows the label of the checklist option it points to.
+            cells[response_id][index] = guarded.get((source_id or item_id, choice))
+    for (response_id, index), choices in ticked.items():
+        item_id = items[index].id
+        shown = [labels[(item_id, c)] for c in sorted(choices) if (item_id, c) in labels]
+        cells[response_id][index] = safe_cell("; ".join(shown)) if shown else None
+    yield [safe_cell(value) for value in header(administration)]
+    date_format = "%Y-%m-%d" if administration.anonymous else "%Y-%m-%d %H:%M"
+    genders = {key: str(label) for key, label in GENDER_LABELS.items() if key}
     for number, (response_id, gender, submitted_at, class_name, full_name, nis) in enumerate(
             responses, 1):
-        row = [number, class_name, str(GENDER_LABELS[gender]) if gender else None]
+        row = [number, safe_cell(class_name), genders.get(gender)]
         if not administration.anonymous:
-            row += [full_name, nis]
-        submitted_local = to_local(submitted_at)
-        row.append(submitted_local.strftime("%Y-%m-%d") if administration.anonymous
-                   else submitted_local.strftime("%Y-%m-%d %H:%M"))
-        mine = answers.get(response_id, {})
-        row += [cell_value(kind, options, mine.get(item_id), options_by_item)
-                for item_id, kind, options in columns]
-        yield [safe_cell(value) for value in row]
+            row += [safe_cell(full_name), safe_cell(nis)]
+        row.append(to_local(submitted_at).strftime(date_format))
+        yield row + cells[response_id]
 
 
 def to_xlsx(administration):
-    # Write-only mode streams rows: an export of a thousand answers stays fast and small.
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(_("Jawaban")[:31])
-    sheet.freeze_panes = "B2"
-    for index, row in enumerate(rows(administration)):
-        if index == 0:
-            row = [bold(sheet, value) for value in row]
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-def bold(sheet, value):
-    cell = WriteOnlyCell(sheet, value=value)
-    cell.font = Font(bold=True)
-    return cell
+    return xlsx.workbook(_("Jawaban"), rows(administration))
 
 
 def to_csv(administration):
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    for row in rows(administration):
-        writer.writerow(["" if value is None else value for value in row])
+    # csv writes None as an empty field.
+    csv.writer(buffer).writerows(rows(administration))
     # The byte order mark makes Excel read the file as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -5,6 +5,7 @@ Only submitted responses count. Python only arranges the aggregated rows for the
 
 from dataclasses import dataclass
 from dataclasses import field
+from functools import cached_property
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -55,81 +56,145 @@ def _key(class_id, gender, by):
     return {None: None, "class": class_id, "gender": gender}[by]
 
 
-def respondents(administration, filters=ALL, by=None):
+def respondents(administration, filters=ALL, by=None, counts=None):
     """{group key: number of submitted responses}; the key is None without `by`."""
-    counts = {}
-    for class_id, gender, count in db.session.execute(
-            sa.select(Response.class_id, Response.gender, sa.func.count(Response.id))
-            .where(*_where(administration, filters))
-            .group_by(Response.class_id, Response.gender)):
+    counts = counts or tally(administration, filters)
+    totals = {}
+    for class_id, gender, count in counts.respondents:
         key = _key(class_id, gender, by)
-        counts[key] = counts.get(key, 0) + count
-    return counts
+        totals[key] = totals.get(key, 0) + count
+    return totals
 
 
 @dataclass
+class Stat:
+    """The answers to one scored item (or the scored items of an area) from one group."""
+
+    answers: int = 0
+    #: Sum of the chosen option indexes (0-based), for the mean scale point.
+    choices: int = 0
+    yes: int = 0
+
+    def mean(self):
+        """Mean scale point (1..k) of Likert answers, or None without answers."""
+        return self.choices / self.answers + 1 if self.answers else None
+
+    def yes_share(self):
+        """Percentage of "Ya" among yes/no answers, or None without answers."""
+        return 100.0 * self.yes / self.answers if self.answers else None
+
+    def value(self, item_type):
+        return self.yes_share() if item_type == ItemType.YES_NO else self.mean()
+
+
+def _summed(rows):
+    """{key: Stat} from (key, answers, sum of options, "Ya" answers) rows, summed per key."""
+    sums = {}
+    for key, answers, choices, yes in rows:
+        total = sums.get(key)
+        if total is None:
+            sums[key] = [answers, choices, yes]
+        else:
+            total[0] += answers
+            total[1] += choices
+            total[2] += yes
+    return {key: Stat(*total) for key, total in sums.items()}
+
+
 class Tally:
     """The submitted answers of one administration under one filter, counted by the database
-    in two passes over the answers: per class, gender, item and option; and the checklist
-    ticks per class, gender and area. Totals, means and the per-class or per-gender views are
-    sums of these subtotals, so a results page reads the answers only twice."""
+    when a view first asks, each at the grain that view shows: per item and option for the
+    bars, per class, gender and item for the per-class and per-gender tables, per class,
+    gender and area for the checklist areas. Every total is a sum of these rows: a page
+    reads the answers once per grain, never once per item, class or response."""
 
-    items: dict
-    #: [(class id, gender, item id, option, answers)]
-    choices: list
-    #: [(class id, gender, area code, respondents with a tick, ticks)]
-    areas: list
-    _grouped: dict = field(default_factory=dict)
+    def __init__(self, administration, filters=ALL):
+        self.administration = administration
+        self.filters = filters
+        self.items = {item.id: item for item in administration.instrument.items}
+        self._stats = {}
 
-    def grouped(self, by):
-        """{(item id, group key): {option: answers}}."""
-        if by not in self._grouped:
-            grouped = {}
-            position = {None: None, "class": 0, "gender": 1}[by]
-            for row in self.choices:
-                key = None if position is None else row[position]
-                bucket = grouped.setdefault((row[2], key), {})
-                bucket[row[3]] = bucket.get(row[3], 0) + row[4]
-            self._grouped[by] = grouped
-        return self._grouped[by]
+    def _answers(self, *columns):
+        # Every item of the instrument is counted: filtering the answers by item costs the
+        # database more than the few groups of written answers that the callers skip.
+        return (sa.select(*columns).select_from(Answer)
+                .join(Response, Response.id == Answer.response_id)
+                .where(*_where(self.administration, self.filters)))
+
+    @cached_property
+    def respondents(self):
+        """[(class id, gender, submitted responses)]."""
+        return db.session.execute(
+            sa.select(Response.class_id, Response.gender, sa.func.count(Response.id))
+            .where(*_where(self.administration, self.filters))
+            .group_by(Response.class_id, Response.gender)).all()
+
+    @cached_property
+    def options(self):
+        """{item id: {option: answers}} for every choice and checklist item."""
+        counted = {i for i, item in self.items.items()
+                   if item.type.is_choice or item.type == ItemType.MULTIPLE}
+        options = {}
+        for item_id, choice, count in db.session.execute(
+                self._answers(Answer.item_id, Answer.choice, sa.func.count())
+                .group_by(Answer.item_id, Answer.choice)):
+            if item_id in counted:
+                options.setdefault(item_id, {})[choice] = count
+        return options
+
+    @cached_property
+    def _scored(self):
+        """[(class id, gender, item id, answers, sum of options, "Ya" answers)]."""
+        scored = {i for i, item in self.items.items() if item.type in SCORED_TYPES}
+        rows = db.session.execute(
+            self._answers(Response.class_id, Response.gender, Answer.item_id, sa.func.count(),
+                          sa.func.sum(Answer.choice),
+                          sa.func.sum(sa.case((Answer.choice == YES, 1), else_=0)))
+            .group_by(Response.class_id, Response.gender, Answer.item_id)).all()
+        return [row for row in rows if row[2] in scored]
+
+    def stats(self, by=None):
+        """{(item id, group key): Stat} for the scored items (Likert, yes/no)."""
+        if by not in self._stats:
+            if by is None:
+                # The option counts hold the totals already; no second pass over the answers.
+                rows = (((item_id, None), sum(options.values()),
+                         sum(c * n for c, n in options.items()), options.get(YES, 0))
+                        for item_id, options in self.options.items()
+                        if self.items[item_id].type in SCORED_TYPES)
+            else:
+                rows = (((item_id, _key(class_id, gender, by)), answers, choices, yes)
+                        for class_id, gender, item_id, answers, choices, yes in self._scored)
+            self._stats[by] = _summed(rows)
+        return self._stats[by]
+
+    @cached_property
+    def areas(self):
+        """[(class id, gender, area code, respondents with a tick, ticks)]."""
+        checklists = [i for i, item in self.items.items()
+                      if item.type == ItemType.MULTIPLE and item.section.code]
+        return db.session.execute(
+            self._answers(Response.class_id, Response.gender, InstrumentSection.code,
+                          sa.func.count(sa.distinct(Answer.response_id)), sa.func.count())
+            .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
+            .join(InstrumentSection, InstrumentSection.id == InstrumentItem.section_id)
+            .where(Answer.item_id.in_(checklists))
+            .group_by(Response.class_id, Response.gender, InstrumentSection.code)).all()
 
 
 def tally(administration, filters=ALL):
-    items = {item.id: item for item in administration.instrument.items}
-    counted = [i for i, item in items.items()
-               if item.type.is_choice or item.type == ItemType.MULTIPLE]
-    choices = db.session.execute(
-        sa.select(Response.class_id, Response.gender, Answer.item_id, Answer.choice,
-                  sa.func.count(Answer.id))
-        .join(Response, Response.id == Answer.response_id)
-        .where(*_where(administration, filters), Answer.item_id.in_(counted))
-        .group_by(Response.class_id, Response.gender, Answer.item_id, Answer.choice)).all()
-    checklists = [i for i, item in items.items()
-                  if item.type == ItemType.MULTIPLE and item.section.code]
-    areas = db.session.execute(
-        sa.select(Response.class_id, Response.gender, InstrumentSection.code,
-                  sa.func.count(sa.distinct(Answer.response_id)), sa.func.count(Answer.id))
-        .select_from(Answer)
-        .join(Response, Response.id == Answer.response_id)
-        .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
-        .join(InstrumentSection, InstrumentSection.id == InstrumentItem.section_id)
-        .where(*_where(administration, filters), Answer.item_id.in_(checklists))
-        .group_by(Response.class_id, Response.gender, InstrumentSection.code)).all()
-    return Tally(items, choices, areas)
+    return Tally(administration, filters)
 
 
 def choice_counts(administration, filters=ALL, counts=None):
     """{item id: {option: number of answers}} for every choice and checklist item."""
-    counts = counts or tally(administration, filters)
-    return {item_id: options for (item_id, _key_), options in
-            counts.grouped(None).items()}
+    return (counts or tally(administration, filters)).options
 
 
 def answered_counts(administration, filters=ALL, counts=None):
     """{item id: number of responses that answered it}."""
     counts = counts or tally(administration, filters)
-    answered = {item_id: sum(options.values()) for item_id, options in
-                choice_counts(administration, filters, counts).items()
+    answered = {item_id: sum(options.values()) for item_id, options in counts.options.items()
                 if counts.items[item_id].type.is_choice}
     others = [i for i, item in counts.items.items() if not item.type.is_choice]
     answered.update(db.session.execute(
@@ -140,22 +205,11 @@ def answered_counts(administration, filters=ALL, counts=None):
     return answered
 
 
-def score(item, options):
-    """Likert: mean scale point (1..k). Yes/no: percentage of "Ya". None without answers."""
-    total = sum(options.values())
-    if not total:
-        return None
-    if item.type == ItemType.YES_NO:
-        return 100.0 * options.get(YES, 0) / total
-    return sum((choice + 1) * n for choice, n in options.items()) / total
-
-
 def item_means(administration, filters=ALL, by=None, counts=None):
     """{(item id, group key): mean}: Likert mean score, or percentage of "Ya"."""
     counts = counts or tally(administration, filters)
-    return {(item_id, key): score(counts.items[item_id], options)
-            for (item_id, key), options in counts.grouped(by).items()
-            if counts.items[item_id].type in SCORED_TYPES}
+    return {key: stat.value(counts.items[key[0]].type)
+            for key, stat in counts.stats(by).items()}
 
 
 @dataclass
@@ -223,7 +277,7 @@ def area_summary(administration, filters=ALL, by=None, counts=None):
     """{(area code, group key): AreaRow} for the coded sections of the instrument."""
     counts = counts or tally(administration, filters)
     meta = area_meta(administration.instrument)
-    totals = respondents(administration, filters, by)
+    totals = respondents(administration, filters, by, counts)
     rows = {(code, key): AreaRow(code=code, title=template.title, options=template.options,
                                  likert_max=template.likert_max, respondents=total)
             for key, total in totals.items() for code, template in meta.items()}
@@ -231,20 +285,15 @@ def area_summary(administration, filters=ALL, by=None, counts=None):
         row = rows[(code, _key(class_id, gender, by))]
         row.with_any += with_any
         row.ticks += ticks
-    scored = {}
-    for (item_id, key), options in counts.grouped(by).items():
-        item = counts.items[item_id]
-        if item.section.code and item.type in SCORED_TYPES:
-            kind = "yes" if item.type == ItemType.YES_NO else "likert"
-            bucket = scored.setdefault((item.section.code, key, kind), {})
-            for choice, n in options.items():
-                bucket[choice] = bucket.get(choice, 0) + n
-    for (code, key, kind), options in scored.items():
-        total = sum(options.values())
-        if kind == "yes":
-            rows[(code, key)].yes_share = 100.0 * options.get(YES, 0) / total
+    codes = {item_id: item.section.code for item_id, item in counts.items.items()}
+    scored = _summed(((codes[item_id], key, counts.items[item_id].type == ItemType.YES_NO),
+                      stat.answers, stat.choices, stat.yes)
+                     for (item_id, key), stat in counts.stats(by).items() if codes[item_id])
+    for (code, key, is_yes_no), stat in scored.items():
+        if is_yes_no:
+            rows[(code, key)].yes_share = stat.yes_share()
         else:
-            rows[(code, key)].likert_mean = sum((c + 1) * n for c, n in options.items()) / total
+            rows[(code, key)].likert_mean = stat.mean()
     return rows
 
 
@@ -365,7 +414,7 @@ def build_report(administration, filters=ALL, include_text=True, tallied=None):
     instrument = administration.instrument
     items_by_id = {item.id: item for item in instrument.items}
     tallied = tallied or tally(administration, filters)
-    total = respondents(administration, filters).get(None, 0)
+    total = respondents(administration, filters, counts=tallied).get(None, 0)
     counts = choice_counts(administration, filters, tallied)
     answered = answered_counts(administration, filters, tallied)
     means = item_means(administration, filters, counts=tallied)
@@ -410,7 +459,7 @@ def group_labels(by, keys):
 def breakdown(administration, by, filters=ALL, tallied=None):
     """Areas and scored items per class or per gender: one column per group."""
     tallied = tallied or tally(administration, filters)
-    counts = respondents(administration, filters, by)
+    counts = respondents(administration, filters, by, tallied)
     labels = group_labels(by, counts)
     groups = sorted(counts, key=lambda key: (key is None, labels[key]))
     summary = area_summary(administration, filters, by, tallied)
@@ -464,9 +513,9 @@ def compare(before, after, filters=ALL):
     instrument = before.instrument
     pair = (before, after)
     tallies = [tally(a, filters) for a in pair]
-    totals = [respondents(a, filters).get(None, 0) for a in pair]
+    totals = [respondents(a, filters, counts=t).get(None, 0)
+              for a, t in zip(pair, tallies, strict=True)]
     counts = [choice_counts(a, filters, t) for a, t in zip(pair, tallies, strict=True)]
-    answered = [answered_counts(a, filters, t) for a, t in zip(pair, tallies, strict=True)]
     means = [item_means(a, filters, counts=t) for a, t in zip(pair, tallies, strict=True)]
     items = []
     for item in instrument.items:
@@ -481,9 +530,9 @@ def compare(before, after, filters=ALL):
             for choice, option in enumerate(item.options):
                 values = []
                 for n in (0, 1):
-                    base = totals[n] if item.type == ItemType.MULTIPLE else answered[n].get(item.id)
-                    values.append(percent(counts[n].get(item.id, {}).get(choice, 0), base)
-                                  if base else None)
+                    options = counts[n].get(item.id, {})
+                    base = totals[n] if item.type == ItemType.MULTIPLE else sum(options.values())
+                    values.append(percent(options.get(choice, 0), base) if base else None)
                 items.append(Change(option, values[0], values[1], group=item.text))
     areas = []
     summaries = [area_summary(a, filters, counts=t) for a, t in zip(pair, tallies, strict=True)]

@@ -5,9 +5,11 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import sqlalchemy as sa
+from babel.numbers import get_decimal_symbol
 from flask import Response as FileResponse
 from flask import abort
 from flask import flash
+from flask import g
 from flask import make_response
 from flask import redirect
 from flask import render_template
@@ -15,6 +17,7 @@ from flask import request
 from flask import session
 from flask import url_for
 from flask_babel import format_datetime
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -58,6 +61,17 @@ EXPORT_TYPES = {
 
 def when(moment):
     return format_datetime(moment, DATE_FORMAT)
+
+
+@bp.app_template_filter("fixed")
+def fixed(value, digits=0):
+    """A mean or percentage with `digits` decimals in the reader's language (62,5 or 62.5).
+
+    Babel's format_decimal per number took most of the rendering time of a results page,
+    whose per-class table has a cell per item and class; these numbers never need grouping."""
+    if "decimal_symbol" not in g:
+        g.decimal_symbol = get_decimal_symbol(get_locale())
+    return f"{value:.{digits}f}".replace(".", g.decimal_symbol)
 
 
 def stop(title, message, status, links=()):

@@ -18,6 +18,7 @@ from ..accounts.models import utcnow
 from ..chat.services import disconnect_session
 from ..extensions import csrf
 from ..extensions import db
+from ..pagecache import cacheable
 from . import bp
 from . import throttle
 from .forms import ChangePasswordForm
@@ -39,6 +40,7 @@ def safe_next(target):
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@cacheable
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(current_user.home_endpoint))

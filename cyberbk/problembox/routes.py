@@ -24,6 +24,7 @@ from ..accounts.models import Role
 from ..extensions import db
 from ..forms import EmptyForm
 from ..fragments import wants_fragment
+from ..pagecache import cacheable
 from ..school.services import crisis_contacts
 from . import bp
 from . import services
@@ -55,6 +56,7 @@ def may_give_name():
 
 
 @bp.route("/kotak", methods=["GET", "POST"])
+@cacheable
 def new():
     form = ReportForm()
     if not may_give_name():
@@ -93,6 +95,7 @@ def sent():
 
 
 @bp.route("/kotak/cek", methods=["GET", "POST"])
+@cacheable
 def check():
     if request.method == "GET":
         report = open_thread()

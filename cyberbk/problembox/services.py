@@ -3,11 +3,13 @@
 import hashlib
 import hmac
 import secrets
+import time
 from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
+from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import utcnow
@@ -52,6 +54,9 @@ BUILTIN_TEMPLATES = (
 )
 
 
+RISK_TERMS_KEY = "problembox.risk_terms"
+RISK_TERMS_MAX_AGE = 30
+
 def generate_code():
     """A new follow-up code such as BK-4F7Q-9XPA-M2KD-7RTW."""
     symbols = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
@@ -86,9 +91,25 @@ def configured_risk_terms():
 
 
 def risk_terms():
-    """The configured terms plus those the counselors added."""
-    added = db.session.scalars(sa.select(RiskTerm.term).order_by(RiskTerm.term)).all()
-    return [*configured_risk_terms(), *added]
+    """The configured terms plus those the counselors added.
+
+    Read on every report, so kept for RISK_TERMS_MAX_AGE seconds; a term added or
+    removed in this process applies at once, one added through another worker within
+    that time."""
+    kept = current_app.extensions.get(RISK_TERMS_KEY)
+    if kept is None or kept[0] < time.monotonic():
+        added = db.session.scalars(sa.select(RiskTerm.term).order_by(RiskTerm.term)).all()
+        kept = (time.monotonic() + RISK_TERMS_MAX_AGE, [*configured_risk_terms(), *added])
+        current_app.extensions[RISK_TERMS_KEY] = kept
+    return kept[1]
+
+
+@sa.event.listens_for(RiskTerm, "after_insert")
+@sa.event.listens_for(RiskTerm, "after_update")
+@sa.event.listens_for(RiskTerm, "after_delete")
+def forget_risk_terms(_mapper, _connection, _term):
+    if has_app_context():
+        current_app.extensions.pop(RISK_TERMS_KEY, None)
 
 
 def find_risk_terms(text):
@@ -101,13 +122,16 @@ def submit_report(body, field=None, author=None):
     `author` is given only when a logged-in student chose to include their name.
     """
     code = generate_code()
+    report_urgent = bool(find_risk_terms(body))
     report = ProblemReport(
         code_digest=code_digest(normalise_code(code)), body=body, field=field,
-        status=ReportStatus.NEW, is_urgent=bool(find_risk_terms(body)),
+        status=ReportStatus.NEW, is_urgent=report_urgent,
         author_id=author.id if author is not None else None, created_at=this_hour(),
     )
     db.session.add(report)
     db.session.commit()
+    # The thank-you page asks only this; known already, it costs no SELECT.
+    so.attributes.set_committed_value(report, "is_urgent", report_urgent)
     return report, code
 
 

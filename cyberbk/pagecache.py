@@ -1,0 +1,176 @@
+"""Pages rendered once and sent many times, until a write could have changed them.
+
+A homeroom teacher shares /kotak or /panduan in a class WhatsApp group and a whole
+class opens it within a minute, logged out. Those pages differ between visitors only
+in the CSRF token, so each is rendered once per language and kept cut at the token,
+every piece already gzip-compressed: a visitor gets the pieces joined around their
+own token, and the gzip stream is valid because each piece ends on a full flush
+(a byte boundary with no reference to what came before).
+
+The same holds for a page that shows one signed-in person their own things (the
+student's home, opened again and again between lessons), kept per account and
+session nonce: a password reset or a deactivation is a write, and the idle timeout is
+checked before a kept page is sent.
+
+Only a session that holds nothing else (no flashed message, no open problem-box
+thread) is served from here, only for a full-page GET without a query string, and
+only for views marked `@cacheable`. Any write this process commits drops every entry,
+so in busy hours pages are rendered fresh more often; a write committed by another
+process (a second worker, a CLI command) shows within MAX_AGE seconds.
+"""
+
+import struct
+import time
+import zlib
+from dataclasses import dataclass
+
+from flask import Response
+from flask import current_app
+from flask import g
+from flask import request
+from flask import session
+from flask_babel import get_babel
+from flask_wtf.csrf import generate_csrf
+from flask_login import current_user
+from sqlalchemy import event
+
+from . import security
+from .database import WRITE_STATEMENT
+from .extensions import db
+
+MAX_AGE = 30
+MAX_ENTRIES = 512
+ANONYMOUS_SESSION_KEYS = {"csrf_token"}
+SIGNED_IN_SESSION_KEYS = ANONYMOUS_SESSION_KEYS | {"_user_id", "_fresh", "_id", "last_seen"}
+GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
+WROTE = "cyberbk_wrote"
+
+
+def cacheable(view=None, *, signed_in=False):
+    """Mark a view whose page depends only on the language, the data in the database
+    and — with `signed_in` — on who is signed in; without it, only logged-out visitors
+    are served a kept page."""
+
+    def mark(view):
+        view.page_cache = "signed_in" if signed_in else "anonymous"
+        return view
+
+    return mark(view) if view is not None else mark
+
+
+def deflate(text, last):
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    data = compressor.compress(text.encode())
+    return data + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+@dataclass(frozen=True)
+class Entry:
+    generation: int
+    expires: float
+    mimetype: str
+    idle_seconds: int | None  # the signed-in person's idle timeout
+    pieces: tuple  # the page's text, cut where the token goes
+    deflated: tuple  # each piece as raw deflate ending on a flush
+
+    @classmethod
+    def of(cls, generation, response, token, idle_seconds):
+        text = response.get_data(as_text=True)
+        pieces = tuple(text.split(token)) if token else (text,)
+        deflated = tuple(deflate(piece, last=i == len(pieces) - 1)
+                         for i, piece in enumerate(pieces))
+        return cls(generation, time.monotonic() + MAX_AGE, response.mimetype, idle_seconds,
+                   pieces, deflated)
+
+    def response(self, token, gzip):
+        raw = token.join(self.pieces).encode()
+        if not gzip:
+            return Response(raw, mimetype=self.mimetype)
+        joint = deflate(token, last=False)
+        body = b"".join([GZIP_HEADER, joint.join(self.deflated),
+                         struct.pack("<II", zlib.crc32(raw), len(raw) & 0xFFFFFFFF)])
+        response = Response(body, mimetype=self.mimetype)
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        return response
+
+
+class PageCache:
+    def __init__(self):
+        self.entries = {}
+        self.generation = 0
+
+    def watch(self, engine):
+        """Count committed writes: every one may change what a page shows."""
+        event.listen(engine, "before_cursor_execute", self._mark_write)
+        event.listen(engine, "commit", self._commit)
+        event.listen(engine, "rollback", lambda connection: connection.info.pop(WROTE, None))
+
+    def _mark_write(self, connection, _cursor, statement, *_args):
+        if WRITE_STATEMENT.match(statement):
+            connection.info[WROTE] = True
+
+    def _commit(self, connection):
+        if connection.info.pop(WROTE, None):
+            self.generation += 1
+
+    def key(self):
+        mode = getattr(current_app.view_functions.get(request.endpoint), "page_cache", None)
+        if (mode is None or request.method != "GET" or request.query_string
+                or "HX-Request" in request.headers):
+            return None
+        keys = set(session.keys())
+        if mode == "anonymous" and keys <= ANONYMOUS_SESSION_KEYS:
+            person = None
+        elif mode == "signed_in" and "_user_id" in keys and keys <= SIGNED_IN_SESSION_KEYS:
+            person = session["_user_id"]  # the account id and its session nonce
+        else:
+            return None
+        # The language as the app's selector names it: babel's get_locale() would parse
+        # a Locale object on every visit.
+        return (request.endpoint, request.scheme, request.host, request.path,
+                get_babel().locale_selector(), person)
+
+    def serve(self):
+        """before_request: answer from the cache, or note that this page may be kept."""
+        key = self.key()
+        if key is None:
+            return None
+        entry = self.entries.get(key)
+        if (entry is not None and entry.generation == self.generation
+                and entry.expires > time.monotonic()):
+            if entry.idle_seconds is not None:
+                if security.idle_expired(entry.idle_seconds):
+                    return None  # rendered fresh: the usual hook signs them out
+                security.touch_last_seen()
+            return entry.response(generate_csrf(), "gzip" in request.accept_encodings)
+        g.page_cache_key = (key, self.generation)
+        return None
+
+    def keep(self, response):
+        """after_request, before compression: keep a freshly rendered page."""
+        noted = g.pop("page_cache_key", None)
+        if (noted is None or response.status_code != 200 or response.is_streamed
+                or "Set-Cookie" in response.headers
+                or not set(session.keys()) <= SIGNED_IN_SESSION_KEYS):
+            return response
+        key, generation = noted
+        signed_in = key[-1] is not None
+        if signed_in != current_user.is_authenticated:
+            return response
+        idle_seconds = security.idle_limit_seconds(current_user) if signed_in else None
+        if len(self.entries) >= MAX_ENTRIES:
+            self.entries.clear()
+        self.entries[key] = Entry.of(generation, response, g.get("csrf_token"), idle_seconds)
+        return response
+
+
+def init_app(app):
+    """Call after every other hook is registered: serving must come before the hooks
+    that load the user, keeping after the view but before compression."""
+    cache = PageCache()
+    app.extensions["page_cache"] = cache
+    with app.app_context():
+        cache.watch(db.engine)
+    app.before_request_funcs.setdefault(None, []).insert(0, cache.serve)
+    app.after_request(cache.keep)
