@@ -12,7 +12,6 @@ from . import scheduling
 from .extensions import db
 
 WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
-HOLDS_GATE = "cyberbk_holds_write_gate"
 # A reader in WAL mode is busy only in rare moments (recovery after a crash); waiting
 # inside SQLite blocks a whole gevent worker, so that wait stays short.
 READ_BUSY_TIMEOUT_MS = 20
@@ -28,18 +27,43 @@ def init_app(app):
 
 
 class SQLiteConnection(sqlite3.Connection):
-    """A commit waits for the disk (synchronous=FULL: fsync of the write-ahead log, and
+    """A connection that knows whether it holds the process's write gate, and lets go
+    of it only once its transaction has really ended.
+
+    A commit waits for the disk (synchronous=FULL: fsync of the write-ahead log, and
     now and then a checkpoint). Under gevent that wait would stop every greenlet of the
     worker, so it happens in one of gevent's native threads while the others go on;
     the connection is used by one thread at a time all the same."""
 
-    def commit(self):
-        if scheduling.gevent_active():
-            from gevent import get_hub
+    write_gate = None
 
-            get_hub().threadpool.apply(sqlite3.Connection.commit, (self,))
-        else:
-            sqlite3.Connection.commit(self)
+    def commit(self):
+        try:
+            if scheduling.gevent_active():
+                from gevent import get_hub
+
+                get_hub().threadpool.apply(sqlite3.Connection.commit, (self,))
+            else:
+                sqlite3.Connection.commit(self)
+        finally:
+            self.release_gate()
+
+    def rollback(self):
+        try:
+            sqlite3.Connection.rollback(self)
+        finally:
+            self.release_gate()
+
+    def close(self):
+        try:
+            sqlite3.Connection.close(self)
+        finally:
+            self.release_gate()
+
+    def release_gate(self):
+        gate, self.write_gate = self.write_gate, None
+        if gate is not None:
+            gate.release()
 
 
 def sqlite_pragmas(dbapi_connection, _record):
@@ -78,23 +102,13 @@ class WriteGate:
 
     def listen(self, engine):
         event.listen(engine, "before_cursor_execute", self.before_write, retval=True)
-        for name in ("commit", "rollback"):
-            event.listen(engine, name, lambda connection: self.release(connection.info))
-        # A connection going back to the pool (or away) ends its transaction either way.
-        pool = engine.pool
-        event.listen(pool, "reset", lambda dbapi_connection, connection_record, reset_state:
-                     self.release(connection_record.info))
-        event.listen(pool, "checkin", lambda dbapi_connection, connection_record:
-                     self.release(connection_record.info))
-        event.listen(pool, "invalidate", lambda dbapi_connection, connection_record, exception:
-                     self.release(connection_record.info))
 
     def before_write(self, connection, _cursor, statement, parameters, _context, _many):
         dbapi_connection = connection.connection.dbapi_connection
-        if (not connection.info.get(HOLDS_GATE) and not dbapi_connection.in_transaction
-                and WRITE_STATEMENT.match(statement)):
+        if (isinstance(dbapi_connection, SQLiteConnection) and dbapi_connection.write_gate is None
+                and not dbapi_connection.in_transaction and WRITE_STATEMENT.match(statement)):
             self.begin_immediate(dbapi_connection)
-            connection.info[HOLDS_GATE] = True
+            dbapi_connection.write_gate = self
         return statement, parameters
 
     def begin_immediate(self, dbapi_connection):
@@ -116,6 +130,5 @@ class WriteGate:
             self.lock.release()
             raise
 
-    def release(self, info):
-        if info.pop(HOLDS_GATE, False):
-            self.lock.release()
+    def release(self):
+        self.lock.release()

@@ -39,6 +39,7 @@ from .database import WRITE_STATEMENT
 from .extensions import db
 
 MAX_AGE = 30
+TOKEN_REUSE_SECONDS = 300
 MAX_ENTRIES = 512
 ANONYMOUS_SESSION_KEYS = {"csrf_token"}
 SIGNED_IN_SESSION_KEYS = ANONYMOUS_SESSION_KEYS | {"_user_id", "_fresh", "_id", "last_seen"}
@@ -98,13 +99,24 @@ class Entry:
 class PageCache:
     def __init__(self):
         self.entries = {}
+        self.tokens = {}
         self.generation = 0
 
-    def watch(self, engine):
-        """Count committed writes: every one may change what a page shows."""
+    def watch(self, engine, session):
+        """Count committed writes: every one may change what a page shows.
+
+        The count goes up as a commit starts (the engine's event) and again once an ORM
+        commit has ended: a page rendered while the commit was still on its way to the
+        disk (another greenlet runs meanwhile) carries the count of its start, so it is
+        never kept as current."""
         event.listen(engine, "before_cursor_execute", self._mark_write)
         event.listen(engine, "commit", self._commit)
         event.listen(engine, "rollback", lambda connection: connection.info.pop(WROTE, None))
+        event.listen(session, "after_flush",
+                     lambda orm_session, _context: orm_session.info.__setitem__(WROTE, True))
+        event.listen(session, "after_commit", self._after_commit)
+        event.listen(session, "after_soft_rollback",
+                     lambda orm_session, _transaction: orm_session.info.pop(WROTE, None))
 
     def _mark_write(self, connection, _cursor, statement, *_args):
         if WRITE_STATEMENT.match(statement):
@@ -112,6 +124,10 @@ class PageCache:
 
     def _commit(self, connection):
         if connection.info.pop(WROTE, None):
+            self.generation += 1
+
+    def _after_commit(self, orm_session):
+        if orm_session.info.pop(WROTE, None):
             self.generation += 1
 
     def key(self):
@@ -143,9 +159,23 @@ class PageCache:
                 if security.idle_expired(entry.idle_seconds):
                     return None  # rendered fresh: the usual hook signs them out
                 security.touch_last_seen()
-            return entry.response(generate_csrf(), "gzip" in request.accept_encodings)
+            return entry.response(self.csrf_token(), "gzip" in request.accept_encodings)
         g.page_cache_key = (key, self.generation)
         return None
+
+    def csrf_token(self):
+        """The session's signed CSRF token, signed afresh only every few minutes: it stays
+        valid for WTF_CSRF_TIME_LIMIT, and signing was a tenth of a kept page's time."""
+        raw = session.get("csrf_token")
+        signed = self.tokens.get(raw)
+        if signed is not None and signed[1] > time.monotonic():
+            g.csrf_token = signed[0]
+            return signed[0]
+        token = generate_csrf()
+        if len(self.tokens) >= MAX_ENTRIES:
+            self.tokens.clear()
+        self.tokens[session["csrf_token"]] = (token, time.monotonic() + TOKEN_REUSE_SECONDS)
+        return token
 
     def keep(self, response):
         """after_request, before compression: keep a freshly rendered page."""
@@ -171,6 +201,6 @@ def init_app(app):
     cache = PageCache()
     app.extensions["page_cache"] = cache
     with app.app_context():
-        cache.watch(db.engine)
+        cache.watch(db.engine, db.session)
     app.before_request_funcs.setdefault(None, []).insert(0, cache.serve)
     app.after_request(cache.keep)

@@ -1,5 +1,6 @@
 """Response headers, fingerprinted static files and session hygiene for every request."""
 
+import copy
 import hashlib
 import time
 from functools import lru_cache
@@ -15,12 +16,14 @@ from flask import session
 from flask import url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
+from itsdangerous import BadSignature
 from itsdangerous import URLSafeTimedSerializer
 from flask_login import current_user
 from flask_login import logout_user
 
 from .accounts.models import Role
 
+VERIFIED_COOKIES = 4096
 # Requests that must go through even before a forced password change.
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.quick_exit", "static",
                           "main.healthz", "main.set_language"}
@@ -28,7 +31,12 @@ PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.quick_exi
 
 class SessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, with the signing serializer built once per key
-    instead of on every request (it showed as 5 % of a cached page's time)."""
+    instead of on every request, and a cookie's signature checked once: the same cookie
+    comes back on every request until the session changes, and checking and decoding it
+    showed as an eighth of a kept page's time. The age limit is still applied each time."""
+
+    def __init__(self):
+        self._verified = {}
 
     @lru_cache(maxsize=4)
     def _serializer(self, keys):
@@ -43,6 +51,26 @@ class SessionInterface(SecureCookieSessionInterface):
             return None
         # itsdangerous expects the current key last.
         return self._serializer((*(app.config["SECRET_KEY_FALLBACKS"] or ()), app.secret_key))
+
+    def open_session(self, app, request):
+        serializer = self.get_signing_serializer(app)
+        cookie = request.cookies.get(self.get_cookie_name(app))
+        if serializer is None or not cookie:
+            return super().open_session(app, request)
+        max_age = app.permanent_session_lifetime.total_seconds()
+        verified = self._verified.get((serializer, cookie))
+        if verified is None:
+            try:
+                data, signed = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
+            except BadSignature:
+                return self.session_class()
+            if len(self._verified) >= VERIFIED_COOKIES:
+                self._verified.clear()
+            verified = self._verified[(serializer, cookie)] = (data, signed.timestamp())
+        data, signed_at = verified
+        if time.time() - signed_at > max_age:
+            return self.session_class()
+        return self.session_class(copy.deepcopy(data))
 
 
 def init_app(app):

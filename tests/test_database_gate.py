@@ -8,7 +8,6 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from cyberbk.database import HOLDS_GATE
 from cyberbk.extensions import db
 
 
@@ -52,9 +51,10 @@ def test_the_gate_is_released_when_a_write_is_rolled_back(app):
     create_notes_table()
     with db.engine.connect() as connection:
         connection.execute(sa.text("INSERT INTO gate_notes VALUES ('dropped')"))
-        assert connection.info[HOLDS_GATE]
+        dbapi_connection = connection.connection.dbapi_connection
+        assert dbapi_connection.write_gate is not None
         connection.rollback()
-        assert HOLDS_GATE not in connection.info
+        assert dbapi_connection.write_gate is None
     write_note("kept")
     assert notes() == ["kept"]
 

@@ -122,3 +122,12 @@ def test_text_responses_are_gzipped_for_phones(client):
     assert script.headers["Content-Encoding"] == "gzip"
     assert len(script.data) < 25_000
     assert "Content-Encoding" not in client.get("/login").headers
+
+
+def test_a_tampered_session_cookie_is_refused_after_the_real_one_was_seen(client, auth, school):
+    auth.login("siswa.a")
+    assert client.get("/siswa").status_code == 200
+    cookie = client.get_cookie("cyberbk_session")
+    payload, _, signature = cookie.value.rpartition(".")
+    client.set_cookie("cyberbk_session", payload + "." + signature[::-1])
+    assert client.get("/siswa").status_code in (302, 303)
