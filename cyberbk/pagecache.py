@@ -59,10 +59,15 @@ def cacheable(view=None, *, signed_in=False):
     return mark(view) if view is not None else mark
 
 
-def deflate(text, last):
+def deflate(data, last):
     compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-    data = compressor.compress(text.encode())
-    return data + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+
+
+def stored_block(data):
+    """`data` as an uncompressed deflate block: a few bytes of header instead of a new
+    compressor for every visitor's token (it starts on a byte boundary after a flush)."""
+    return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
 
 
 @dataclass(frozen=True)
@@ -71,24 +76,24 @@ class Entry:
     expires: float
     mimetype: str
     idle_seconds: int | None  # the signed-in person's idle timeout
-    pieces: tuple  # the page's text, cut where the token goes
+    pieces: tuple  # the page's bytes, cut where the token goes
     deflated: tuple  # each piece as raw deflate ending on a flush
 
     @classmethod
     def of(cls, generation, response, token, idle_seconds):
-        text = response.get_data(as_text=True)
-        pieces = tuple(text.split(token)) if token else (text,)
+        data = response.get_data()
+        pieces = tuple(data.split(token.encode())) if token else (data,)
         deflated = tuple(deflate(piece, last=i == len(pieces) - 1)
                          for i, piece in enumerate(pieces))
         return cls(generation, time.monotonic() + MAX_AGE, response.mimetype, idle_seconds,
                    pieces, deflated)
 
     def response(self, token, gzip):
-        raw = token.join(self.pieces).encode()
+        token = token.encode()
+        raw = token.join(self.pieces)
         if not gzip:
             return Response(raw, mimetype=self.mimetype)
-        joint = deflate(token, last=False)
-        body = b"".join([GZIP_HEADER, joint.join(self.deflated),
+        body = b"".join([GZIP_HEADER, stored_block(token).join(self.deflated),
                          struct.pack("<II", zlib.crc32(raw), len(raw) & 0xFFFFFFFF)])
         response = Response(body, mimetype=self.mimetype)
         response.headers["Content-Encoding"] = "gzip"
