@@ -11,6 +11,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+#: The worker model production runs (README, Makefile); the other is measured beside it.
+CHOSEN_WORKER = "gevent"
 SERVER_CPU = "0"
 # For the threaded worker: as many threads as wrk has connections, so none waits for a thread.
 THREADS = 16

@@ -99,16 +99,16 @@ def test_message_is_stored_before_it_is_acknowledged_or_broadcast(app, pair, mon
     from cyberbk.chat import services
 
     seen_at_broadcast = []
-    real_broadcast = services.broadcast
+    real_emit = services.emit_to
 
-    def checking_broadcast(chat, event, data, skip_sid=None):
+    def checking_emit(room, event, data, skip_sid=None):
         if event == "new_message":
             with app.app_context():
                 stored = db.session.get(ChatMessage, data["id"])
                 seen_at_broadcast.append(stored is not None and stored.body == data["body"])
-        return real_broadcast(chat, event, data, skip_sid=skip_sid)
+        return real_emit(room, event, data, skip_sid=skip_sid)
 
-    monkeypatch.setattr(services, "broadcast", checking_broadcast)
+    monkeypatch.setattr(services, "emit_to", checking_emit)
     ack = student.send("Sudah tersimpan?")
     assert seen_at_broadcast == [True]
     with app.app_context():

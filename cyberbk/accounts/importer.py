@@ -11,7 +11,6 @@ from dataclasses import field
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
-from openpyxl import load_workbook
 
 from ..extensions import db
 from . import services
@@ -69,6 +68,9 @@ def read_table(filename, data):
     """Rows as dicts keyed by normalised header, with their line numbers."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
+        # openpyxl is imported here: loaded at start-up it cost every worker 7 MB.
+        from openpyxl import load_workbook
+
         try:
             sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
             raw_rows = [["" if cell is None else str(cell).strip() for cell in row]

@@ -12,7 +12,6 @@ import zipfile
 from xml.sax.saxutils import escape
 from xml.sax.saxutils import quoteattr
 
-from openpyxl.utils import get_column_letter
 
 #: Characters XML 1.0 cannot hold; a spreadsheet program refuses the file when one is in it.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
@@ -61,6 +60,15 @@ def _cell_tail(value, style):
     return f'{attributes} t="inlineStr"><is><t xml:space="preserve">{text}</t></is></c>'
 
 
+def column_letter(number):
+    """1 -> A, 27 -> AA (openpyxl's get_column_letter; loading openpyxl for it cost 7 MB)."""
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def workbook(sheet_name, rows):
     """The bytes of an XLSX file: one sheet, `rows` as given (None is an empty cell), the
     first row bold and frozen with the first column."""
@@ -68,7 +76,7 @@ def workbook(sheet_name, rows):
     for number, row in enumerate(rows, 1):
         style = 1 if number == 1 else 0
         while len(letters) < len(row):
-            letters.append(get_column_letter(len(letters) + 1))
+            letters.append(column_letter(len(letters) + 1))
         cells = []
         for letter, value in zip(letters, row):
             if value is None:

@@ -15,6 +15,7 @@ from datetime import datetime
 from datetime import timedelta
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
 from flask import current_app
 from flask import session
 from flask_babel import gettext as _
@@ -27,6 +28,7 @@ from ..accounts.models import utcnow
 from ..booking.models import AvailabilityException
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
+from ..booking.models import CounselingCase
 from ..booking.models import ExceptionKind
 from ..booking.models import Mode
 from ..booking.models import WeeklyHours
@@ -181,7 +183,7 @@ class Chat:
 
     @property
     def socket_room(self):
-        return f"chat-{self.key}"
+        return socket_room(self.key)
 
     def after(self, last_id, limit):
         """Messages after `last_id`, oldest first, and whether more follow."""
@@ -201,16 +203,18 @@ class Chat:
     def last_id(self):
         return db.session.scalar(sa.select(sa.func.max(self.model.id)).where(self.scope())) or 0
 
-    def shows_time(self, message):
+    @classmethod
+    def shows_time(cls, message):
         # A reporter's own messages keep only the hour in the problem box: no clock here.
-        return not (self.anonymous and not message.from_counselor)
+        return not (cls.anonymous and not message.from_counselor)
 
-    def payload(self, message):
+    @classmethod
+    def payload(cls, message):
         return {
             "id": message.id,
             "side": Side.COUNSELOR.value if message.from_counselor else Side.STUDENT.value,
             "body": message.body,
-            "at": message.created_at.isoformat() + "Z" if self.shows_time(message) else None,
+            "at": message.created_at.isoformat() + "Z" if cls.shows_time(message) else None,
             "ref": getattr(message, "client_ref", None),
         }
 
@@ -224,13 +228,18 @@ class Chat:
         }
 
 
+def socket_room(key):
+    """The Socket.IO room of chat `key`."""
+    return f"chat-{key}"
+
+
 class BookingChat(Chat):
     model = ChatMessage
 
-    def __init__(self, booking):
+    def __init__(self, booking, room=None):
         self.booking = booking
         self.key = f"b{booking.id}"
-        self._room = None
+        self._room = room
 
     def room(self):
         if self._room is None:
@@ -245,36 +254,68 @@ class BookingChat(Chat):
 
     def closed_reason(self):
         """Why no message can be sent now, or None."""
-        if self.booking.status == BookingStatus.DONE or self.room().ended_at is not None:
-            return "ended"
-        if self.booking.status != BookingStatus.CONFIRMED:
-            return "not_confirmed"
-        if self.booking.student_id is not None and not self.booking.consent_version:
-            return "no_consent"
-        return None
+        return booking_closed_reason(BookingFacts.of(self.booking, self.room()))
 
     def counselor_ids(self):
         return [self.booking.counselor_id]
 
     def store(self, seat, body, ref):
-        """(message, whether it is new). A known `ref` returns the stored message."""
-        by_ref = sa.select(ChatMessage).where(ChatMessage.room_id == self.room().id,
-                                              ChatMessage.client_ref == ref)
-        if ref:
-            existing = db.session.scalar(by_ref)
-            if existing is not None:
-                return existing, False
-        message = ChatMessage(room_id=self.room().id, sender_id=seat.user.id,
-                              from_counselor=seat.side == Side.COUNSELOR, body=body,
-                              client_ref=ref)
-        db.session.add(message)
-        try:
-            db.session.commit()
-        except IntegrityError:
-            # The same page sent it twice at once, on two sockets.
-            db.session.rollback()
-            return db.session.scalar(by_ref), False
-        return message, True
+        """(message, whether it is new). A known `ref` returns the stored message.
+
+        Stored by group commit (writer.py): the message is a row of its columns.
+        """
+        return current_app.extensions["chat_writer"].store(
+            message_values(self.room().id, seat.user.id, seat.side, body, ref))
+
+
+def message_values(room_id, sender_id, side, body, ref):
+    """The columns of a new booking chat message."""
+    return {"room_id": room_id, "sender_id": sender_id, "from_counselor": side == Side.COUNSELOR,
+            "body": body, "client_ref": ref}
+
+
+@dataclass(frozen=True)
+class BookingFacts:
+    """What the rules of a booking's chat read: taken from a page's ORM objects, or from
+    the rows that the group commit reads for a whole batch of socket messages at once
+    (writer.py), so that both follow the same rules."""
+
+    mode: Mode
+    status: BookingStatus
+    student_id: int | None
+    counselor_id: int
+    case_counselor_id: int | None
+    consent_version: str | None
+    ended_at: datetime | None = None
+
+    @classmethod
+    def of(cls, booking, room=None):
+        return cls(booking.mode, booking.status, booking.student_id, booking.counselor_id,
+                   booking.case.counselor_id if booking.case else None,
+                   booking.consent_version, room.ended_at if room else None)
+
+
+def booking_side(facts, user_id, role):
+    """The side of account `user_id` (with `role`) at the booking's chat, or None when they
+    are no participant: its student, or its counselor or the counselor of its case."""
+    if facts.mode not in ONLINE_MODES:
+        return None
+    if facts.student_id is not None and facts.student_id == user_id:
+        return Side.STUDENT
+    if role == Role.COUNSELOR and user_id in {facts.counselor_id, facts.case_counselor_id}:
+        return Side.COUNSELOR
+    return None
+
+
+def booking_closed_reason(facts):
+    """Why no message can be sent in the booking's chat now, or None."""
+    if facts.status == BookingStatus.DONE or facts.ended_at is not None:
+        return "ended"
+    if facts.status != BookingStatus.CONFIRMED:
+        return "not_confirmed"
+    if facts.student_id is not None and not facts.consent_version:
+        return "no_consent"
+    return None
 
 
 class ThreadChat(Chat):
@@ -340,16 +381,44 @@ class Seat:
         return f"user-{self.user.id}" if self.user else f"thread-{self.chat.report.id}"
 
 
-def booking_seat(user, booking):
-    """The seat of `user` at the booking's chat, or None when they are no participant."""
+def booking_seat(user, booking, room=None):
+    """The seat of `user` at the booking's chat, or None when they are no participant.
+    `room`: the chat's room when the caller has it already."""
     if booking is None or booking.mode not in ONLINE_MODES or not user.is_authenticated:
         return None
-    if booking.student_id is not None and booking.student_id == user.id:
-        return Seat(BookingChat(booking), Side.STUDENT, user)
-    counselors = {booking.counselor_id, booking.case.counselor_id if booking.case else None}
-    if user.role == Role.COUNSELOR and user.id in counselors:
-        return Seat(BookingChat(booking), Side.COUNSELOR, user)
-    return None
+    side = booking_side(BookingFacts.of(booking), user.id, user.role)
+    return Seat(BookingChat(booking, room), side, user) if side else None
+
+
+def _booking_and_room_query(with_user):
+    query = (sa.select(Booking, ChatRoom)
+             .outerjoin(ChatRoom, ChatRoom.booking_id == Booking.id)
+             .where(Booking.id == sa.bindparam("booking_id"))
+             .options(so.load_only(Booking.mode, Booking.status, Booking.student_id,
+                                   Booking.counselor_id, Booking.consent_version,
+                                   Booking.case_id),
+                      so.joinedload(Booking.case).load_only(CounselingCase.counselor_id),
+                      so.load_only(ChatRoom.ended_at)))
+    if with_user:
+        query = (query.add_columns(User).join(User, User.id == sa.bindparam("user_id"))
+                 .options(so.load_only(User.role, User.is_active_account, User.session_nonce)))
+    return query
+
+
+#: Built once: making a statement with loader options costs more than running it.
+BOOKING_AND_ROOM = {with_user: _booking_and_room_query(with_user) for with_user in (False, True)}
+
+
+def booking_and_room(booking_id, user_id=None):
+    """(booking with its case, its chat room or None, the account `user_id` or None) in one
+    query instead of four, with the columns the seat's rules read (others load when
+    touched): a socket's seat is looked up again at every event. Flask-Login then finds
+    the account in the session (which holds it only while the caller does)."""
+    row = db.session.execute(BOOKING_AND_ROOM[user_id is not None],
+                             {"booking_id": booking_id, "user_id": user_id}).first()
+    if row is None:
+        return None, None, None
+    return row[0], row[1], row[2] if user_id is not None else None
 
 
 def reporter_seat(report):
@@ -377,14 +446,16 @@ def reporter_thread():
     return db.session.get(ProblemReport, report_id)
 
 
-def seat_for_key(key):
+def seat_for_key(key, user_id=None):
     """The current person's seat at chat `key`: "b<booking id>", "k" (the reporter's own
-    thread) or "k<report id>" (a counselor at a thread); None when they have none."""
+    thread) or "k<report id>" (a counselor at a thread); None when they have none.
+    `user_id`: the account a socket connected with, loaded along with a booking's chat."""
     if not isinstance(key, str) or not key:
         return None
     kind, number = key[0], key[1:]
     if kind == "b" and number.isdigit():
-        return booking_seat(current_user, db.session.get(Booking, int(number)))
+        booking, room, _account = booking_and_room(int(number), user_id)
+        return booking_seat(current_user, booking, room)
     if key == "k":
         return reporter_seat(reporter_thread())
     if kind == "k" and number.isdigit():
@@ -413,9 +484,53 @@ def send(seat, raw_body, ref=None, skip_sid=None):
     return payload
 
 
+@dataclass(frozen=True)
+class SocketSeat:
+    """A person at a booking's chat as their socket connected. Their messages are checked
+    against it inside the transaction that stores them (writer.py): one query for all the
+    messages that arrive together, instead of a seat looked up for each."""
+
+    booking_id: int
+    user_id: int
+    #: The session nonce the socket connected with: a sign-out anywhere changes the account's.
+    nonce: str
+    side: Side
+
+    @classmethod
+    def of(cls, seat):
+        return cls(seat.chat.booking.id, seat.user.id, seat.user.session_nonce, seat.side)
+
+    def refusal(self, facts, account):
+        """Why this person may not send now ("signed_out", a closed chat's reason) or None.
+        `facts`: the booking's BookingFacts (None when gone); `account`: the account's
+        id, role, is_active_account and session_nonce (None when gone)."""
+        if (account is None or facts is None or not account.is_active_account
+                or account.session_nonce != self.nonce
+                or booking_side(facts, account.id, account.role) != self.side):
+            return "signed_out"
+        return booking_closed_reason(facts)
+
+
+def send_from_socket(seat, raw_body, ref=None, skip_sid=None):
+    """send() for a booking chat's socket (a SocketSeat): whether its person still sits at
+    the chat and may write is checked in the same transaction that stores the message."""
+    body = clean_body(raw_body)
+    ref = ref if isinstance(ref, str) and 0 < len(ref) <= 36 else None
+    message, new = current_app.extensions["chat_writer"].store(
+        message_values(None, seat.user_id, seat.side, body, ref), seat)
+    payload = BookingChat.payload(message)
+    if new:
+        emit_to(socket_room(f"b{seat.booking_id}"), "new_message", payload, skip_sid=skip_sid)
+    return payload
+
+
 def broadcast(chat, event, data, skip_sid=None):
     """Emit to everyone in the chat's room, on every process (through the message queue)."""
-    socketio.emit(event, data, to=chat.socket_room, namespace=NAMESPACE, skip_sid=skip_sid)
+    emit_to(chat.socket_room, event, data, skip_sid=skip_sid)
+
+
+def emit_to(room, event, data, skip_sid=None):
+    socketio.emit(event, data, to=room, namespace=NAMESPACE, skip_sid=skip_sid)
 
 
 MARKERS = {

@@ -14,8 +14,6 @@ from itertools import groupby
 import sqlalchemy as sa
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
@@ -136,6 +134,10 @@ def grade_label(grade):
 
 def to_xlsx(report, school_name):
     """The report as a workbook: a summary sheet, then one sheet per class and per grade."""
+    # Imported here: loaded at start-up openpyxl cost every worker 7 MB.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
     workbook = Workbook()
     bold = Font(bold=True)
     summary = workbook.active
