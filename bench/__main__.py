@@ -106,6 +106,9 @@ def measure_throughput(table, base, bare, worker, instance):
     reference = load.wrk(bare + "/")
     table.add(f"bare Flask hello, {worker} (reference)",
               f"{reference['rps']:.0f} req/s, p99 {reference['p99']:.0f} ms", "—", None)
+    floor = load.wrk(base + "/healthz")
+    table.add(f"GET /healthz, {worker}: the app's lightest route (one SELECT), for scale",
+              f"{floor['rps']:.0f} req/s = {floor['rps'] / reference['rps']:.0%} of bare", "—", None)
     targets = [("GET /kotak", base + "/kotak", ()),
                ("GET student home", base + "/siswa", (f"Cookie: {login_cookie(base)}",))]
     for label, url, headers in targets:

@@ -35,6 +35,8 @@ class Phone:
         self.page.fill("#password", password)
         with self.page.expect_navigation(wait_until="load"):
             self.page.click("main button[type=submit]")
+        # The home page's own late requests (its icon) must not count for the next page.
+        self.page.wait_for_load_state("networkidle")
         self.cdp.send("Network.clearBrowserCache")
 
     def visit(self, path):

@@ -4,8 +4,7 @@ A homeroom teacher shares /kotak or /panduan in a class WhatsApp group and a who
 class opens it within a minute, logged out. Those pages differ between visitors only
 in the CSRF token, so each is rendered once per language and kept cut at the token,
 every piece already gzip-compressed: a visitor gets the pieces joined around their
-own token, and the gzip stream is valid because each piece ends on a full flush
-(a byte boundary with no reference to what came before).
+own token (see `deflate_around`).
 
 The same holds for a page that shows one signed-in person their own things (the
 student's home, opened again and again between lessons), kept per account and
@@ -30,7 +29,6 @@ from flask import g
 from flask import request
 from flask import session
 from flask_babel import get_babel
-from flask_wtf.csrf import generate_csrf
 from flask_login import current_user
 from sqlalchemy import event
 
@@ -59,14 +57,31 @@ def cacheable(view=None, *, signed_in=False):
     return mark(view) if view is not None else mark
 
 
-def deflate(data, last):
+def deflate_around(pieces, gap):
+    """The raw deflate runs of `pieces` as one stream would hold them with a `gap`-byte
+    token between each two, the token itself left out.
+
+    The compressor is given zero bytes where the token goes, and what it makes of them
+    is thrown away: a visitor's token goes there instead as a stored block of the same
+    length (see `stored_block`), so every distance in the stream still counts right.
+    A page holds no zero byte, so no back-reference can reach into the token's place,
+    and each run ends on a sync flush (a byte boundary). One stream compresses as well
+    as the whole page at once; cut into independent pieces it cost a kilobyte more.
+    """
     compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
-    return compressor.compress(data) + compressor.flush(zlib.Z_FINISH if last else zlib.Z_FULL_FLUSH)
+    runs = []
+    for index, piece in enumerate(pieces):
+        last = index == len(pieces) - 1
+        runs.append(compressor.compress(piece)
+                    + compressor.flush(zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH))
+        if not last:
+            compressor.compress(b"\0" * gap)
+            compressor.flush(zlib.Z_SYNC_FLUSH)
+    return tuple(runs)
 
 
 def stored_block(data):
-    """`data` as an uncompressed deflate block: a few bytes of header instead of a new
-    compressor for every visitor's token (it starts on a byte boundary after a flush)."""
+    """`data` as an uncompressed deflate block (it starts on a byte boundary)."""
     return b"\x00" + struct.pack("<HH", len(data), len(data) ^ 0xFFFF) + data
 
 
@@ -76,17 +91,23 @@ class Entry:
     expires: float
     mimetype: str
     idle_seconds: int | None  # the signed-in person's idle timeout
+    token_length: int
     pieces: tuple  # the page's bytes, cut where the token goes
-    deflated: tuple  # each piece as raw deflate ending on a flush
+    deflated: tuple  # each piece as a run of raw deflate (see deflate_around)
 
     @classmethod
     def of(cls, generation, response, token, idle_seconds):
+        """The entry for a rendered page, or None for one that cannot be kept."""
         data = response.get_data()
-        pieces = tuple(data.split(token.encode())) if token else (data,)
-        deflated = tuple(deflate(piece, last=i == len(pieces) - 1)
-                         for i, piece in enumerate(pieces))
+        if b"\0" in data:
+            return None
+        token = (token or "").encode()
+        pieces = tuple(data.split(token)) if token else (data,)
         return cls(generation, time.monotonic() + MAX_AGE, response.mimetype, idle_seconds,
-                   pieces, deflated)
+                   len(token), pieces, deflate_around(pieces, len(token)))
+
+    def fits(self, token):
+        return len(self.pieces) == 1 or len(token) == self.token_length
 
     def response(self, token, gzip):
         token = token.encode()
@@ -149,8 +170,9 @@ class PageCache:
             return None
         # The language as the app's selector names it: babel's get_locale() would parse
         # a Locale object on every visit.
-        return (request.endpoint, request.scheme, request.host, request.path,
-                get_babel().locale_selector(), person)
+        environ = request.environ
+        return (request.endpoint, environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
+                request.path, get_babel().locale_selector(), person)
 
     def serve(self):
         """before_request: answer from the cache, or note that this page may be kept."""
@@ -164,7 +186,9 @@ class PageCache:
                 if security.idle_expired(entry.idle_seconds):
                     return None  # rendered fresh: the usual hook signs them out
                 security.touch_last_seen()
-            return entry.response(self.csrf_token(), "gzip" in request.accept_encodings)
+            token = self.csrf_token()
+            if entry.fits(token):
+                return entry.response(token, "gzip" in request.accept_encodings)
         g.page_cache_key = (key, self.generation)
         return None
 
@@ -176,7 +200,7 @@ class PageCache:
         if signed is not None and signed[1] > time.monotonic():
             g.csrf_token = signed[0]
             return signed[0]
-        token = generate_csrf()
+        token = security.csrf_token()
         if len(self.tokens) >= MAX_ENTRIES:
             self.tokens.clear()
         self.tokens[session["csrf_token"]] = (token, time.monotonic() + TOKEN_REUSE_SECONDS)
@@ -194,9 +218,11 @@ class PageCache:
         if signed_in != current_user.is_authenticated:
             return response
         idle_seconds = security.idle_limit_seconds(current_user) if signed_in else None
-        if len(self.entries) >= MAX_ENTRIES:
-            self.entries.clear()
-        self.entries[key] = Entry.of(generation, response, g.get("csrf_token"), idle_seconds)
+        entry = Entry.of(generation, response, g.get("csrf_token"), idle_seconds)
+        if entry is not None:
+            if len(self.entries) >= MAX_ENTRIES:
+                self.entries.clear()
+            self.entries[key] = entry
         return response
 
 

@@ -50,13 +50,17 @@ def test_a_second_visitor_gets_the_kept_page_with_a_token_of_their_own(app, scho
     assert sent.status_code == 303
 
 
-def test_the_gzip_pieces_join_into_the_same_page(app, school):
+def test_the_gzip_pieces_join_into_the_same_page_and_compress_as_well(app, school):
     page_and_token(visitor(app))
     client = visitor(app)
+    compressed = client.get("/kotak", headers={"Accept-Encoding": "gzip"}).get_data()
     zipped, token = page_and_token(client, **{"Accept-Encoding": "gzip"})
     plain, plain_token = page_and_token(client)
     assert token == plain_token
     assert zipped == plain
+    # Each token goes in uncompressed; otherwise as small as the whole page gzipped.
+    whole = len(gzip.compress(plain.encode(), 6))
+    assert len(compressed) <= whole + plain.count(token) * len(token) + 64
 
 
 def test_a_committed_write_shows_on_the_next_visit(app, school):
