@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,14 @@ def run_flask(args, env):
 @pytest.fixture(scope="session")
 def live_server(tmp_path_factory):
     """Base URL of a gunicorn server on a fresh instance folder holding the demo school."""
-    instance = tmp_path_factory.mktemp("instance")
+    with serve(tmp_path_factory.mktemp("instance")) as base_url:
+        yield base_url
+
+
+@contextmanager
+def serve(instance, gunicorn_options=()):
+    """gunicorn as production runs it, on `instance` (migrated, demo school seeded); its
+    output goes to instance/server.log. Yields the base URL."""
     port = free_port()
     env = {**os.environ, "CYBERBK_INSTANCE_PATH": str(instance), "PORT": str(port)}
     env.pop("DATABASE_URL", None)
@@ -51,7 +59,7 @@ def live_server(tmp_path_factory):
     log = open(instance / "server.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
-         "--bind", f"127.0.0.1:{port}", "wsgi:app"],
+         "--bind", f"127.0.0.1:{port}", *gunicorn_options, "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -65,10 +73,12 @@ def live_server(tmp_path_factory):
                 server.kill()
                 raise RuntimeError((instance / "server.log").read_text())
             time.sleep(0.2)
-    yield base_url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    try:
+        yield base_url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
 
 
 @pytest.fixture(scope="session")

@@ -2,24 +2,17 @@
 and on, writes the code down, a counselor replies, the visitor reads the reply with the code and
 answers back; afterwards neither the database nor the server's logs name the visitor."""
 
-import json
-import os
 import re
-import subprocess
-import sys
 import time
-import urllib.request
 import uuid
 from types import SimpleNamespace
 
 import pytest
 
 from tests.e2e.conftest import PHONE
-from tests.e2e.conftest import ROOT
 from tests.e2e.conftest import axe_violations
-from tests.e2e.conftest import free_port
 from tests.e2e.conftest import login
-from tests.e2e.conftest import run_flask
+from tests.e2e.conftest import serve
 
 CODE = re.compile(r"BK(?:-[2-9A-HJKMNP-Z]{4}){4}")
 STUDENT_AGENT = f"Mozilla/5.0 (Linux; Android 10) CyberBK-e2e-{uuid.uuid4().hex}"
@@ -32,33 +25,8 @@ def served(tmp_path_factory):
     instance = tmp_path_factory.mktemp("problembox-instance")
     # Every browser here is 127.0.0.1; the per-client limits are unit-tested.
     (instance / "config.py").write_text("PROBLEMBOX_REPORT_LIMIT = (100, 900)\n")
-    port = free_port()
-    env = {**os.environ, "CYBERBK_INSTANCE_PATH": str(instance), "PORT": str(port)}
-    env.pop("DATABASE_URL", None)
-    env.pop("SOCKETIO_MESSAGE_QUEUE", None)
-    run_flask(["db", "upgrade", "heads"], env)
-    run_flask(["seed-demo"], env)
-    log = open(instance / "server.log", "w")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
-         "--bind", f"127.0.0.1:{port}", "--access-logfile", "-", "wsgi:app"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
-                if json.load(response)["status"] == "ok":
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                server.kill()
-                raise RuntimeError((instance / "server.log").read_text())
-            time.sleep(0.2)
-    yield SimpleNamespace(url=base_url, instance=instance)
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
+    with serve(instance, ("--access-logfile", "-")) as base_url:
+        yield SimpleNamespace(url=base_url, instance=instance)
 
 
 @pytest.fixture(scope="module")
