@@ -401,14 +401,9 @@ def add_hours():
 @bp.route("/bk/jadwal/jam/<int:hours_id>/hapus", methods=["POST"])
 @roles_required(Role.COUNSELOR)
 def delete_hours(hours_id):
-    row = db.session.get(WeeklyHours, hours_id)
-    if row is None or row.counselor_id != current_user.id:
-        abort(404)
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-    db.session.delete(row)
-    db.session.commit()
-    return saved_hours(_("Jam layanan dihapus. Jadwal yang sudah dibuat siswa tetap berlaku."))
+    return delete_own_schedule_entry(
+        WeeklyHours, hours_id,
+        _("Jam layanan dihapus. Jadwal yang sudah dibuat siswa tetap berlaku."))
 
 
 @bp.route("/bk/jadwal/libur", methods=["POST"])
@@ -443,14 +438,20 @@ def add_extra_slot():
 @bp.route("/bk/jadwal/pengecualian/<int:exception_id>/hapus", methods=["POST"])
 @roles_required(Role.COUNSELOR)
 def delete_exception(exception_id):
-    entry = db.session.get(AvailabilityException, exception_id)
+    return delete_own_schedule_entry(AvailabilityException, exception_id,
+                                     _("Pengecualian dihapus."))
+
+
+def delete_own_schedule_entry(model, entry_id, message):
+    """Delete one of the counselor's own weekly hours or exceptions; another's is a 404."""
+    entry = db.session.get(model, entry_id)
     if entry is None or entry.counselor_id != current_user.id:
         abort(404)
     if not EmptyForm().validate_on_submit():
         abort(400)
     db.session.delete(entry)
     db.session.commit()
-    return saved_hours(_("Pengecualian dihapus."))
+    return saved_hours(message)
 
 
 # Counselors: agenda and bookings.
