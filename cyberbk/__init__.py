@@ -34,10 +34,6 @@ def create_app(test_config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
     (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
-    if app.config["PROXY_COUNT"]:
-        count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
-
     from . import database
     from . import scheduling
     from . import models  # noqa: F401  (every table known to Alembic and create_all)
@@ -64,7 +60,6 @@ def create_app(test_config=None):
         max_http_buffer_size=socket_limits.BUFFER_BYTES,
     )
     app.wsgi_app = socket_limits.PollingSizeLimit(app.wsgi_app)
-    scheduling.init_app(app)
 
     from . import compression
     from . import security
@@ -102,16 +97,25 @@ def create_app(test_config=None):
     from . import pagecache
 
     pagecache.init_app(app)
+    # Kept pages are answered in front of Flask, so the fair turn goes around them, and
+    # the proxy's view of host and scheme outermost, before a kept page's key is taken.
+    scheduling.init_app(app)
+    if app.config["PROXY_COUNT"]:
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     logging.getLogger("cyberbk").setLevel(logging.INFO)
     return app
 
 
 def select_locale():
-    chosen = request.cookies.get("lang") if has_request_context() else None
-    if chosen in current_app.config["LANGUAGES"]:
-        return chosen
-    return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return language(current_app.config,
+                    request.cookies.get("lang") if has_request_context() else None)
+
+
+def language(config, chosen):
+    """The page language for the value of the `lang` cookie."""
+    return chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
 
 
 def init_login(app):

@@ -39,7 +39,8 @@ class SQLiteConnection(sqlite3.Connection):
 
     def commit(self):
         try:
-            if scheduling.gevent_active():
+            # A transaction that only read has nothing to wait for.
+            if scheduling.gevent_active() and self.in_transaction:
                 from gevent import get_hub
 
                 get_hub().threadpool.apply(sqlite3.Connection.commit, (self,))

@@ -8,30 +8,38 @@ own token (see `deflate_around`).
 
 The same holds for a page that shows one signed-in person their own things (the
 student's home, opened again and again between lessons), kept per account and
-session nonce: a password reset or a deactivation is a write, and the idle timeout is
-checked before a kept page is sent.
+session nonce: a password reset or a deactivation is a write. A kept home is sent
+only while the session's last_seen is fresh (see security.touch_last_seen); once it
+is not, Flask answers, checks the idle timeout and writes the new time.
 
 Only a session that holds nothing else (no flashed message, no open problem-box
 thread) is served from here, only for a full-page GET without a query string, and
 only for views marked `@cacheable`. Any write this process commits drops every entry,
 so in busy hours pages are rendered fresh more often; a write committed by another
 process (a second worker, a CLI command) shows within MAX_AGE seconds.
+
+Kept pages are answered by a WSGI layer in front of Flask: measured, Flask's request
+context, session handling and header hooks were most of a kept page's time. Flask
+renders a page when it is not kept; the layer keeps it with the headers Flask sent.
 """
 
 import struct
 import time
 import zlib
 from dataclasses import dataclass
+from dataclasses import replace
+from functools import lru_cache
 
-from flask import Response
 from flask import current_app
 from flask import g
 from flask import request
 from flask import session
-from flask_babel import get_babel
 from flask_login import current_user
 from sqlalchemy import event
+from werkzeug.http import parse_accept_header
+from werkzeug.http import parse_cookie
 
+from . import language
 from . import security
 from .database import WRITE_STATEMENT
 from .extensions import db
@@ -43,6 +51,9 @@ ANONYMOUS_SESSION_KEYS = {"csrf_token"}
 SIGNED_IN_SESSION_KEYS = ANONYMOUS_SESSION_KEYS | {"_user_id", "_fresh", "_id", "last_seen"}
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 WROTE = "cyberbk_wrote"
+PENDING = "cyberbk.page_entry"
+# Set by the page and by the layer for each response it sends.
+OWN_HEADERS = {"set-cookie", "content-length", "content-encoding", "vary"}
 
 
 def cacheable(view=None, *, signed_in=False):
@@ -89,11 +100,11 @@ def stored_block(data):
 class Entry:
     generation: int
     expires: float
-    mimetype: str
     idle_seconds: int | None  # the signed-in person's idle timeout
     token_length: int
     pieces: tuple  # the page's bytes, cut where the token goes
     deflated: tuple  # each piece as a run of raw deflate (see deflate_around)
+    headers: tuple = ()  # as Flask sent them, less OWN_HEADERS
 
     @classmethod
     def of(cls, generation, response, token, idle_seconds):
@@ -103,27 +114,39 @@ class Entry:
             return None
         token = (token or "").encode()
         pieces = tuple(data.split(token)) if token else (data,)
-        return cls(generation, time.monotonic() + MAX_AGE, response.mimetype, idle_seconds,
-                   len(token), pieces, deflate_around(pieces, len(token)))
+        return cls(generation, time.monotonic() + MAX_AGE, idle_seconds, len(token), pieces,
+                   deflate_around(pieces, len(token)))
 
     def fits(self, token):
         return len(self.pieces) == 1 or len(token) == self.token_length
 
-    def response(self, token, gzip):
+    def body(self, token, gzip):
         token = token.encode()
         raw = token.join(self.pieces)
         if not gzip:
-            return Response(raw, mimetype=self.mimetype)
-        body = b"".join([GZIP_HEADER, stored_block(token).join(self.deflated),
+            return raw
+        return b"".join([GZIP_HEADER, stored_block(token).join(self.deflated),
                          struct.pack("<II", zlib.crc32(raw), len(raw) & 0xFFFFFFFF)])
-        response = Response(body, mimetype=self.mimetype)
-        response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
-        return response
+
+
+@lru_cache(maxsize=64)
+def accepts_gzip(header):
+    return "gzip" in parse_accept_header(header)
+
+
+def with_vary(headers, vary):
+    """`headers` less OWN_HEADERS, and one Vary naming Accept-Encoding too."""
+    kept = [(name, value) for name, value in headers if name.lower() not in OWN_HEADERS]
+    fields = [field.strip() for field in vary.split(",") if field.strip()]
+    if "Accept-Encoding" not in fields:
+        fields.append("Accept-Encoding")
+    return tuple(kept) + (("Vary", ", ".join(fields)),)
 
 
 class PageCache:
-    def __init__(self):
+    def __init__(self, app):
+        self.app = app
+        self.wsgi_app = app.wsgi_app
         self.entries = {}
         self.tokens = {}
         self.generation = 0
@@ -156,82 +179,132 @@ class PageCache:
         if orm_session.info.pop(WROTE, None):
             self.generation += 1
 
-    def key(self):
-        mode = getattr(current_app.view_functions.get(request.endpoint), "page_cache", None)
-        if (mode is None or request.method != "GET" or request.query_string
-                or "HX-Request" in request.headers):
+    @staticmethod
+    def key(environ, data, lang):
+        """The key of the page `environ` asks for, for the session `data` holds, or None
+        when that session holds something a kept page would not show."""
+        keys = data.keys()
+        person = data.get("_user_id")
+        if not keys <= (ANONYMOUS_SESSION_KEYS if person is None else SIGNED_IN_SESSION_KEYS):
             return None
-        keys = set(session.keys())
-        if mode == "anonymous" and keys <= ANONYMOUS_SESSION_KEYS:
-            person = None
-        elif mode == "signed_in" and "_user_id" in keys and keys <= SIGNED_IN_SESSION_KEYS:
-            person = session["_user_id"]  # the account id and its session nonce
+        return (environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
+                environ.get("SCRIPT_NAME", ""), environ.get("PATH_INFO", ""), lang, person)
+
+    def __call__(self, environ, start_response):
+        """WSGI: a kept page if there is one for this visitor, else Flask's answer — kept
+        when the view is cacheable."""
+        if (environ["REQUEST_METHOD"] != "GET" or environ.get("QUERY_STRING")
+                or "HTTP_HX_REQUEST" in environ):
+            return self.wsgi_app(environ, start_response)
+        sent = self.send_kept(environ, start_response)
+        if sent is not None:
+            return sent
+        sent_headers = []
+
+        def capture(status, headers, exc_info=None):
+            sent_headers[:] = headers
+            return start_response(status, headers, exc_info)
+
+        # Flask-SocketIO's middleware hands Flask a copy of the environ: a list in it is
+        # still this one.
+        pending = environ[PENDING] = []
+        response = self.wsgi_app(environ, capture)
+        if pending and sent_headers:
+            key, entry = pending[0]
+            vary = ", ".join(value for name, value in sent_headers if name.lower() == "vary")
+            if len(self.entries) >= MAX_ENTRIES:
+                self.entries.clear()
+            self.entries[key] = replace(entry, headers=with_vary(sent_headers, vary))
+        return response
+
+    def send_kept(self, environ, start_response):
+        app = self.app
+        cookies = parse_cookie(environ)
+        interface = app.session_interface
+        cookie = cookies.get(interface.get_cookie_name(app))
+        new_cookie = None
+        if cookie:
+            data = interface.verified(app, cookie)
+            if data is None:
+                return None
         else:
+            data = {"csrf_token": security.new_csrf_secret()}
+        key = self.key(environ, data, language(app.config, cookies.get("lang")))
+        entry = self.entries.get(key) if key is not None else None
+        if (entry is None or entry.generation != self.generation
+                or entry.expires <= time.monotonic()):
             return None
-        # The language as the app's selector names it: babel's get_locale() would parse
-        # a Locale object on every visit.
-        environ = request.environ
-        return (request.endpoint, environ["wsgi.url_scheme"], environ.get("HTTP_HOST"),
-                request.path, get_babel().locale_selector(), person)
-
-    def serve(self):
-        """before_request: answer from the cache, or note that this page may be kept."""
-        key = self.key()
-        if key is None:
+        if entry.idle_seconds is not None and (not security.last_seen_fresh(data)
+                                               or security.idle_expired(entry.idle_seconds, data)):
             return None
-        entry = self.entries.get(key)
-        if (entry is not None and entry.generation == self.generation
-                and entry.expires > time.monotonic()):
-            if entry.idle_seconds is not None:
-                if security.idle_expired(entry.idle_seconds):
-                    return None  # rendered fresh: the usual hook signs them out
-                security.touch_last_seen()
-            token = self.csrf_token()
-            if entry.fits(token):
-                return entry.response(token, "gzip" in request.accept_encodings)
-        g.page_cache_key = (key, self.generation)
-        return None
+        token = ""
+        if len(entry.pieces) > 1:
+            if "csrf_token" not in data:
+                return None
+            token = self.signed_token(data["csrf_token"])
+            if not entry.fits(token):
+                return None
+            if not cookie:
+                new_cookie = interface.new_cookie(app, data)
+        gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
+        body = entry.body(token, gzip)
+        headers = [*entry.headers, ("Content-Length", str(len(body)))]
+        if gzip:
+            headers.append(("Content-Encoding", "gzip"))
+        if new_cookie:
+            headers.append(("Set-Cookie", new_cookie))
+        start_response("200 OK", headers)
+        return [body]
 
-    def csrf_token(self):
+    def signed_token(self, raw):
         """The session's signed CSRF token, signed afresh only every few minutes: it stays
         valid for WTF_CSRF_TIME_LIMIT, and signing was a tenth of a kept page's time."""
-        raw = session.get("csrf_token")
         signed = self.tokens.get(raw)
         if signed is not None and signed[1] > time.monotonic():
-            g.csrf_token = signed[0]
             return signed[0]
-        token = security.csrf_token()
+        token = security.sign_csrf(self.app, raw)
         if len(self.tokens) >= MAX_ENTRIES:
             self.tokens.clear()
-        self.tokens[session["csrf_token"]] = (token, time.monotonic() + TOKEN_REUSE_SECONDS)
+        self.tokens[raw] = (token, time.monotonic() + TOKEN_REUSE_SECONDS)
         return token
 
+    def note(self):
+        """before_request: a cacheable view's page may be kept; note it with the count of
+        writes as the request starts."""
+        if getattr(current_app.view_functions.get(request.endpoint), "page_cache", None) is None:
+            return
+        key = self.key(request.environ, session, language(current_app.config,
+                                                          request.cookies.get("lang")))
+        if key is not None:
+            g.page_cache_key = (key, self.generation)
+
     def keep(self, response):
-        """after_request, before compression: keep a freshly rendered page."""
+        """after_request, before compression: hand a freshly rendered page to the layer."""
         noted = g.pop("page_cache_key", None)
         if (noted is None or response.status_code != 200 or response.is_streamed
                 or "Set-Cookie" in response.headers
                 or not set(session.keys()) <= SIGNED_IN_SESSION_KEYS):
             return response
         key, generation = noted
+        mode = current_app.view_functions[request.endpoint].page_cache
         signed_in = key[-1] is not None
-        if signed_in != current_user.is_authenticated:
+        if signed_in != current_user.is_authenticated or signed_in != (mode == "signed_in"):
             return response
         idle_seconds = security.idle_limit_seconds(current_user) if signed_in else None
         entry = Entry.of(generation, response, g.get("csrf_token"), idle_seconds)
-        if entry is not None:
-            if len(self.entries) >= MAX_ENTRIES:
-                self.entries.clear()
-            self.entries[key] = entry
+        pending = request.environ.get(PENDING)
+        if entry is not None and pending is not None:
+            pending.append((key, entry))
         return response
 
 
 def init_app(app):
-    """Call after every other hook is registered: serving must come before the hooks
-    that load the user, keeping after the view but before compression."""
-    cache = PageCache()
+    """Call after every other hook is registered: noting must come before the hooks that
+    change the session, keeping after the view but before compression."""
+    cache = PageCache(app)
     app.extensions["page_cache"] = cache
     with app.app_context():
         cache.watch(db.engine, db.session)
-    app.before_request_funcs.setdefault(None, []).insert(0, cache.serve)
+    app.before_request_funcs.setdefault(None, []).insert(0, cache.note)
     app.after_request(cache.keep)
+    app.wsgi_app = cache

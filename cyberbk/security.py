@@ -2,6 +2,7 @@
 
 import copy
 import hashlib
+import hmac
 import os
 import time
 from functools import lru_cache
@@ -17,16 +18,22 @@ from flask import session
 from flask import url_for
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
+from flask_login import current_user
+from flask_login import logout_user
+from flask_wtf import csrf as flask_wtf_csrf
+from itsdangerous import BadData
 from itsdangerous import BadSignature
+from itsdangerous import SignatureExpired
 from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.encoding import want_bytes
-from flask_login import current_user
-from flask_login import logout_user
+from werkzeug.http import dump_cookie
+from wtforms import ValidationError
 
 from .accounts.models import Role
 
 VERIFIED_COOKIES = 4096
+LAST_SEEN_SLACK_SECONDS = 30
 # Requests that must go through even before a forced password change.
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.quick_exit", "static",
                           "main.healthz", "main.set_language"}
@@ -52,15 +59,47 @@ def _csrf_serializer(secret_key):
     return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token", signer=KeyCachingSigner)
 
 
-def csrf_token():
-    """Flask-WTF's generate_csrf(), with its serializer built once instead of per call:
-    the same raw token in the session, signed the same way, so validate_csrf() accepts it."""
-    if "csrf_token" not in g:
-        if "csrf_token" not in session:
-            session["csrf_token"] = hashlib.sha1(os.urandom(64)).hexdigest()
-        secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
-        g.csrf_token = _csrf_serializer(secret).dumps(session["csrf_token"])
-    return g.csrf_token
+def generate_csrf(secret_key=None, token_key=None):
+    """Flask-WTF's generate_csrf(): the same raw token in the session, signed the same way,
+    with one kept serializer instead of one built, and its key derived, on every call."""
+    field = token_key or current_app.config["WTF_CSRF_FIELD_NAME"]
+    if field not in g:
+        if field not in session:
+            session[field] = new_csrf_secret()
+        setattr(g, field, sign_csrf(current_app, session[field], secret_key))
+    return g.get(field)
+
+
+def validate_csrf(data, secret_key=None, time_limit=None, token_key=None):
+    """Flask-WTF's validate_csrf(), the same checks and reasons, with the kept serializer."""
+    field = token_key or current_app.config["WTF_CSRF_FIELD_NAME"]
+    if time_limit is None:
+        time_limit = current_app.config.get("WTF_CSRF_TIME_LIMIT", 3600)
+    if not data:
+        raise ValidationError("The CSRF token is missing.")
+    if field not in session:
+        raise ValidationError("The CSRF session token is missing.")
+    try:
+        token = _csrf_serializer(csrf_secret(current_app, secret_key)).loads(
+            data, max_age=time_limit)
+    except SignatureExpired as error:
+        raise ValidationError("The CSRF token has expired.") from error
+    except BadData as error:
+        raise ValidationError("The CSRF token is invalid.") from error
+    if not hmac.compare_digest(session[field], token):
+        raise ValidationError("The CSRF tokens do not match.")
+
+
+def new_csrf_secret():
+    return hashlib.sha1(os.urandom(64)).hexdigest()
+
+
+def csrf_secret(app, secret_key=None):
+    return secret_key or app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+
+
+def sign_csrf(app, raw, secret_key=None):
+    return _csrf_serializer(csrf_secret(app, secret_key)).dumps(raw)
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -91,23 +130,43 @@ class SessionInterface(SecureCookieSessionInterface):
         cookie = request.cookies.get(self.get_cookie_name(app))
         if serializer is None or not cookie:
             return super().open_session(app, request)
+        data = self.verified(app, cookie)
+        return self.session_class(copy.deepcopy(data) if data is not None else None)
+
+    def verified(self, app, cookie):
+        """The data of a session cookie — shared, not to be changed — or None when its
+        signature is wrong or it is too old."""
+        serializer = self.get_signing_serializer(app)
         max_age = app.permanent_session_lifetime.total_seconds()
         verified = self._verified.get((serializer, cookie))
         if verified is None:
             try:
                 data, signed = serializer.loads(cookie, max_age=max_age, return_timestamp=True)
             except BadSignature:
-                return self.session_class()
+                return None
             if len(self._verified) >= VERIFIED_COOKIES:
                 self._verified.clear()
             verified = self._verified[(serializer, cookie)] = (data, signed.timestamp())
         data, signed_at = verified
-        if time.time() - signed_at > max_age:
-            return self.session_class()
-        return self.session_class(copy.deepcopy(data))
+        return data if time.time() - signed_at <= max_age else None
+
+    def new_cookie(self, app, data):
+        """The Set-Cookie header value save_session() sends for a new session of `data`."""
+        return dump_cookie(
+            self.get_cookie_name(app), self.get_signing_serializer(app).dumps(data),
+            expires=self.get_expiration_time(app, self.session_class(data)),
+            httponly=self.get_cookie_httponly(app), domain=self.get_cookie_domain(app),
+            path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+            partitioned=self.get_cookie_partitioned(app), samesite=self.get_cookie_samesite(app),
+        )
 
 
 def init_app(app):
+    # Flask-WTF builds a serializer and derives its key for every token it makes or
+    # checks, a tenth of a form POST's time: the same tokens, made with a kept one.
+    flask_wtf_csrf.generate_csrf = generate_csrf
+    flask_wtf_csrf.validate_csrf = validate_csrf
+    app.jinja_env.globals["csrf_token"] = generate_csrf
     app.session_interface = SessionInterface()
     app.url_defaults(fingerprint_static)
     app.before_request(enforce_idle_timeout)
@@ -138,7 +197,7 @@ def idle_limit_seconds(user):
 def enforce_idle_timeout():
     if request.endpoint == "static" or not current_user.is_authenticated:
         return None
-    if idle_expired(idle_limit_seconds(current_user)):
+    if idle_expired(idle_limit_seconds(current_user), session):
         logout_user()
         session.clear()
         flash(_("Kamu otomatis keluar karena lama tidak ada aktivitas. Silakan masuk lagi."),
@@ -148,17 +207,20 @@ def enforce_idle_timeout():
     return None
 
 
-def idle_expired(limit_seconds):
+def idle_expired(limit_seconds, data):
     now = int(time.time())
-    return now - session.get("last_seen", now) > limit_seconds
+    return now - data.get("last_seen", now) > limit_seconds
 
 
 def touch_last_seen():
+    if not last_seen_fresh(session):
+        session["last_seen"] = int(time.time())
+
+
+def last_seen_fresh(data):
     # Rewriting the cookie on every request costs a signature and bytes on the
     # wire; half a minute of slack in a 15-minute timeout is harmless.
-    now = int(time.time())
-    if "last_seen" not in session or now - session["last_seen"] >= 30:
-        session["last_seen"] = now
+    return "last_seen" in data and int(time.time()) - data["last_seen"] < LAST_SEEN_SLACK_SECONDS
 
 
 def enforce_password_change():

@@ -36,9 +36,9 @@ from cyberbk.chat.models import ChatConnection
 from cyberbk.chat.models import ChatMessage
 from cyberbk.chat.models import ChatRoom
 from cyberbk.extensions import db
-from cyberbk.problembox import services as problembox
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.school.services import add_crisis_contact
+from tests import factories
 
 _minutes = itertools.count(0, 30)
 
@@ -73,7 +73,7 @@ def booking(make_booking):
 @pytest.fixture
 def anonymous_report(app):
     """An anonymous problem-box report and its follow-up code."""
-    report, code = problembox.submit_report("Aku susah tidur karena dirundung di grup kelas.")
+    report, code = factories.make_report("Aku susah tidur karena dirundung di grup kelas.")
     return report, code
 
 

@@ -8,7 +8,6 @@ from sqlalchemy import event
 from cyberbk.chat import services
 from cyberbk.chat.models import ChatMessage
 from cyberbk.chat.writer import Pending
-from cyberbk.chat.writer import write
 from cyberbk.extensions import db
 from tests.test_chat import booking  # noqa: F401
 from tests.test_chat import make_booking  # noqa: F401
@@ -40,7 +39,7 @@ def stored_bodies():
 
 def test_a_batch_is_stored_in_one_transaction_in_order(app, room, commits):
     batch = [pending(room, f"pesan {n}", ref=f"r{n}") for n in range(5)]
-    write(batch)
+    app.extensions["chat_writer"].write(batch)
     assert len(commits) == 1
     assert all(item.done and item.new and item.error is None for item in batch)
     ids = [item.row.id for item in batch]
@@ -51,24 +50,24 @@ def test_a_batch_is_stored_in_one_transaction_in_order(app, room, commits):
 
 def test_the_same_message_twice_in_one_batch_is_stored_once(app, room):
     first, twin = pending(room, "halo", ref="sama"), pending(room, "halo", ref="sama")
-    write([first, twin])
+    app.extensions["chat_writer"].write([first, twin])
     assert first.new and not twin.new
     assert twin.row.id == first.row.id
     assert stored_bodies() == ["halo"]
 
 
 def test_a_resend_is_found_and_the_rest_of_its_batch_stored(app, room):
-    write([pending(room, "sudah ada", ref="lama")])
+    app.extensions["chat_writer"].write([pending(room, "sudah ada", ref="lama")])
     resent, other, plain = (pending(room, "sudah ada", ref="lama"),
                             pending(room, "baru", ref="baru"), pending(room, "tanpa ref"))
-    write([resent, other, plain])
+    app.extensions["chat_writer"].write([resent, other, plain])
     assert not resent.new and other.new and plain.new
     assert stored_bodies() == ["sudah ada", "baru", "tanpa ref"]
 
 
 def test_a_failed_batch_fails_every_message_in_it_and_stores_none(app, room):
     batch = [pending(room, "a"), pending(room, "b", sender=999_999)]  # no such account
-    write(batch)
+    app.extensions["chat_writer"].write(batch)
     assert all(item.done and item.error is not None for item in batch)
     assert stored_bodies() == []
 
@@ -94,7 +93,7 @@ def test_a_sockets_seat_is_checked_in_the_write_for_each_message_of_the_batch(
     wrong_side = Pending(
         services.message_values(None, counselor.id, services.Side.STUDENT, "y", "c"),
         socket_seat(booking, counselor, services.Side.STUDENT))
-    write([fine, stranger, wrong_side])
+    app.extensions["chat_writer"].write([fine, stranger, wrong_side])
     assert fine.new and fine.row.room_id == room.id and fine.refused is None
     assert stranger.refused == "signed_out" and stranger.row is None
     assert wrong_side.refused == "signed_out"
@@ -108,12 +107,12 @@ def test_a_sign_out_or_a_closed_session_refuses_the_sockets_next_message(
     student.end_sessions()
     db.session.commit()
     signed_out = Pending(services.message_values(None, student.id, seat.side, "a", None), seat)
-    write([signed_out])
+    app.extensions["chat_writer"].write([signed_out])
     assert signed_out.refused == "signed_out"
     booking.status = services.BookingStatus.DONE
     db.session.commit()
     ended = Pending(services.message_values(None, student.id, seat.side, "b", None),
                     socket_seat(booking, student))
-    write([ended])
+    app.extensions["chat_writer"].write([ended])
     assert ended.refused == "ended"
     assert stored_bodies() == []

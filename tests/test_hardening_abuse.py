@@ -17,8 +17,8 @@ from cyberbk.outreach import services as outreach
 from cyberbk.outreach import uploads
 from cyberbk.outreach.models import Material
 from cyberbk.outreach.models import MaterialAttachment
-from cyberbk.problembox import services as problembox
 from cyberbk.problembox.models import ProblemReport
+from tests import factories
 from tests.test_hardening_crash import connect_chat
 from tests.test_hardening_crash import live_school  # noqa: F401  (fixture)
 from tests.test_hardening_crash import login as live_login
@@ -48,7 +48,7 @@ def test_guessing_across_many_usernames_from_one_address_is_throttled(client, au
 
 
 def test_guessing_follow_up_codes_is_throttled_even_for_the_right_code(app, client, school):
-    report, code = problembox.submit_report("Cerita rahasia")
+    report, code = factories.make_report("Cerita rahasia")
     limit = app.config["PROBLEMBOX_WRONG_CODE_LIMIT"][0]
     for number in range(limit):
         guess = f"BK-2222-3333-4444-{number + 5555:04d}"

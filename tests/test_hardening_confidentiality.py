@@ -24,6 +24,7 @@ from cyberbk.booking.models import HelpBefore
 from cyberbk.booking.models import Mode
 from cyberbk.booking.models import Reminder
 from cyberbk.problembox import services as problembox
+from tests import factories
 from tests import test_assessments as assessment_helpers
 from tests import test_booking as booking_helpers
 from tests.test_role_matrix import PEOPLE
@@ -70,7 +71,7 @@ def marker(prefix):
 @pytest.fixture
 def world(app, school):
     """The school with one record of every confidential kind, each carrying its marker."""
-    report, code = problembox.submit_report(f"Aku dirundung. {marker('LAPORAN')}")
+    report, code = factories.make_report(f"Aku dirundung. {marker('LAPORAN')}")
     problembox.add_student_reply(report, f"Masih terjadi. {marker('BALASANSISWA')}")
     problembox.add_counselor_reply(report, school["counselor"],
                                    f"Terima kasih sudah cerita. {marker('JAWABANGURU')}")

@@ -18,7 +18,6 @@ from cyberbk.booking.models import Intake
 from cyberbk.chat.models import ChatMessage
 from cyberbk.extensions import db
 from cyberbk.extensions import socketio
-from cyberbk.problembox import services as problembox
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.problembox.models import ProblemNote
 from cyberbk.problembox.models import ProblemReport
@@ -80,13 +79,13 @@ def booking_write(school, client):
 
 
 def note_write(school, client):
-    report, _code = problembox.submit_report("Cerita untuk catatan")
+    report, _code = factories.make_report("Cerita untuk catatan")
     return (poster(client, f"/bk/kotak/{report.id}/catatan", {"note-body": "Catatan guru"}),
             (ProblemNote,))
 
 
 def reply_write(school, client):
-    report, code = problembox.submit_report("Cerita untuk balasan")
+    report, code = factories.make_report("Cerita untuk balasan")
     assert client.post("/kotak/cek", data={"code": code}).status_code == 303
     return poster(client, "/kotak/cek/balas", {"body": "Balasan siswa"}), (ProblemMessage,)
 

@@ -22,6 +22,7 @@ from cyberbk.chat.services import NAMESPACE  # noqa: E402
 from cyberbk.extensions import db  # noqa: E402
 from cyberbk.extensions import socketio  # noqa: E402
 from cyberbk.problembox import services as problembox  # noqa: E402
+from tests import factories  # noqa: E402
 from tests import test_booking as booking_helpers  # noqa: E402
 from tests.conftest import AuthActions  # noqa: E402
 from tests.test_hardening_crash import connect_chat  # noqa: E402
@@ -104,7 +105,7 @@ def world(app, school):
     with app.test_request_context():
         chat_services.send(chat_services.booking_seat(school["student_a"], booking),
                            "Halo Bu. RHS-SOKET-CHAT-1")
-    report, code = problembox.submit_report("Aku dirundung.")
+    report, code = factories.make_report("Aku dirundung.")
     problembox.add_student_reply(report, "Masih terjadi. RHS-SOKET-BALASAN-2")
     problembox.add_note(report, school["counselor"], "Pantau. RHS-SOKET-CATATAN-3")
     keys = {"booking": f"b{booking.id}", "thread": f"k{report.id}", "own thread": "k"}

@@ -126,3 +126,22 @@ def test_a_deactivated_student_is_not_sent_their_kept_home(app, school):
     school["student_a"].is_active_account = False
     db.session.commit()
     assert student.get("/siswa").status_code in (302, 303)
+
+
+def test_a_kept_page_is_answered_before_flask_with_the_headers_flask_sent(app, school):
+    visitor(app).get("/kotak")  # the first view of all stores the school's settings row
+    rendered = visitor(app).get("/kotak", headers={"Accept-Encoding": "gzip"})
+    cache = app.extensions["page_cache"]
+    flask_app, cache.wsgi_app = cache.wsgi_app, None  # calling it would raise
+    try:
+        client = visitor(app)
+        sent = client.get("/kotak", headers={"Accept-Encoding": "gzip"})
+    finally:
+        cache.wsgi_app = flask_app
+    mine = {"Set-Cookie", "Content-Length"}
+    assert ({(k, v) for k, v in sent.headers if k not in mine}
+            == {(k, v) for k, v in rendered.headers if k not in mine})
+    assert (sent.headers["Set-Cookie"].split(";", 1)[1]
+            == rendered.headers["Set-Cookie"].split(";", 1)[1])
+    token = TOKEN.search(gzip.decompress(sent.get_data()).decode()).group(1)
+    assert client.post("/kotak", data={"body": "Aku sedih.", "csrf_token": token}).status_code == 303

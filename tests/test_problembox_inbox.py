@@ -19,11 +19,12 @@ from cyberbk.problembox.models import ReportField
 from cyberbk.problembox.models import ReportStatus
 from cyberbk.problembox.models import RiskTerm
 from cyberbk.problembox.models import SessionMode
+from tests import factories
 
 
 @pytest.fixture
 def report(school):
-    report, _code = services.submit_report("Aku tidak punya teman di kelas.", ReportField.SOCIAL)
+    report, _code = factories.make_report("Aku tidak punya teman di kelas.", ReportField.SOCIAL)
     return report
 
 
@@ -121,7 +122,7 @@ def test_inbox_list_shows_no_report_text(client, auth, school, report):
 
 
 def test_named_report_shows_the_students_name_and_class(client, auth, school):
-    services.submit_report("Aku mau konsultasi.", author=school["student_a"])
+    factories.make_report("Aku mau konsultasi.", author=school["student_a"])
     auth.login("guru.a")
     assert "Siswa A" in client.get("/bk/kotak").get_data(as_text=True)
     report = db.session.scalars(sa.select(ProblemReport)).one()
@@ -129,11 +130,11 @@ def test_named_report_shows_the_students_name_and_class(client, auth, school):
 
 
 def test_urgent_first_then_newest(client, auth, school):
-    old_urgent, _ = services.submit_report("Aku pengen bundir.")
+    old_urgent, _ = factories.make_report("Aku pengen bundir.")
     old_urgent.created_at -= timedelta(days=3)
-    plain_old, _ = services.submit_report("Soal PR.")
+    plain_old, _ = factories.make_report("Soal PR.")
     plain_old.created_at -= timedelta(days=1)
-    plain_new, _ = services.submit_report("Soal teman.")
+    plain_new, _ = factories.make_report("Soal teman.")
     db.session.commit()
     ids = [row[0].id for row in db.session.execute(services.inbox_query()).all()]
     assert ids == [old_urgent.id, plain_new.id, plain_old.id]
@@ -154,11 +155,11 @@ def test_urgent_first_then_newest(client, auth, school):
 ])
 def test_inbox_filters(client, auth, school, query, expected):
     made = {
-        "new": services.submit_report("satu")[0],
-        "closed": services.submit_report("dua")[0],
-        "learning": services.submit_report("tiga", ReportField.LEARNING)[0],
-        "urgent": services.submit_report("aku dipukul")[0],
-        "reply": services.submit_report("lima")[0],
+        "new": factories.make_report("satu")[0],
+        "closed": factories.make_report("dua")[0],
+        "learning": factories.make_report("tiga", ReportField.LEARNING)[0],
+        "urgent": factories.make_report("aku dipukul")[0],
+        "reply": factories.make_report("lima")[0],
     }
     services.set_triage(made["closed"], ReportStatus.CLOSED, False)
     for key in ("learning", "urgent", "reply"):
@@ -183,7 +184,7 @@ def test_inbox_filter_by_htmx_returns_only_the_list(client, auth, school, report
 
 def test_inbox_pages_through_many_reports(client, auth, school):
     for number in range(30):
-        services.submit_report(f"laporan {number}")
+        factories.make_report(f"laporan {number}")
     auth.login("guru.a")
     first = client.get("/bk/kotak?status=new").get_data(as_text=True)
     assert "halaman 1 dari 2" in first and "page=2" in first and "status=new" in first
@@ -192,7 +193,7 @@ def test_inbox_pages_through_many_reports(client, auth, school):
 
 
 def test_counselor_reply_reaches_the_student_and_moves_status_on(client, auth, school):
-    report, code = services.submit_report("Aku takut pulang.")
+    report, code = factories.make_report("Aku takut pulang.")
     auth.login("guru.a")
     response = client.post(f"/bk/kotak/{report.id}/balas",
                            data={"reply-body": "Kamu aman sekarang? Ibu di ruang BK."})
@@ -228,7 +229,7 @@ def test_empty_reply_is_refused(client, auth, school, report):
 
 
 def test_internal_note_is_kept_from_the_student(client, auth, school):
-    report, code = services.submit_report("Aku dimarahi terus.")
+    report, code = factories.make_report("Aku dimarahi terus.")
     auth.login("guru.a")
     response = client.post(f"/bk/kotak/{report.id}/catatan",
                            data={"note-body": "Kemungkinan anak kelas 8, cek wali kelas."})
@@ -331,7 +332,7 @@ def test_added_risk_term_flags_new_reports(client, auth, school):
     response = client.post("/bk/kotak/kata-risiko", data={"term-term": "Kabur  dari rumah"})
     assert response.status_code == 303
     assert db.session.scalars(sa.select(RiskTerm.term)).one() == "kabur dari rumah"
-    report, _ = services.submit_report("aku pengen kaburrr dr rumahh... eh, kabur dari rumah")
+    report, _ = factories.make_report("aku pengen kaburrr dr rumahh... eh, kabur dari rumah")
     assert report.is_urgent
 
 
@@ -346,14 +347,14 @@ def test_risk_term_must_be_new_and_made_of_letters(client, auth, school, term, m
 
 def test_configured_risk_terms_replace_the_built_in_list(app, school):
     app.config["PROBLEMBOX_RISK_TERMS"] = ["zzz khusus"]
-    assert not services.submit_report("aku pengen bundir")[0].is_urgent
-    assert services.submit_report("ini zzz khusus")[0].is_urgent
+    assert not factories.make_report("aku pengen bundir")[0].is_urgent
+    assert factories.make_report("ini zzz khusus")[0].is_urgent
 
 
 def test_counselor_home_shows_new_urgent_and_reply_counts(client, auth, school):
-    services.submit_report("biasa saja")
-    urgent, _ = services.submit_report("aku mau bunuh diri")
-    replied, _ = services.submit_report("ada lanjutan")
+    factories.make_report("biasa saja")
+    urgent, _ = factories.make_report("aku mau bunuh diri")
+    replied, _ = factories.make_report("ada lanjutan")
     services.set_triage(replied, ReportStatus.IN_PROGRESS, False)
     services.add_student_reply(replied, "halo lagi")
     assert services.inbox_counts() == {"new": 2, "urgent": 1, "replies": 1,
@@ -366,7 +367,7 @@ def test_counselor_home_shows_new_urgent_and_reply_counts(client, auth, school):
 
 
 def test_urgent_flag_is_shown_to_nobody_but_counselors(client, auth, school):
-    report, code = services.submit_report("aku dipukulin ayah")
+    report, code = factories.make_report("aku dipukulin ayah")
     assert report.is_urgent
     for username in ("wali.a", "siswa.a", "operator"):
         auth.login(username)
@@ -378,14 +379,14 @@ def test_urgent_flag_is_shown_to_nobody_but_counselors(client, auth, school):
 
 
 def test_purge_removes_only_closed_reports_past_the_retention(runner, school):
-    old_closed, _ = services.submit_report("lama dan selesai")
+    old_closed, _ = factories.make_report("lama dan selesai")
     services.add_counselor_reply(old_closed, school["counselor"], "balasan lama")
     services.add_note(old_closed, school["counselor"], "catatan lama")
     services.set_triage(old_closed, ReportStatus.CLOSED, False)
     old_closed.closed_at = utcnow() - timedelta(days=400)
-    recent_closed, _ = services.submit_report("baru selesai")
+    recent_closed, _ = factories.make_report("baru selesai")
     services.set_triage(recent_closed, ReportStatus.CLOSED, False)
-    old_open, _ = services.submit_report("lama tapi masih diproses")
+    old_open, _ = factories.make_report("lama tapi masih diproses")
     old_open.created_at -= timedelta(days=800)
     db.session.commit()
     kept = {recent_closed.id, old_open.id}
@@ -410,12 +411,12 @@ def test_purge_refuses_negative_days(runner, school):
 
 
 def test_a_term_added_or_removed_applies_to_the_very_next_report(client, auth, school):
-    services.submit_report("Sebelum ada kata baru")  # the terms are now kept in memory
+    factories.make_report("Sebelum ada kata baru")  # the terms are now kept in memory
     auth.login("guru.a")
     client.post("/bk/kotak/kata-risiko", data={"term-term": "kabur dari rumah"})
-    report, _ = services.submit_report("aku mau kabur dari rumah")
+    report, _ = factories.make_report("aku mau kabur dari rumah")
     assert report.is_urgent
     term = db.session.scalars(sa.select(RiskTerm)).one()
     assert client.post(f"/bk/kotak/kata-risiko/{term.id}/hapus").status_code == 303
-    report, _ = services.submit_report("aku mau kabur dari rumah")
+    report, _ = factories.make_report("aku mau kabur dari rumah")
     assert not report.is_urgent

@@ -1,6 +1,9 @@
 """Risk terms are found the way SMP students write them, and ordinary worries are left alone."""
 
 import pytest
+from hypothesis import given
+from hypothesis import settings
+from hypothesis import strategies as st
 
 from cyberbk.problembox import risk
 
@@ -83,3 +86,16 @@ def test_normalise_undoes_case_accents_leetspeak_and_fillers():
                                   "yg kuat lagi ya", "mengikis batu"])
 def test_a_term_ends_where_a_word_ends(text):
     assert risk.find_terms(text, risk.DEFAULT_RISK_TERMS) == []
+
+
+WORDS = sorted({spelling for row in risk.SYNONYMS for spelling in row} | {"aku", "hari", "ini"})
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(WORDS), st.sampled_from(["", " ", "  ", "!", "a"]),
+                          st.integers(1, 3)), max_size=12))
+def test_the_spelling_check_never_hides_a_term_the_expressions_find(parts):
+    text = "".join(word[:-1] + word[-1] * repeat + gap for word, gap, repeat in parts)
+    terms = risk.DEFAULT_RISK_TERMS
+    every = [term for term in terms if risk.compile_term(term).search(risk.normalise(text))]
+    assert risk.find_terms(text, terms) == every

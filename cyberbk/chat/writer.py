@@ -1,13 +1,6 @@
-"""Group commit for booking chat messages: durable, and cheap under load.
-
-Every message is committed (synchronous=FULL) before anyone hears of it. One
-transaction per message costs a commit, an ORM flush and a reload each; at a few
-hundred messages a second on one worker that alone fills the CPU. So messages that
-arrive together share one transaction: the first event to come takes the turn,
-yields once so that the events already read off the sockets can queue their
-messages too, then stores all that are queued in one short transaction and tells
-each waiting event its stored row. Nobody is acknowledged or delivered before that
-commit. Under light load the batch is that one message and nothing waits.
+"""Group commit (cyberbk/groupcommit.py) for booking chat messages: durable, and cheap
+under load — one transaction per message cost a commit, an ORM flush and a reload
+each, and at a few hundred messages a second on one worker that alone filled the CPU.
 
 A socket's message carries its seat (services.SocketSeat): whether its person still
 sits at the chat and may write is read for the whole batch with two queries just
@@ -19,18 +12,16 @@ loop away, so another greenlet never meets a half-open write (SQLite's busy hand
 would block the whole gevent loop).
 """
 
-import threading
 from dataclasses import dataclass
-from dataclasses import field
 
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
+from .. import groupcommit
 from ..accounts.models import User
 from ..booking.models import Booking
 from ..booking.models import CounselingCase
 from ..extensions import db
-from ..extensions import socketio
 from . import services
 from .models import ChatMessage
 from .models import ChatRoom
@@ -52,16 +43,13 @@ COLUMNS = (ChatMessage.id, ChatMessage.room_id, ChatMessage.from_counselor, Chat
 
 
 @dataclass(eq=False)
-class Pending:
-    values: dict
+class Pending(groupcommit.Pending):
     #: A socket's services.SocketSeat, checked in the write; None: the caller checked.
     seat: object = None
     row: sa.Row | None = None
     new: bool = False
     #: Why the seat may not send (services.refusal's reason): nothing is stored.
     refused: str | None = None
-    error: Exception | None = None
-    done: bool = False
 
     @property
     def key(self):
@@ -69,15 +57,11 @@ class Pending:
         return (self.values["room_id"], ref) if ref else None
 
 
-@dataclass
-class MessageWriter:
-    """One per app (per process): the queue of messages waiting for the next commit."""
+class MessageWriter(groupcommit.GroupCommit):
+    """One per app (per process): the messages waiting for the next commit."""
 
-    queue: list = field(default_factory=list)
-    #: Held by the event whose transaction stores the queue; the others wait their turn.
-    turn: threading.Lock = field(default_factory=threading.Lock)
-    #: Guards the queue itself where events are real threads (threading mode).
-    guard: threading.Lock = field(default_factory=threading.Lock)
+    def __init__(self):
+        super().__init__(store_batch)
 
     def store(self, values, seat=None):
         """Store one message (the columns of ChatMessage); (stored row, whether it is new).
@@ -86,48 +70,25 @@ class MessageWriter:
         socket's `seat`, its room comes from the check, and services.Refused is raised
         when the person may not send.
         """
-        # Waiting must not hold a pooled connection (the turn's holder needs one): end
-        # the caller's transaction, which has read only, or written something of its own.
-        session = db.session()
-        if session.in_transaction():
-            session.commit()
-        item = Pending(values, seat)
-        with self.guard:
-            self.queue.append(item)
-        with self.turn:
-            if not item.done:
-                socketio.sleep(0)
-                with self.guard:
-                    batch, self.queue = self.queue, []
-                write(batch)
-        if item.error is not None:
-            raise item.error
+        item = self.submit(Pending(values, seat))
         if item.refused is not None:
             raise services.refusal(item.refused)  # worded in this socket's language
         return item.row, item.new
 
 
-def write(batch):
-    """Store the batch in one transaction and settle every item, whatever happens."""
+def store_batch(batch):
+    """Store the batch, a resent message (a lost acknowledgement) found instead of stored
+    again; tried again should another process store the same one in between."""
     try:
-        try:
-            _insert(batch, look_up=False)
-        except IntegrityError:
-            # A resent message (a lost acknowledgement) is already stored: look it up.
-            # Tried again should another process store the same one in between.
-            for attempt in range(ATTEMPTS):
-                try:
-                    _insert(batch, look_up=True)
-                    break
-                except IntegrityError:
-                    if attempt == ATTEMPTS - 1:
-                        raise
-    except Exception as error:  # every waiting event gets the failure, not a silent hang
-        for item in batch:
-            item.error = error
-    finally:
-        for item in batch:
-            item.done = True
+        _insert(batch, look_up=False)
+    except IntegrityError:
+        for attempt in range(ATTEMPTS):
+            try:
+                _insert(batch, look_up=True)
+                break
+            except IntegrityError:
+                if attempt == ATTEMPTS - 1:
+                    raise
 
 
 def check_seats(connection, batch):
