@@ -45,9 +45,9 @@ from .database import WRITE_STATEMENT
 from .extensions import db
 
 MAX_AGE = 30
-TOKEN_REUSE_SECONDS = 300
 MAX_ENTRIES = 512
-ANONYMOUS_SESSION_KEYS = {"csrf_token"}
+# Flask-Login marks even a logged-out visitor's session not fresh (_fresh False).
+ANONYMOUS_SESSION_KEYS = {"csrf_token", "_fresh"}
 SIGNED_IN_SESSION_KEYS = ANONYMOUS_SESSION_KEYS | {"_user_id", "_fresh", "_id", "last_seen"}
 GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"
 WROTE = "cyberbk_wrote"
@@ -265,13 +265,14 @@ class PageCache:
         token = security.sign_csrf(self.app, raw)
         if len(self.tokens) >= MAX_ENTRIES:
             self.tokens.clear()
-        self.tokens[raw] = (token, time.monotonic() + TOKEN_REUSE_SECONDS)
+        self.tokens[raw] = (token, time.monotonic() + security.TOKEN_REUSE_SECONDS)
         return token
 
     def note(self):
         """before_request: a cacheable view's page may be kept; note it with the count of
         writes as the request starts."""
-        if getattr(current_app.view_functions.get(request.endpoint), "page_cache", None) is None:
+        if (request.method != "GET" or getattr(current_app.view_functions.get(request.endpoint),
+                                                "page_cache", None) is None):
             return
         key = self.key(request.environ, session, language(current_app.config,
                                                           request.cookies.get("lang")))

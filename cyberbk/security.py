@@ -3,6 +3,7 @@
 import copy
 import hashlib
 import hmac
+import json
 import os
 import time
 from functools import lru_cache
@@ -16,6 +17,7 @@ from flask import redirect
 from flask import request
 from flask import session
 from flask import url_for
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -23,9 +25,11 @@ from flask_login import logout_user
 from flask_wtf import csrf as flask_wtf_csrf
 from itsdangerous import BadData
 from itsdangerous import BadSignature
+from itsdangerous import Serializer
 from itsdangerous import SignatureExpired
 from itsdangerous import TimestampSigner
 from itsdangerous import URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
 from itsdangerous.encoding import want_bytes
 from werkzeug.http import dump_cookie
 from wtforms import ValidationError
@@ -34,6 +38,9 @@ from .accounts.models import Role
 
 VERIFIED_COOKIES = 4096
 LAST_SEEN_SLACK_SECONDS = 30
+#: A signed CSRF token stays valid for WTF_CSRF_TIME_LIMIT (an hour); one this young is
+#: sent again rather than signed afresh.
+TOKEN_REUSE_SECONDS = 300
 # Requests that must go through even before a forced password change.
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.quick_exit", "static",
                           "main.healthz", "main.set_language"}
@@ -54,9 +61,41 @@ class KeyCachingSigner(TimestampSigner):
         return derived
 
 
+class CompactSerializer(URLSafeTimedSerializer):
+    """Signs without trying zlib first: a session or a CSRF token is a few dozen bytes
+    that compression seldom shortens, and the attempt was a quarter of signing one.
+    Payloads signed compressed (older cookies) load as before."""
+
+    def dump_payload(self, obj):
+        return base64_encode(Serializer.dump_payload(self, obj))
+
+
+class SessionJSON(TaggedJSONSerializer):
+    """Flask's tagged JSON for sessions; one holding only plain JSON values (nearly every
+    one) is written without walking the tags, which gives the same text."""
+
+    def dumps(self, value):
+        if self._plain(value):
+            return json.dumps(value, separators=(",", ":"), sort_keys=True)
+        return super().dumps(value)
+
+    def _plain(self, value):
+        kind = type(value)
+        if kind in (str, int, float, bool) or value is None:
+            return True
+        if kind is list:
+            return all(self._plain(item) for item in value)
+        if kind is dict:
+            # A one-key dict whose key names a tag is escaped by the tags (TagDict).
+            return ((len(value) != 1 or next(iter(value)) not in self.tags)
+                    and all(type(key) is str and self._plain(item)
+                            for key, item in value.items()))
+        return False
+
+
 @lru_cache(maxsize=4)
 def _csrf_serializer(secret_key):
-    return URLSafeTimedSerializer(secret_key, salt="wtf-csrf-token", signer=KeyCachingSigner)
+    return CompactSerializer(secret_key, salt="wtf-csrf-token", signer=KeyCachingSigner)
 
 
 def generate_csrf(secret_key=None, token_key=None):
@@ -64,9 +103,17 @@ def generate_csrf(secret_key=None, token_key=None):
     with one kept serializer instead of one built, and its key derived, on every call."""
     field = token_key or current_app.config["WTF_CSRF_FIELD_NAME"]
     if field not in g:
-        if field not in session:
-            session[field] = new_csrf_secret()
-        setattr(g, field, sign_csrf(current_app, session[field], secret_key))
+        checked = g.get("csrf_checked")
+        if (checked is not None and session.get(field) == checked[2]
+                and time.time() - checked[1] < TOKEN_REUSE_SECONDS):
+            # The token this POST brought is valid for this session: a form shown again
+            # carries it instead of one signed afresh (a twentieth of a report's time).
+            token = checked[0]
+        else:
+            if field not in session:
+                session[field] = new_csrf_secret()
+            token = sign_csrf(current_app, session[field], secret_key)
+        setattr(g, field, token)
     return g.get(field)
 
 
@@ -80,14 +127,15 @@ def validate_csrf(data, secret_key=None, time_limit=None, token_key=None):
     if field not in session:
         raise ValidationError("The CSRF session token is missing.")
     try:
-        token = _csrf_serializer(csrf_secret(current_app, secret_key)).loads(
-            data, max_age=time_limit)
+        token, signed = _csrf_serializer(csrf_secret(current_app, secret_key)).loads(
+            data, max_age=time_limit, return_timestamp=True)
     except SignatureExpired as error:
         raise ValidationError("The CSRF token has expired.") from error
     except BadData as error:
         raise ValidationError("The CSRF token is invalid.") from error
     if not hmac.compare_digest(session[field], token):
         raise ValidationError("The CSRF tokens do not match.")
+    g.csrf_checked = (data, signed.timestamp(), token)
 
 
 def new_csrf_secret():
@@ -108,12 +156,14 @@ class SessionInterface(SecureCookieSessionInterface):
     comes back on every request until the session changes, and checking and decoding it
     showed as an eighth of a kept page's time. The age limit is still applied each time."""
 
+    serializer = SessionJSON()
+
     def __init__(self):
         self._verified = {}
 
     @lru_cache(maxsize=4)
     def _serializer(self, keys):
-        return URLSafeTimedSerializer(
+        return CompactSerializer(
             list(keys), salt=self.salt, serializer=self.serializer, signer=KeyCachingSigner,
             signer_kwargs={"key_derivation": self.key_derivation,
                            "digest_method": self.digest_method},

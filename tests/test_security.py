@@ -154,3 +154,29 @@ def test_csrf_tokens_are_made_and_checked_as_flask_wtf_does(app):
                 security.validate_csrf(data)
         with pytest.raises(ValidationError, match="expired"):
             security.validate_csrf(token, time_limit=-1)
+
+
+def test_a_form_shown_again_after_a_post_carries_a_token_that_still_works(csrf_client):
+    token = csrf_token_from(csrf_client.get("/kotak"))
+    refused = csrf_client.post("/kotak", data={"body": "", "csrf_token": token})
+    assert refused.status_code == 400
+    again = csrf_token_from(refused)
+    assert csrf_client.post("/kotak", data={"body": "Aku sedih.",
+                                            "csrf_token": again}).status_code == 303
+
+
+@pytest.mark.parametrize("value", [
+    {"csrf_token": "abc", "_fresh": False, "last_seen": 17, "problembox_thread": [3, 1.5]},
+    {"sent": {"code": "BK-1", "named": None}, "_flashes": [["info", "Halo ü"]]},
+    {"t": (1, 2)}, {"m": __import__("markupsafe").Markup("<b>")}, {"d": {" t": 1}}, {1: "x"},
+])
+def test_session_cookies_hold_what_flasks_tagged_json_holds(app, value):
+    from flask.sessions import session_json_serializer as flask_way
+
+    from cyberbk.security import SessionJSON
+
+    with app.app_context():
+        written = SessionJSON().dumps(value)
+        assert flask_way.loads(written) == flask_way.loads(flask_way.dumps(value))
+        if all(type(key) is str for key in value) and "t" not in value and "m" not in value:
+            assert written == flask_way.dumps(value)
