@@ -304,7 +304,9 @@ def test_item_means_per_class_and_gender_match_hand_computation(school):
     assert areas[("PBK", class_b.id)].yes_share == pytest.approx(100.0)
     table = results.breakdown(administration, "class")
     assert [(label, count) for _key, label, count in table["groups"]] == [("7A", 2), ("7B", 1)]
-    assert dict(table["items"])[likert] == [pytest.approx(3.0), pytest.approx(1.0)]
+    values, cells = {item: (values, cells) for item, values, cells in table["items"]}[likert]
+    assert values == [pytest.approx(3.0), pytest.approx(1.0)]
+    assert cells == ["3,0", "1,0"]
 
 
 def test_results_page_shows_the_per_class_means(client, auth, school):
@@ -337,3 +339,66 @@ def test_xlsx_export_has_a_bold_frozen_header_and_drops_characters_xml_cannot_ho
     assert sheet["A1"].font.b and not sheet["A2"].font.b
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[1][6:] == (1, None, "Malas; Nilai turun", None, None, "oksaja")
+
+
+def test_export_keeps_options_past_the_tenth_and_rows_without_choices_apart(client, auth,
+                                                                              school):
+    """The answers of a response travel as keys of (item, option): option 10 of one item
+    must not read as option 0 of the next."""
+    instrument = helpers.make_instrument({"title": "Banyak pilihan", "sections": [
+        {"code": "X", "title": "Bidang X", "items": [
+            {"type": "multiple", "text": "Centang", "options": [f"m{n}" for n in range(12)]},
+            {"type": "single", "text": "Pilih", "options": ["s0", "s1", "s2"]},
+            {"type": "short_text", "text": "Tulis", "required": False}]}]})
+    administration = helpers.give(instrument, [school["class_a"]])
+    checklist, single, text = instrument.items
+    helpers.add_response(administration, school["student_a"],
+                         [(checklist, 11), (checklist, 0), (checklist, 10), (single, 0)])
+    helpers.add_response(administration, school["student_b"], [(text, "hanya tulisan")],
+                         school_class=school["class_a"])
+    auth.login("guru.a")
+    response = client.get(f"/bk/asesmen/{administration.id}/ekspor.csv")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+    by_name = {row[3]: row[6:] for row in rows[1:]}
+    assert by_name["Siswa A"] == ["m0; m10; m11", "s0", ""]
+    assert by_name["Siswa B"] == ["", "", "hanya tulisan"]
+
+
+def test_counts_per_item_and_per_class_and_gender_agree(school):
+    """A page with per-group tables counts the scored items per class and gender, another
+    per item: the totals are the same, and per-group figures are there when asked for."""
+    instrument = helpers.make_instrument()
+    administration = helpers.give(instrument, [school["class_a"], school["class_b"]])
+    likert, yesno = instrument.sections[0].items
+    (checklist,) = instrument.sections[1].items
+    for school_class, gender, score, yes, ticks in (
+            (school["class_a"], "L", 3, 0, [0, 2]), (school["class_a"], "P", 1, 1, [2]),
+            (school["class_b"], "L", 0, 0, [])):
+        helpers.add_response(administration, None, [(likert, score), (yesno, yes)] + [
+            (checklist, tick) for tick in ticks], school_class=school_class, gender=gender)
+    per_item, per_group = results.tally(administration), results.tally(administration,
+                                                                       groups=True)
+    assert per_item.options == per_group.options
+    assert per_item.options[likert.id] == {0: 1, 1: 1, 3: 1}
+    assert per_item.options[checklist.id] == {0: 1, 2: 2}
+    assert per_item.stats() == per_group.stats()
+    assert per_item.stats("gender") == per_group.stats("gender")
+    assert per_item.stats("gender")[(likert.id, "L")].answers == 2
+    assert results.answered_counts(administration, counts=per_item)[checklist.id] == 2
+
+
+def test_results_of_an_instrument_with_scales_only_or_without_any(client, auth, school):
+    scales = helpers.make_instrument({"title": "Skala saja", "sections": [
+        {"code": "S", "title": "Skala", "items": [{"type": "likert4", "text": "Senang?"}]}]})
+    words = helpers.make_instrument({"title": "Tulisan saja", "sections": [
+        {"code": None, "title": "Tulis", "items": [{"type": "long_text", "text": "Cerita?"}]}]})
+    auth.login("guru.a")
+    for instrument, answer in ((scales, 2), (words, "baik")):
+        administration = helpers.give(instrument, [school["class_a"]])
+        helpers.add_response(administration, None, [(instrument.items[0], answer)],
+                             school_class=school["class_a"], gender="P")
+        page = client.get(f"/bk/asesmen/{administration.id}/hasil")
+        assert page.status_code == 200
+        assert "1 siswa mengirim jawaban." in page.get_data(as_text=True)
+    assert results.item_means(administration) == {}
+    assert results.answered_counts(administration) == {words.items[0].id: 1}

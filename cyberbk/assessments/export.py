@@ -2,6 +2,7 @@
 
 import csv
 import io
+from itertools import groupby
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -15,6 +16,7 @@ from .models import Answer
 from .models import ItemType
 from .models import Response
 from .results import GENDER_LABELS
+from .results import with_items
 from .services import to_local
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
@@ -46,19 +48,69 @@ def header(administration):
 
 def option_values(items):
     """{(item id, option): what a cell shows}: a Likert answer as its scale point, any other
-    option as its label, so that filling a row is one dictionary look-up per answer."""
+    option as its label."""
     return {(item.id, choice): choice + 1 if item.type.is_likert else label
             for item in items for choice, label in enumerate(item.options)}
 
 
+def answer_key(item_id, choice, base):
+    """One number per (item, option), for columns in SQL as for values in Python; `base` is
+    above every option index of the instrument, so no two options share a number."""
+    return item_id * base + choice
+
+
+class Cells:
+    """Where each chosen option of the instrument goes in a row and what it shows there.
+
+    The database hands over the chosen options of a response as one string of answer keys
+    rather than a row per answer: a hundred thousand rows cost more to fetch than the
+    export costs to write. A key is then one dictionary look-up; written answers and
+    "heaviest" picks, a few per response, come as rows of their own."""
+
+    def __init__(self, items):
+        self.width = len(items)
+        self.base = 1 + max((len(item.options) for item in items), default=0)
+        self.labels = option_values(items)
+        # Guarded once per option rather than once per cell.
+        self.guarded = {key: safe_cell(value) for key, value in self.labels.items()}
+        # {answer key: (column, cell)}, and for checklists {answer key: (column, option, label)}.
+        self.cell_of, self.tick_of = {}, {}
+        for index, item in enumerate(items):
+            for choice in range(len(item.options)):
+                token = str(answer_key(item.id, choice, self.base))
+                if item.type == ItemType.MULTIPLE:
+                    self.tick_of[token] = (index, choice, self.labels[(item.id, choice)])
+                else:
+                    self.cell_of[token] = (index, self.guarded[(item.id, choice)])
+
+    def keys(self, submitted):
+        """[(response id, comma-separated answer keys)] of the submitted responses."""
+        key = answer_key(Answer.item_id, Answer.choice, sa.literal(self.base, sa.BigInteger))
+        return (sa.select(Response.id, sa.func.aggregate_strings(sa.cast(key, sa.Text), ","))
+                .join(Answer, Answer.response_id == Response.id)
+                .where(*submitted).group_by(Response.id))
+
+    def row(self, keys):
+        """The item cells of one response from its answer keys."""
+        cells, ticked = [None] * self.width, []
+        cell_of, tick_of = self.cell_of, self.tick_of
+        for token in keys.split(",") if keys else ():
+            found = cell_of.get(token)
+            if found is not None:
+                cells[found[0]] = found[1]
+            elif token in tick_of:
+                ticked.append(tick_of[token])
+        # A checklist cell lists its ticks in the order of the options, however stored.
+        for index, item_ticks in groupby(sorted(ticked), key=lambda tick: tick[0]):
+            cells[index] = safe_cell("; ".join(label for _index, _choice, label in item_ticks))
+        return cells
+
+
 def rows(administration):
     """Header row, then one row per submitted response (ordered by class and name)."""
-    items = [item for _label, item in item_columns(administration.instrument)]
+    items = [item for _label, item in item_columns(with_items(administration.instrument))]
     position = {item.id: index for index, item in enumerate(items)}
-    checklists = {item.id for item in items if item.type == ItemType.MULTIPLE}
-    labels = option_values(items)
-    # Guarded once per option rather than once per cell.
-    guarded = {key: safe_cell(value) for key, value in labels.items()}
+    cells = Cells(items)
     submitted = (Response.administration_id == administration.id,
                  Response.submitted_at.is_not(None))
     responses = db.session.execute(
@@ -69,28 +121,20 @@ def rows(administration):
         .outerjoin(StudentProfile, StudentProfile.user_id == Response.user_id)
         .where(*submitted)
         .order_by(SchoolClass.name, User.full_name, Response.id)).all()
-    cells = {response_id: [None] * len(items) for response_id, *_rest in responses}
-    ticked = {}
-    # Core rows, unordered and iterated rather than fetched into a list: the ORM's row
-    # handling, a sort or holding a hundred thousand answers cost more than the cells.
-    for response_id, item_id, choice, text, source_id in db.session.connection().execute(
+    keys = dict(db.session.execute(cells.keys(submitted)).all())
+    item_cells = {response_id: cells.row(keys.get(response_id))
+                  for response_id, *_rest in responses}
+    others = [item.id for item in items if item.type.is_text or item.type == ItemType.HEAVIEST]
+    # Responses as a subquery rather than a join: the database then reads the answers to
+    # these few items by the item index instead of every answer of every response.
+    for response_id, item_id, choice, text, source_id in db.session.execute(
             sa.select(Answer.response_id, Answer.item_id, Answer.choice, Answer.text,
                       Answer.source_item_id)
-            .join(Response, Response.id == Answer.response_id).where(*submitted)):
-        index = position.get(item_id)
-        if index is None:
-            continue
-        if text is not None:
-            cells[response_id][index] = safe_cell(text)
-        elif item_id in checklists:
-            ticked.setdefault((response_id, index), []).append(choice)
-        else:
-            # A "heaviest" pick shows the label of the checklist option it points to.
-            cells[response_id][index] = guarded.get((source_id or item_id, choice))
-    for (response_id, index), choices in ticked.items():
-        item_id = items[index].id
-        shown = [labels[(item_id, c)] for c in sorted(choices) if (item_id, c) in labels]
-        cells[response_id][index] = safe_cell("; ".join(shown)) if shown else None
+            .where(Answer.item_id.in_(others),
+                   Answer.response_id.in_(sa.select(Response.id).where(*submitted)))):
+        # A "heaviest" pick shows the label of the checklist option it points to.
+        item_cells[response_id][position[item_id]] = (
+            safe_cell(text) if text is not None else cells.guarded.get((source_id, choice)))
     yield [safe_cell(value) for value in header(administration)]
     date_format = "%Y-%m-%d" if administration.anonymous else "%Y-%m-%d %H:%M"
     genders = {key: str(label) for key, label in GENDER_LABELS.items() if key}
@@ -100,7 +144,7 @@ def rows(administration):
         if not administration.anonymous:
             row += [safe_cell(full_name), safe_cell(nis)]
         row.append(to_local(submitted_at).strftime(date_format))
-        yield row + cells[response_id]
+        yield row + item_cells[response_id]
 
 
 def to_xlsx(administration):

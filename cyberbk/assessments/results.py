@@ -6,8 +6,14 @@ Only submitted responses count. Python only arranges the aggregated rows for the
 from dataclasses import dataclass
 from dataclasses import field
 from functools import cached_property
+from operator import add
+from operator import itemgetter
+from operator import mul
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
+from babel.numbers import get_decimal_symbol
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -18,6 +24,7 @@ from ..accounts.models import utcnow
 from ..extensions import db
 from .models import Administration
 from .models import Answer
+from .models import Instrument
 from .models import InstrumentItem
 from .models import InstrumentSection
 from .models import ItemType
@@ -51,18 +58,31 @@ def _where(administration, filters):
     return conditions
 
 
-def _key(class_id, gender, by):
-    """The group a (class, gender) subtotal belongs to: None, the class or the gender."""
-    return {None: None, "class": class_id, "gender": gender}[by]
+def with_items(instrument):
+    """The instrument, its sections and their items loaded in three queries rather than one
+    per section."""
+    return db.session.scalars(
+        sa.select(Instrument).where(Instrument.id == instrument.id)
+        .options(so.selectinload(Instrument.sections).selectinload(InstrumentSection.items))
+    ).one()
+
+
+#: The column of a (class id, gender, ...) row that holds its group in a breakdown.
+GROUP_COLUMNS = {"class": 0, "gender": 1}
+
+
+def _group_of(by):
+    """The group of a (class id, gender, ...) row: None, its class or its gender."""
+    return (lambda row: None) if by is None else itemgetter(GROUP_COLUMNS[by])
 
 
 def respondents(administration, filters=ALL, by=None, counts=None):
     """{group key: number of submitted responses}; the key is None without `by`."""
     counts = counts or tally(administration, filters)
-    totals = {}
-    for class_id, gender, count in counts.respondents:
-        key = _key(class_id, gender, by)
-        totals[key] = totals.get(key, 0) + count
+    group, totals = _group_of(by), {}
+    for row in counts.respondents:
+        key = group(row)
+        totals[key] = totals.get(key, 0) + row[2]
     return totals
 
 
@@ -101,25 +121,49 @@ def _summed(rows):
     return {key: Stat(*total) for key, total in sums.items()}
 
 
+#: The columns of the statement that counts the answers off the scales; each of its parts
+#: fills some of them.
+OTHER_COLUMNS = {"class_id": sa.Integer, "gender": sa.String, "code": sa.String,
+                 "item_id": sa.Integer, "choice": sa.Integer, "answers": sa.Integer,
+                 "respondents": sa.Integer}
+
+
+def _part(name, **columns):
+    """One SELECT of a UNION ALL over OTHER_COLUMNS: `columns` and typed NULLs elsewhere."""
+    return sa.select(sa.literal(name).label("part"), *(
+        columns.get(column, sa.cast(sa.null(), kind)).label(column)
+        for column, kind in OTHER_COLUMNS.items()))
+
+
 class Tally:
     """The submitted answers of one administration under one filter, counted by the database
-    when a view first asks, each at the grain that view shows: per item and option for the
-    bars, per class, gender and item for the per-class and per-gender tables, per class,
-    gender and area for the checklist areas. Every total is a sum of these rows: a page
-    reads the answers once per grain, never once per item, class or response."""
+    when a view first asks. Every number on a page is a sum of the rows of two passes:
 
-    def __init__(self, administration, filters=ALL):
+    - the scored items (Likert, yes/no): answers per option, per class and gender if the
+      page has per-class or per-gender tables (`groups`), else per item;
+    - the other answers (checklists, single choices, texts, "heaviest" picks; about a
+      tenth), read once and counted three ways: per option, respondents per item, and per
+      class, gender and area for the checklist areas.
+
+    Each pass sorts all the answers it reads, and that is most of what a results page
+    costs: so a page reads the answers in two passes, never once per item, class or
+    response, nor once per figure."""
+
+    def __init__(self, administration, filters=ALL, groups=False):
         self.administration = administration
         self.filters = filters
-        self.items = {item.id: item for item in administration.instrument.items}
+        self.groups = groups
+        self.items = {item.id: item for item in with_items(administration.instrument).items}
+        self._scales = {}
         self._stats = {}
 
     def _answers(self, *columns):
-        # Every item of the instrument is counted: filtering the answers by item costs the
-        # database more than the few groups of written answers that the callers skip.
         return (sa.select(*columns).select_from(Answer)
                 .join(Response, Response.id == Answer.response_id)
                 .where(*_where(self.administration, self.filters)))
+
+    def _ids(self, *types):
+        return [item_id for item_id, item in self.items.items() if item.type in types]
 
     @cached_property
     def respondents(self):
@@ -129,61 +173,109 @@ class Tally:
             .where(*_where(self.administration, self.filters))
             .group_by(Response.class_id, Response.gender)).all()
 
+    def _scored(self, grouped):
+        """[(class id, gender, item id, answers, sum of options, "Ya" answers, answers per
+        option)] of the scored items; class and gender are None unless `grouped`."""
+        if grouped not in self._scales:
+            scored = set(self._ids(*SCORED_TYPES))
+            width = max((len(self.items[item_id].options) for item_id in scored), default=0)
+            keys = [Response.class_id, Response.gender] if grouped else []
+            # Every item is counted: filtering the answers by item costs the database more
+            # than the few groups of other items that are skipped here.
+            rows = db.session.execute(
+                self._answers(*keys, Answer.item_id,
+                              *(sa.func.count().filter(Answer.choice == option)
+                                for option in range(width)))
+                .group_by(*keys, Answer.item_id)).all() if scored else []
+            self._scales[grouped] = [
+                (class_id, gender, item_id, sum(counts), sum(map(mul, counts, range(width))),
+                 counts[YES], counts)
+                for class_id, gender, item_id, *counts in (
+                    row if grouped else (None, None, *row) for row in rows)
+                if item_id in scored]
+        return self._scales[grouped]
+
+    @cached_property
+    def _others(self):
+        """The answers off the scales, counted in one statement: {"options": {item id:
+        {option: answers}} of single choices and checklists, "answered": {item id:
+        respondents} of checklists, texts and "heaviest" picks, "areas": [(class id, gender,
+        area code, respondents with a tick, ticks)] of the checklists of the areas}."""
+        choices = self._ids(ItemType.SINGLE, ItemType.MULTIPLE)
+        others = [item_id for item_id, item in self.items.items() if not item.type.is_choice]
+        checklists = [item_id for item_id in self._ids(ItemType.MULTIPLE)
+                      if self.items[item_id].section.code]
+        read = (self._answers(Response.class_id, Response.gender, Answer.response_id,
+                              Answer.item_id, Answer.choice)
+                .where(Answer.item_id.in_(sorted(set(choices + others)))).cte("other_answers"))
+        answer = read.c
+        distinct_respondents = sa.func.count(sa.distinct(answer.response_id))
+        per_option = (_part("options", item_id=answer.item_id, choice=answer.choice,
+                            answers=sa.func.count())
+                      .where(answer.item_id.in_(choices))
+                      .group_by(answer.item_id, answer.choice))
+        per_item = (_part("answered", item_id=answer.item_id, respondents=distinct_respondents)
+                    .where(answer.item_id.in_(others)).group_by(answer.item_id))
+        per_area = (_part("areas", class_id=answer.class_id, gender=answer.gender,
+                          code=InstrumentSection.code, answers=sa.func.count(),
+                          respondents=distinct_respondents)
+                    .select_from(read)
+                    .join(InstrumentItem, InstrumentItem.id == answer.item_id)
+                    .join(InstrumentSection, InstrumentSection.id == InstrumentItem.section_id)
+                    .where(answer.item_id.in_(checklists))
+                    .group_by(answer.class_id, answer.gender, InstrumentSection.code))
+        counted = {"options": {}, "answered": {}, "areas": []}
+        for part, class_id, gender, code, item_id, choice, answers, respondents in (
+                db.session.execute(sa.union_all(per_option, per_item, per_area))):
+            if part == "options":
+                counted["options"].setdefault(item_id, {})[choice] = answers
+            elif part == "answered":
+                counted["answered"][item_id] = respondents
+            else:
+                counted["areas"].append((class_id, gender, code, respondents, answers))
+        return counted
+
     @cached_property
     def options(self):
         """{item id: {option: answers}} for every choice and checklist item."""
-        counted = {i for i, item in self.items.items()
-                   if item.type.is_choice or item.type == ItemType.MULTIPLE}
-        options = {}
-        for item_id, choice, count in db.session.execute(
-                self._answers(Answer.item_id, Answer.choice, sa.func.count())
-                .group_by(Answer.item_id, Answer.choice)):
-            if item_id in counted:
-                options.setdefault(item_id, {})[choice] = count
+        totals = {}
+        for _class_id, _gender, item_id, *_sums, counts in self._scored(self.groups):
+            total = totals.get(item_id)
+            totals[item_id] = counts if total is None else list(map(add, total, counts))
+        options = {item_id: {option: n for option, n in enumerate(total) if n}
+                   for item_id, total in totals.items()}
+        options.update(self._others["options"])
         return options
 
-    @cached_property
-    def _scored(self):
-        """[(class id, gender, item id, answers, sum of options, "Ya" answers)]."""
-        scored = {i for i, item in self.items.items() if item.type in SCORED_TYPES}
-        rows = db.session.execute(
-            self._answers(Response.class_id, Response.gender, Answer.item_id, sa.func.count(),
-                          sa.func.sum(Answer.choice),
-                          sa.func.sum(sa.case((Answer.choice == YES, 1), else_=0)))
-            .group_by(Response.class_id, Response.gender, Answer.item_id)).all()
-        return [row for row in rows if row[2] in scored]
+    @property
+    def answered(self):
+        """{item id: respondents} for the checklists, texts and "heaviest" picks."""
+        return self._others["answered"]
+
+    @property
+    def areas(self):
+        """[(class id, gender, area code, respondents with a tick, ticks)]."""
+        return self._others["areas"]
 
     def stats(self, by=None):
         """{(item id, group key): Stat} for the scored items (Likert, yes/no)."""
         if by not in self._stats:
             if by is None:
-                # The option counts hold the totals already; no second pass over the answers.
+                # The option counts hold the totals already.
                 rows = (((item_id, None), sum(options.values()),
                          sum(c * n for c, n in options.items()), options.get(YES, 0))
                         for item_id, options in self.options.items()
                         if self.items[item_id].type in SCORED_TYPES)
             else:
-                rows = (((item_id, _key(class_id, gender, by)), answers, choices, yes)
-                        for class_id, gender, item_id, answers, choices, yes in self._scored)
+                group = itemgetter(GROUP_COLUMNS[by])
+                rows = (((row[2], group(row)), row[3], row[4], row[5])
+                        for row in self._scored(True))
             self._stats[by] = _summed(rows)
         return self._stats[by]
 
-    @cached_property
-    def areas(self):
-        """[(class id, gender, area code, respondents with a tick, ticks)]."""
-        checklists = [i for i, item in self.items.items()
-                      if item.type == ItemType.MULTIPLE and item.section.code]
-        return db.session.execute(
-            self._answers(Response.class_id, Response.gender, InstrumentSection.code,
-                          sa.func.count(sa.distinct(Answer.response_id)), sa.func.count())
-            .join(InstrumentItem, InstrumentItem.id == Answer.item_id)
-            .join(InstrumentSection, InstrumentSection.id == InstrumentItem.section_id)
-            .where(Answer.item_id.in_(checklists))
-            .group_by(Response.class_id, Response.gender, InstrumentSection.code)).all()
 
-
-def tally(administration, filters=ALL):
-    return Tally(administration, filters)
+def tally(administration, filters=ALL, groups=False):
+    return Tally(administration, filters, groups)
 
 
 def choice_counts(administration, filters=ALL, counts=None):
@@ -196,12 +288,7 @@ def answered_counts(administration, filters=ALL, counts=None):
     counts = counts or tally(administration, filters)
     answered = {item_id: sum(options.values()) for item_id, options in counts.options.items()
                 if counts.items[item_id].type.is_choice}
-    others = [i for i, item in counts.items.items() if not item.type.is_choice]
-    answered.update(db.session.execute(
-        sa.select(Answer.item_id, sa.func.count(sa.distinct(Answer.response_id)))
-        .join(Response, Response.id == Answer.response_id)
-        .where(*_where(administration, filters), Answer.item_id.in_(others))
-        .group_by(Answer.item_id)).all())
+    answered.update(counts.answered)
     return answered
 
 
@@ -281,14 +368,16 @@ def area_summary(administration, filters=ALL, by=None, counts=None):
     rows = {(code, key): AreaRow(code=code, title=template.title, options=template.options,
                                  likert_max=template.likert_max, respondents=total)
             for key, total in totals.items() for code, template in meta.items()}
-    for class_id, gender, code, with_any, ticks in counts.areas:
-        row = rows[(code, _key(class_id, gender, by))]
-        row.with_any += with_any
-        row.ticks += ticks
-    codes = {item_id: item.section.code for item_id, item in counts.items.items()}
-    scored = _summed(((codes[item_id], key, counts.items[item_id].type == ItemType.YES_NO),
+    group = _group_of(by)
+    for area in counts.areas:
+        row = rows[(area[2], group(area))]
+        row.with_any += area[3]
+        row.ticks += area[4]
+    areas = {item_id: (item.section.code, item.type == ItemType.YES_NO)
+             for item_id, item in counts.items.items() if item.section.code}
+    scored = _summed(((areas[item_id][0], key, areas[item_id][1]),
                       stat.answers, stat.choices, stat.yes)
-                     for (item_id, key), stat in counts.stats(by).items() if codes[item_id])
+                     for (item_id, key), stat in counts.stats(by).items() if item_id in areas)
     for (code, key, is_yes_no), stat in scored.items():
         if is_yes_no:
             rows[(code, key)].yes_share = stat.yes_share()
@@ -456,8 +545,18 @@ def group_labels(by, keys):
     return {key: names.get(key, str(_l("Tanpa kelas"))) for key in keys}
 
 
+def cell_text(value, likert, point):
+    """A per-group item cell as the tables show it: a Likert mean with one decimal (with the
+    reader's decimal `point`), or the percentage of "Ya"."""
+    if value is None:
+        return "–"
+    return f"{value:.1f}".replace(".", point) if likert else f"{value:.0f}%"
+
+
 def breakdown(administration, by, filters=ALL, tallied=None):
-    """Areas and scored items per class or per gender: one column per group."""
+    """Areas and scored items per class or per gender: one column per group. The item cells
+    come as text as well: the per-class table has one per item and class, too many for a
+    filter each."""
     tallied = tallied or tally(administration, filters)
     counts = respondents(administration, filters, by, tallied)
     labels = group_labels(by, counts)
@@ -466,9 +565,15 @@ def breakdown(administration, by, filters=ALL, tallied=None):
     means = item_means(administration, filters, by, tallied)
     areas = [(meta, [summary.get((code, key)) for key in groups])
              for code, meta in area_meta(administration.instrument).items()]
-    scored = [item for item in administration.instrument.items if item.type in SCORED_TYPES]
+    point = get_decimal_symbol(get_locale())
+    items = []
+    for item in administration.instrument.items:
+        if item.type in SCORED_TYPES:
+            values = [means.get((item.id, key)) for key in groups]
+            likert = item.type.is_likert
+            items.append((item, values, [cell_text(value, likert, point) for value in values]))
     return {"groups": [(key, labels[key], counts[key]) for key in groups], "areas": areas,
-            "items": [(item, [means.get((item.id, key)) for key in groups]) for item in scored]}
+            "items": items}
 
 
 # --- pre/post ------------------------------------------------------------------

@@ -683,18 +683,20 @@ def results_page(aid):
     administration = get_administration_by_id_or_404(aid)
     form = ResultsFilterForm(request.args)
     filters = filters_from(form, services.audience_classes(administration))
-    tallied = results.tally(administration, filters)
     # The page shows written answers, which can be confidential even without names.
     record(current_user, "read", "assessment_results", administration.id,
            summary=f"Hasil asesmen #{administration.id}")
+    # Before counting: the commit expires the instrument, whose items the counts load.
     db.session.commit()
+    per_class, per_gender = not filters.class_id, not filters.gender
+    tallied = results.tally(administration, filters, groups=per_class or per_gender)
     return render_template(
         "assessments/results.html", administration=administration, form=form, filters=filters,
         report=results.build_report(administration, filters, tallied=tallied),
-        by_class=None if filters.class_id else results.breakdown(administration, "class",
-                                                                 filters, tallied),
-        by_gender=None if filters.gender else results.breakdown(administration, "gender",
-                                                                filters, tallied))
+        by_class=results.breakdown(administration, "class", filters, tallied)
+        if per_class else None,
+        by_gender=results.breakdown(administration, "gender", filters, tallied)
+        if per_gender else None)
 
 
 @bp.route("/bk/asesmen/<int:aid>/siswa/<int:user_id>")
@@ -789,7 +791,7 @@ def homeroom_results(aid, class_id):
     if not services.class_in_audience(administration, school_class):
         abort(404)
     mine = Filters(class_id=class_id)
-    tallied = results.tally(administration, mine)
+    tallied = results.tally(administration, mine, groups=True)
     return render_template(
         "assessments/homeroom_results.html", administration=administration,
         school_class=school_class,
