@@ -27,10 +27,8 @@ class Pending:
     """One caller's row, settled (done) by the batch that stores it."""
 
     values: dict
-    # A kind of row may add fields of its own, given after `values`.
+    # A kind of row may add fields of its own (what its store gives back), after `values`.
     _: KW_ONLY
-    #: What the store gave back for this row (an id, a row).
-    result: object = None
     error: Exception | None = None
     done: bool = False
 
@@ -38,8 +36,8 @@ class Pending:
 class GroupCommit:
     """One per kind of row and per process: the queue waiting for the next commit.
 
-    `store_batch(batch)` writes the batch's rows in one transaction and sets each one's
-    result; when it raises, every row of the batch gets the error and none is stored.
+    `store_batch(batch)` writes the batch's rows in one transaction; when it raises, every
+    row of the batch gets the error and none is stored.
     """
 
     def __init__(self, store_batch):

@@ -34,7 +34,6 @@ def make_user(role=Role.STUDENT, username=None, full_name=None, school_class=Non
 def make_report(body, field=None, author=None):
     """A problem-box report sent the way a student sends it, and its follow-up code."""
     from cyberbk.problembox import services as problembox
-    from cyberbk.problembox.models import ProblemReport
 
-    report_id, _urgent, code = problembox.send_report(body, field, author)
-    return db.session.get(ProblemReport, report_id), code
+    _urgent, code = problembox.send_report(body, field, author)
+    return problembox.find_report_by_code(code), code

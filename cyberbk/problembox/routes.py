@@ -72,7 +72,7 @@ def new():
         return render_form(form, 400)
     limits().report.hit(client)
     author = current_user if may_give_name() and form.include_name.data else None
-    _report_id, urgent, code = services.send_report(form.body.data, form.field.data, author)
+    urgent, code = services.send_report(form.body.data, form.field.data, author)
     session[SENT_KEY] = {"code": code, "calm": urgent, "named": author is not None}
     if wants_fragment("kotak-form"):
         return make_response("", redirect=url_for(".sent"))
