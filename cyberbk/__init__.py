@@ -17,7 +17,6 @@ from .extensions import csrf
 from .extensions import db
 from .extensions import htmx
 from .extensions import login_manager
-from .extensions import migrate
 from .extensions import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,7 +39,6 @@ def create_app(test_config=None):
 
     db.init_app(app)
     database.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(

@@ -16,6 +16,14 @@ from .school.services import get_settings
 
 
 def init_app(app):
+    # Flask-Migrate imports Alembic: ten megabytes in every serving worker, which never
+    # migrates, and a worker holding a thousand chat sockets must stay under 200 MB. Its
+    # `flask db` commands are set up only when the command line loads the app.
+    if click.get_current_context(silent=True) is not None:
+        from flask_migrate import Migrate
+
+        Migrate(app, db, directory=str(Path(app.root_path).parent / "migrations"),
+                render_as_batch=True)
     app.cli.add_command(seed_demo_command)
     app.cli.add_command(seed_demo_if_empty_command)
     app.cli.add_command(create_admin_command)
