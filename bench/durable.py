@@ -53,17 +53,21 @@ def stored_reports(instance):
         return connection.execute("SELECT COUNT(*) FROM problem_reports").fetchone()[0]
 
 
-def measure_post(table, base, reference, instance, label, counts=True):
+def measure_post(table, base, bare_url, instance, label, counts=True):
+    """In turns with the bare reference (load.beside_bare); the p99 is the worst turn's."""
+    lua = post_lua(base)
     before = stored_reports(instance)
-    result = load.wrk(base + "/kotak", lua=post_lua(base))
+    reference, result, turns = load.beside_bare(bare_url,
+                                                lambda: load.wrk(base + "/kotak", lua=lua))
     stored = stored_reports(instance) - before
-    answered = result["requests"] - result["errors"]
+    errors = sum(turn["errors"] for turn in turns)
+    answered = sum(turn["requests"] for turn in turns) - errors
+    p99 = max(turn["p99"] for turn in turns)
     ratio = result["rps"] / reference["rps"]
     table.add(f"POST /kotak durable, {label}",
-              f"{result['rps']:.0f} req/s = {ratio:.0%} of bare, p99 {result['p99']:.0f} ms",
-              "≥ 20 % of bare, p99 ≤ 100 ms", ratio >= 0.2 and result["p99"] <= 100,
-              counts=counts)
+              f"{result['rps']:.0f} req/s = {ratio:.0%} of bare ({reference['rps']:.0f} req/s), "
+              f"worst p99 {p99:.0f} ms",
+              "≥ 20 % of bare, p99 ≤ 100 ms", ratio >= 0.2 and p99 <= 100, counts=counts)
     table.add(f"POST /kotak reports answered vs stored, {label}",
-              f"{answered} answered 303, {stored} stored, {result['errors']} refused",
-              "every answered report stored", result["errors"] == 0 and stored >= answered)
-    return result
+              f"{answered} answered 303, {stored} stored, {errors} refused",
+              "every answered report stored", errors == 0 and stored >= answered)

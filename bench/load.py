@@ -9,6 +9,9 @@ from .servers import LOAD_CPU
 
 DURATION = "8s"
 CONNECTIONS = "16"
+#: Turns of the bare reference and the route measured, one after the other: both see the
+#: same drift of a shared machine, and a median of three shrugs off one noisy turn.
+TURNS = 3
 
 
 def wrk(url, headers=(), lua=None):
@@ -34,3 +37,17 @@ def wrk(url, headers=(), lua=None):
     total = int(re.search(r"(\d+) requests in", output).group(1))
     return {"rps": rps, "requests": total, "p50": percentiles.get("50"), "p99": percentiles.get("99"),
             "errors": int(non_2xx.group(1)) if non_2xx else 0, "raw": output}
+
+
+def beside_bare(bare_url, run):
+    """Median turns of the bare reference and of `run()`, taken in turns: (reference,
+    result, every result) where reference and result are the turns with the median rps."""
+    references, results = [], []
+    for _ in range(TURNS):
+        references.append(wrk(bare_url))
+        results.append(run())
+    return median(references), median(results), results
+
+
+def median(results):
+    return sorted(results, key=lambda result: result["rps"])[len(results) // 2]

@@ -334,8 +334,11 @@ def test_only_the_booked_counselor_acts_on_a_booking(client, auth, school):
 
 
 def test_agenda_shows_the_week_and_pending_requests(client, auth, school):
-    today = make_booking(school["student_a"], school["counselor"],
-                         starts_at=utcnow() + timedelta(hours=1), status=BookingStatus.CONFIRMED)
+    # Later today in the school's time zone: an hour from now is tomorrow after 23:00 there.
+    _start, end_of_today = services.day_bounds(services.local_today())
+    later_today = min(utcnow() + timedelta(hours=1), end_of_today - timedelta(minutes=1))
+    today = make_booking(school["student_a"], school["counselor"], starts_at=later_today,
+                         status=BookingStatus.CONFIRMED)
     make_booking(school["student_b"], school["counselor"],
                  starts_at=utcnow() + timedelta(days=3))
     make_booking(school["student_b"], school["counselor_b"],
