@@ -8,9 +8,10 @@ own token (see `deflate_around`).
 
 The same holds for a page that shows one signed-in person their own things (the
 student's home, opened again and again between lessons), kept per account and
-session nonce: a password reset or a deactivation is a write. A kept home is sent
-only while the session's last_seen is fresh (see security.touch_last_seen); once it
-is not, Flask answers, checks the idle timeout and writes the new time.
+session nonce: a password reset or a deactivation is a write. The idle timeout is
+checked before a kept home is sent, and the session's last_seen renewed as Flask's
+hook renews it (security.touch_last_seen); past the timeout Flask answers and signs
+the student out.
 
 Only a session that holds nothing else (no flashed message, no open problem-box
 thread) is served from here, only for a full-page GET without a query string, and
@@ -222,7 +223,6 @@ class PageCache:
         cookies = parse_cookie(environ)
         interface = app.session_interface
         cookie = cookies.get(interface.get_cookie_name(app))
-        new_cookie = None
         if cookie:
             data = interface.verified(app, cookie)
             if data is None:
@@ -234,9 +234,12 @@ class PageCache:
         if (entry is None or entry.generation != self.generation
                 or entry.expires <= time.monotonic()):
             return None
-        if entry.idle_seconds is not None and (not security.last_seen_fresh(data)
-                                               or security.idle_expired(entry.idle_seconds, data)):
-            return None
+        changed = not cookie
+        if entry.idle_seconds is not None:
+            if security.idle_expired(entry.idle_seconds, data):
+                return None  # Flask signs them out and says why
+            data = dict(data)  # the verified cookie's data is shared
+            changed = security.touch_last_seen(data) or changed
         token = ""
         if len(entry.pieces) > 1:
             if "csrf_token" not in data:
@@ -244,8 +247,9 @@ class PageCache:
             token = self.signed_token(data["csrf_token"])
             if not entry.fits(token):
                 return None
-            if not cookie:
-                new_cookie = interface.new_cookie(app, data)
+        elif not cookie:
+            changed = False  # no form on the page: no session needed
+        new_cookie = interface.new_cookie(app, data) if changed else None
         gzip = accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING", ""))
         body = entry.body(token, gzip)
         headers = [*entry.headers, ("Content-Length", str(len(body)))]

@@ -264,7 +264,7 @@ def enforce_idle_timeout():
         flash(_("Kamu otomatis keluar karena lama tidak ada aktivitas. Silakan masuk lagi."),
               "info")
         return redirect(url_for("auth.login"))
-    touch_last_seen()
+    touch_last_seen(session)
     return None
 
 
@@ -273,9 +273,12 @@ def idle_expired(limit_seconds, data):
     return now - data.get("last_seen", now) > limit_seconds
 
 
-def touch_last_seen():
-    if not last_seen_fresh(session):
-        session["last_seen"] = int(time.time())
+def touch_last_seen(data):
+    """Renew the last_seen of session `data` once it is half a minute old; True if it did."""
+    if last_seen_fresh(data):
+        return False
+    data["last_seen"] = int(time.time())
+    return True
 
 
 def last_seen_fresh(data):

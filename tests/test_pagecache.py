@@ -145,3 +145,20 @@ def test_a_kept_page_is_answered_before_flask_with_the_headers_flask_sent(app, s
             == rendered.headers["Set-Cookie"].split(";", 1)[1])
     token = TOKEN.search(gzip.decompress(sent.get_data()).decode()).group(1)
     assert client.post("/kotak", data={"body": "Aku sedih.", "csrf_token": token}).status_code == 303
+
+
+def test_a_kept_home_renews_the_sessions_last_seen(app, school):
+    student = signed_in(app, "siswa.a")
+    page_and_token(student, "/siswa")
+    with student.session_transaction() as session:
+        session["last_seen"] -= 120
+        stale = session["last_seen"]
+    cache = app.extensions["page_cache"]
+    flask_app, cache.wsgi_app = cache.wsgi_app, None  # calling it would raise
+    try:
+        response = student.get("/siswa")
+    finally:
+        cache.wsgi_app = flask_app
+    assert response.status_code == 200 and "Set-Cookie" in response.headers
+    with student.session_transaction() as session:
+        assert session["last_seen"] > stale + 100
