@@ -180,3 +180,17 @@ def test_session_cookies_hold_what_flasks_tagged_json_holds(app, value):
         assert flask_way.loads(written) == flask_way.loads(flask_way.dumps(value))
         if all(type(key) is str for key in value) and "t" not in value and "m" not in value:
             assert written == flask_way.dumps(value)
+
+
+def test_the_style_sheet_a_phone_downloads_leaves_out_comments_and_spaces(client):
+    import gzip
+    import re
+
+    page = client.get("/login").get_data(as_text=True)
+    url = "/static/css/app.css?v=" + page.split('href="/static/css/app.css?v=')[1].split('"')[0]
+    plain = client.get(url).get_data(as_text=True)
+    zipped = gzip.decompress(client.get(url, headers={"Accept-Encoding": "gzip"}).get_data())
+    sheet = zipped.decode()
+    assert "/*" in plain and "/*" not in sheet and "\n" not in sheet
+    rules = re.sub(r"\s+", " ", re.sub(r"/\*.*?\*/", "", plain, flags=re.S))
+    assert sheet == rules
