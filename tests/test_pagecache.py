@@ -4,6 +4,7 @@ personal in their session is ever served a kept page."""
 
 import gzip
 import re
+from contextlib import contextmanager
 
 import pytest
 
@@ -37,6 +38,17 @@ def page_and_token(client, path="/kotak", **headers):
 
 def kept(app):
     return app.extensions["page_cache"].entries
+
+
+@contextmanager
+def flask_unreachable(app):
+    """Requests meanwhile must be answered by the kept-page layer: Flask behind it is gone."""
+    cache = app.extensions["page_cache"]
+    flask_app, cache.wsgi_app = cache.wsgi_app, None
+    try:
+        yield
+    finally:
+        cache.wsgi_app = flask_app
 
 
 def test_a_second_visitor_gets_the_kept_page_with_a_token_of_their_own(app, school):
@@ -131,13 +143,9 @@ def test_a_deactivated_student_is_not_sent_their_kept_home(app, school):
 def test_a_kept_page_is_answered_before_flask_with_the_headers_flask_sent(app, school):
     visitor(app).get("/kotak")  # the first view of all stores the school's settings row
     rendered = visitor(app).get("/kotak", headers={"Accept-Encoding": "gzip"})
-    cache = app.extensions["page_cache"]
-    flask_app, cache.wsgi_app = cache.wsgi_app, None  # calling it would raise
-    try:
-        client = visitor(app)
+    client = visitor(app)
+    with flask_unreachable(app):
         sent = client.get("/kotak", headers={"Accept-Encoding": "gzip"})
-    finally:
-        cache.wsgi_app = flask_app
     mine = {"Set-Cookie", "Content-Length"}
     assert ({(k, v) for k, v in sent.headers if k not in mine}
             == {(k, v) for k, v in rendered.headers if k not in mine})
@@ -153,12 +161,8 @@ def test_a_kept_home_renews_the_sessions_last_seen(app, school):
     with student.session_transaction() as session:
         session["last_seen"] -= 120
         stale = session["last_seen"]
-    cache = app.extensions["page_cache"]
-    flask_app, cache.wsgi_app = cache.wsgi_app, None  # calling it would raise
-    try:
+    with flask_unreachable(app):
         response = student.get("/siswa")
-    finally:
-        cache.wsgi_app = flask_app
     assert response.status_code == 200 and "Set-Cookie" in response.headers
     with student.session_transaction() as session:
         assert session["last_seen"] > stale + 100
