@@ -149,7 +149,6 @@ class PageCache:
         self.app = app
         self.wsgi_app = app.wsgi_app
         self.entries = {}
-        self.tokens = {}
         self.generation = 0
 
     def watch(self, engine, session):
@@ -244,7 +243,7 @@ class PageCache:
         if len(entry.pieces) > 1:
             if "csrf_token" not in data:
                 return None
-            token = self.signed_token(data["csrf_token"])
+            token = security.sign_csrf(app, data["csrf_token"])
             if not entry.fits(token):
                 return None
         elif not cookie:
@@ -259,18 +258,6 @@ class PageCache:
             headers.append(("Set-Cookie", new_cookie))
         start_response("200 OK", headers)
         return [body]
-
-    def signed_token(self, raw):
-        """The session's signed CSRF token, signed afresh only every few minutes: it stays
-        valid for WTF_CSRF_TIME_LIMIT, and signing was a tenth of a kept page's time."""
-        signed = self.tokens.get(raw)
-        if signed is not None and signed[1] > time.monotonic():
-            return signed[0]
-        token = security.sign_csrf(self.app, raw)
-        if len(self.tokens) >= MAX_ENTRIES:
-            self.tokens.clear()
-        self.tokens[raw] = (token, time.monotonic() + security.TOKEN_REUSE_SECONDS)
-        return token
 
     def note(self):
         """before_request: a cacheable view's page may be kept; note it with the count of

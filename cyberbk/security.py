@@ -40,6 +40,7 @@ LAST_SEEN_SLACK_SECONDS = 30
 #: A signed CSRF token stays valid for WTF_CSRF_TIME_LIMIT (an hour); one this young is
 #: sent again rather than signed afresh.
 TOKEN_REUSE_SECONDS = 300
+SIGNED_CSRF_KEPT = 4096
 # Requests that must go through even before a forced password change.
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.quick_exit", "static",
                           "main.healthz", "main.set_language"}
@@ -99,20 +100,12 @@ def _csrf_serializer(secret_key):
 
 def generate_csrf(secret_key=None, token_key=None):
     """Flask-WTF's generate_csrf(): the same raw token in the session, signed the same way,
-    with one kept serializer instead of one built, and its key derived, on every call."""
+    with a kept serializer and a kept signature (sign_csrf)."""
     field = token_key or current_app.config["WTF_CSRF_FIELD_NAME"]
     if field not in g:
-        checked = g.get("csrf_checked")
-        if (checked is not None and session.get(field) == checked[2]
-                and time.time() - checked[1] < TOKEN_REUSE_SECONDS):
-            # The token this POST brought is valid for this session: a form shown again
-            # carries it instead of one signed afresh (a twentieth of a report's time).
-            token = checked[0]
-        else:
-            if field not in session:
-                session[field] = new_csrf_secret()
-            token = sign_csrf(current_app, session[field], secret_key)
-        setattr(g, field, token)
+        if field not in session:
+            session[field] = new_csrf_secret()
+        setattr(g, field, sign_csrf(current_app, session[field], secret_key))
     return g.get(field)
 
 
@@ -126,15 +119,14 @@ def validate_csrf(data, secret_key=None, time_limit=None, token_key=None):
     if field not in session:
         raise ValidationError("The CSRF session token is missing.")
     try:
-        token, signed = _csrf_serializer(csrf_secret(current_app, secret_key)).loads(
-            data, max_age=time_limit, return_timestamp=True)
+        token = _csrf_serializer(csrf_secret(current_app, secret_key)).loads(
+            data, max_age=time_limit)
     except SignatureExpired as error:
         raise ValidationError("The CSRF token has expired.") from error
     except BadData as error:
         raise ValidationError("The CSRF token is invalid.") from error
     if not hmac.compare_digest(session[field], token):
         raise ValidationError("The CSRF tokens do not match.")
-    g.csrf_checked = (data, signed.timestamp(), token)
 
 
 def new_csrf_secret():
@@ -146,7 +138,21 @@ def csrf_secret(app, secret_key=None):
 
 
 def sign_csrf(app, raw, secret_key=None):
-    return _csrf_serializer(csrf_secret(app, secret_key)).dumps(raw)
+    """The signed CSRF token for the session's `raw` one, signed afresh only every
+    TOKEN_REUSE_SECONDS: a token stays valid for WTF_CSRF_TIME_LIMIT, and signing was a
+    tenth of a kept page's time and a twentieth of a report's."""
+    secret = csrf_secret(app, secret_key)
+    signed = _signed_csrf.get((secret, raw))
+    if signed is not None and signed[1] > time.monotonic():
+        return signed[0]
+    token = _csrf_serializer(secret).dumps(raw)
+    if len(_signed_csrf) >= SIGNED_CSRF_KEPT:
+        _signed_csrf.clear()
+    _signed_csrf[(secret, raw)] = (token, time.monotonic() + TOKEN_REUSE_SECONDS)
+    return token
+
+
+_signed_csrf = {}
 
 
 class SessionInterface(SecureCookieSessionInterface):
