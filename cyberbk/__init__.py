@@ -35,10 +35,12 @@ def create_app(test_config=None):
     (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
     from . import database
     from . import scheduling
+    from . import sessions
     from . import models  # noqa: F401  (every table known to Alembic and create_all)
 
     db.init_app(app)
     database.init_app(app)
+    sessions.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
     babel.init_app(
@@ -92,12 +94,8 @@ def create_app(test_config=None):
     cli.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
 
-    from . import pagecache
-
-    pagecache.init_app(app)
-    # Kept pages are answered in front of Flask, so the fair turn goes around them, and
-    # the proxy's view of host and scheme outermost, before a kept page's key is taken.
     scheduling.init_app(app)
+    # The proxy's view of the client address, host and scheme, before anything reads them.
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)

@@ -35,7 +35,9 @@ DEFAULTS = {
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_NAME": "cyberbk_session",
     "REMEMBER_COOKIE_DURATION": 0,
-    "WTF_CSRF_TIME_LIMIT": None,
+    # A form's token is good for an hour; a form older than that is sent back with what
+    # was typed in it and a fresh token (errors.csrf_error), so nothing is lost.
+    "WTF_CSRF_TIME_LIMIT": 3600,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     # How long a SQLite write waits for another writer before the request gets a 503.
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
@@ -55,6 +57,7 @@ ENVIRONMENT = {
     "STUDENT_IDLE_MINUTES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
     "PROXY_COUNT": int,
+    "SESSION_REDIS_URL": str,
 }
 
 

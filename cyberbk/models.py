@@ -12,6 +12,7 @@ from .assessments.models import InstrumentSection  # noqa: F401
 from .assessments.models import Participation  # noqa: F401
 from .assessments.models import Response  # noqa: F401
 from .audit.models import AuditEntry  # noqa: F401
+from .auth.models import StaffSignIn  # noqa: F401
 from .booking.models import AvailabilityException  # noqa: F401
 from .booking.models import Booking  # noqa: F401
 from .booking.models import CounselingCase  # noqa: F401
@@ -36,6 +37,8 @@ from .problembox.models import ProblemMessage  # noqa: F401
 from .problembox.models import ProblemNote  # noqa: F401
 from .problembox.models import ProblemReport  # noqa: F401
 from .problembox.models import ReplyTemplate  # noqa: F401
+from .problembox.models import RevokedThreadToken  # noqa: F401
 from .problembox.models import RiskTerm  # noqa: F401
 from .school.models import CrisisContact  # noqa: F401
 from .school.models import SchoolSettings  # noqa: F401
+from .sessions import StoredSession  # noqa: F401

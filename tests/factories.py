@@ -35,5 +35,6 @@ def make_report(body, field=None, author=None):
     """A problem-box report sent the way a student sends it, and its follow-up code."""
     from cyberbk.problembox import services as problembox
 
-    _urgent, code = problembox.send_report(body, field, author)
-    return problembox.find_report_by_code(code), code
+    report, code = problembox.send_report(body, field, author)
+    db.session.commit()
+    return report, code

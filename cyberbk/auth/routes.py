@@ -1,28 +1,32 @@
 from urllib.parse import urlsplit
 
+from flask import abort
 from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import session
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
-from flask_login import login_user
-from flask_login import logout_user
 
+from .. import sessions
+from ..accounts.models import Role
 from ..accounts.models import User
-from ..accounts.models import utcnow
-from ..chat.services import disconnect_session
 from ..extensions import csrf
 from ..extensions import db
-from ..pagecache import cacheable
+from ..forms import EmptyForm
 from . import bp
+from . import services
 from . import throttle
 from .forms import ChangePasswordForm
 from .forms import LoginForm
+
+# Requests that must go through even before a forced password change.
+PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.quick_exit",
+                          "auth.idle_exit", "static", "main.healthz", "main.set_language"}
 
 
 def safe_next(target):
@@ -40,7 +44,6 @@ def safe_next(target):
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@cacheable
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(current_user.home_endpoint))
@@ -57,10 +60,8 @@ def login():
             status = 429
         elif user and user.is_active and user.check_password(form.password.data):
             throttle.record_account_success(user)
-            user.last_login_at = utcnow()
+            services.sign_in(user)
             db.session.commit()
-            session.clear()
-            login_user(user)
             next_page = safe_next(request.args.get("next"))
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
@@ -78,11 +79,32 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
+@bp.before_app_request
+def enforce_idle_timeout():
+    if request.endpoint == "static" or not current_user.is_authenticated:
+        return None
+    if services.idle_expired(current_user):
+        services.sign_out()
+        db.session.commit()
+        flash(_("Kamu otomatis keluar karena lama tidak ada aktivitas. Silakan masuk lagi."),
+              "info")
+        return redirect(url_for("auth.login"))
+    services.touch_last_seen(current_user)
+    return None
+
+
+@bp.before_app_request
+def enforce_password_change():
+    if (current_user.is_authenticated and current_user.must_change_password
+            and request.endpoint not in PASSWORD_CHANGE_EXEMPT):
+        return redirect(url_for("auth.change_password"))
+    return None
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
-    disconnect_session()
-    logout_user()
-    session.clear()
+    services.sign_out()
+    db.session.commit()
     flash(_("Kamu sudah keluar."), "info")
     return redirect(url_for("main.index"), 303)
 
@@ -95,10 +117,31 @@ def quick_exit():
     Exempt from CSRF on purpose: an escape must never fail on an expired token,
     and the worst a forged request can do is log someone out.
     """
-    disconnect_session()
-    logout_user()
-    session.clear()
+    services.sign_out()
+    db.session.commit()
     return redirect(current_app.config["QUICK_EXIT_URL"], 303)
+
+
+@bp.route("/keluar-otomatis")
+def idle_exit():
+    """Where a student's page (or an opened problem-box thread) goes by itself when the
+    idle time has passed — a refresh in the page, no script needed: the session ends,
+    the thread closes, and the screen shows nothing of either.
+
+    A GET on purpose: the page navigates here unattended; the worst a forged link can
+    do is sign someone out."""
+    signed_in = current_user.is_authenticated
+    services.sign_out()
+    db.session.commit()
+    flash(_("Halaman ditutup otomatis karena lama tidak dipakai."), "info")
+    return redirect(url_for("auth.login" if signed_in else "main.index"), 303)
+
+
+@bp.app_context_processor
+def idle_exit_timer():
+    if current_user.is_authenticated and current_user.role == Role.STUDENT:
+        return {"idle_exit_seconds": services.idle_limit_seconds(current_user)}
+    return {}
 
 
 @bp.route("/akun/kata-sandi", methods=["GET", "POST"])
@@ -111,9 +154,26 @@ def change_password():
         else:
             current_user.set_password(form.new_password.data)
             current_user.must_change_password = False
-            current_user.end_sessions()
+            services.end_other_sign_ins(current_user._get_current_object())
             db.session.commit()
-            login_user(current_user._get_current_object())
             flash(_("Kata sandi baru sudah disimpan."), "success")
             return redirect(url_for(current_user.home_endpoint))
     return render_template("auth/change_password.html", form=form)
+
+
+@bp.route("/akun/sesi", methods=["GET", "POST"])
+@login_required
+def sign_ins():
+    """A staff member's open sign-ins, and one button to end all but this one."""
+    if current_user.role == Role.STUDENT:
+        abort(404)
+    form = EmptyForm()
+    if form.validate_on_submit():
+        ended = services.end_other_sign_ins(current_user._get_current_object())
+        db.session.commit()
+        flash(ngettext("%(num)d sesi lain sudah diakhiri.", "%(num)d sesi lain sudah diakhiri.",
+                       ended), "success")
+        return redirect(url_for(".sign_ins"), 303)
+    return render_template("auth/sign_ins.html", form=form,
+                           rows=services.open_sign_ins(current_user),
+                           this_session=sessions.current_id())

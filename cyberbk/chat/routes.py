@@ -25,7 +25,7 @@ from ..booking.models import BookingStatus
 from ..extensions import db
 from ..forms import EmptyForm
 from ..problembox.models import ProblemReport
-from ..problembox.routes import open_thread
+from ..problembox.thread import open_report as open_thread
 from ..school.services import crisis_contacts
 from ..school.services import get_settings
 from . import bp

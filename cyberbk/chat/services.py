@@ -17,7 +17,6 @@ from datetime import timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
-from flask import session
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -36,13 +35,14 @@ from ..booking.services import day_bounds
 from ..booking.services import local_today
 from ..booking.services import to_local
 from ..booking.services import to_utc
+from ..common.signals import signing_out
 from ..extensions import db
 from ..extensions import socketio
 from ..problembox import services as problembox
 from ..problembox.limits import SlidingWindow
 from ..problembox.models import ProblemMessage
 from ..problembox.models import ProblemReport
-from ..problembox.routes import THREAD_KEY
+from ..problembox import thread as problembox_thread
 from .models import ChatConnection
 from .models import ChatMessage
 from .models import ChatRoom
@@ -437,13 +437,8 @@ def reporter_thread():
     A socket's session is a frozen copy: nothing written to it would reach the
     browser, so the problem box's own open_thread() is for HTTP pages only.
     """
-    entry = session.get(THREAD_KEY)
-    if not entry:
-        return None
-    report_id, last_use = entry
-    if time.time() - last_use > current_app.config["PROBLEMBOX_THREAD_IDLE_MINUTES"] * 60:
-        return None
-    return db.session.get(ProblemReport, report_id)
+    report_id = problembox_thread.opened_report_id()
+    return db.session.get(ProblemReport, report_id) if report_id is not None else None
 
 
 def seat_for_key(key, user_id=None):
@@ -788,15 +783,16 @@ def disconnect_user(user_id):
     _disconnect(ChatConnection.user_id == user_id)
 
 
-def disconnect_session():
+@signing_out.connect
+def disconnect_session(_app):
     """Close the sockets of whoever signs out in this request: their account's, and those of
-    the problem-box thread opened in this browser. Call it before the session is cleared."""
+    the problem-box thread opened in this browser."""
     conditions = []
     if current_user.is_authenticated:
         conditions.append(ChatConnection.user_id == current_user.id)
-    entry = session.get(THREAD_KEY)
-    if entry:
-        conditions.append(ChatConnection.report_id == entry[0])
+    report_id = problembox_thread.opened_report_id()
+    if report_id is not None:
+        conditions.append(ChatConnection.report_id == report_id)
     if conditions:
         _disconnect(sa.or_(*conditions))
 

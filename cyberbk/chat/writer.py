@@ -1,4 +1,4 @@
-"""Group commit (cyberbk/groupcommit.py) for booking chat messages: durable, and cheap
+"""Group commit (cyberbk/chat/groupcommit.py) for booking chat messages: durable, and cheap
 under load — one transaction per message cost a commit, an ORM flush and a reload
 each, and at a few hundred messages a second on one worker that alone filled the CPU.
 
@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 
-from .. import groupcommit
+from . import groupcommit
 from ..accounts.models import User
 from ..booking.models import Booking
 from ..booking.models import CounselingCase

@@ -23,7 +23,6 @@ from ..chat import services as chat_services
 from ..dashboard.services import today_summary
 from ..extensions import db
 from ..outreach.services import share_kit
-from ..pagecache import cacheable
 from ..problembox.services import inbox_counts
 from ..school.services import crisis_contacts
 from ..school.services import get_settings
@@ -33,7 +32,6 @@ from .forms import LanguageForm
 
 
 @bp.route("/")
-@cacheable
 def index():
     if current_user.is_authenticated:
         return redirect(url_for(current_user.home_endpoint))
@@ -62,7 +60,6 @@ def set_language():
 
 
 @bp.route("/siswa")
-@cacheable(signed_in=True)
 @roles_required(Role.STUDENT)
 def student_home():
     return render_template("main/student_home.html", contacts=crisis_contacts(),

@@ -19,7 +19,6 @@ from werkzeug.exceptions import HTTPException
 from ..accounts.models import Role
 from ..extensions import db
 from ..fragments import wants_fragment
-from ..pagecache import cacheable
 from ..school.services import crisis_contacts
 from . import bp
 from . import markup
@@ -54,14 +53,12 @@ def get_material_or_404(slug):
 
 
 @bp.route("/layanan")
-@cacheable
 def service():
     return render_template("outreach/service.html", sections=services.service_sections(),
                            contacts=crisis_contacts())
 
 
 @bp.route("/panduan")
-@cacheable
 def guide():
     settings = services.get_settings()
     # ?putar=1 is the tap on the YouTube placeholder: only then is the player embedded.
@@ -84,13 +81,11 @@ def video_context(settings, playing=False):
 
 
 @bp.route("/materi")
-@cacheable
 def materials():
     return render_template("outreach/materials.html", materials=services.published_materials())
 
 
 @bp.route("/materi/<slug>")
-@cacheable
 def material(slug):
     material = get_material_or_404(slug)
     return render_template("outreach/material.html", material=material,
@@ -98,7 +93,6 @@ def material(slug):
 
 
 @bp.route("/materi/<slug>/slide")
-@cacheable
 def slides(slug):
     material = get_material_or_404(slug)
     return render_template("outreach/slides.html", material=material,

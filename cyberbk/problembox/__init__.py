@@ -26,13 +26,9 @@ DEFAULTS = {
 
 @bp.record_once
 def setup(state):
-    from ..groupcommit import GroupCommit
-    from .services import store_reports
-
     for name, value in DEFAULTS.items():
         state.app.config.setdefault(name, value)
     state.app.extensions["problembox_limits"] = ProblemboxLimits(state.app.config)
-    state.app.extensions["problembox_writer"] = GroupCommit(store_reports)
     request_logging.install()
 
 

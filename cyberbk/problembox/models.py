@@ -144,3 +144,14 @@ class RiskTerm(db.Model):
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     term: so.Mapped[str] = so.mapped_column(sa.String(80), unique=True)
+
+
+class RevokedThreadToken(db.Model):
+    """A thread cookie's nonce (as a hash) after its thread was closed in that browser, kept
+    until the cookie would have expired anyway (problembox/thread.py). Names no report."""
+
+    __tablename__ = "revoked_thread_tokens"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    expires_at: so.Mapped[datetime] = so.mapped_column(index=True)

@@ -1,33 +1,31 @@
-"""The student's side, no login needed: write (/kotak), see the code once (/kotak/terkirim),
-open the thread with the code and answer back (/kotak/cek).
+"""The student's side, no login needed: write (/kotak), see the code once (the answer to
+the POST itself), open the thread with the code and answer back (/kotak/cek).
 
-The code never travels in a URL. After a submit it waits in the session for
-the one page that shows it; an opened thread is remembered in the session
-(report id and last use) until it is closed, idles out or the quick exit ends
-the session.
+The code never travels in a URL and is never stored, not even in a session: the
+confirmation page that shows it is the response to the POST that sent the story
+(`no-store`, like every page here). An opened thread is remembered in a cookie of its
+own (thread.py) until it is closed, idles out or the browser signs out.
 """
-
-import time
 
 from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
-from flask import session
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from htmx_flask import make_response
 
 from ..accounts.models import Role
+from ..common.signals import signing_out
 from ..extensions import db
 from ..forms import EmptyForm
 from ..fragments import wants_fragment
-from ..pagecache import cacheable
 from ..school.services import crisis_contacts
 from . import bp
 from . import services
+from . import thread
 from .forms import FIELD_HINTS
 from .forms import HONEYPOT
 from .forms import CodeForm
@@ -35,10 +33,6 @@ from .forms import ReplyForm
 from .forms import ReportForm
 from .forms import SessionRequestForm
 from .limits import limits
-from .models import ProblemReport
-
-SENT_KEY = "problembox_sent"
-THREAD_KEY = "problembox_thread"
 
 
 def minutes(window):
@@ -56,7 +50,6 @@ def may_give_name():
 
 
 @bp.route("/kotak", methods=["GET", "POST"])
-@cacheable
 def new():
     form = ReportForm()
     if not may_give_name():
@@ -72,11 +65,20 @@ def new():
         return render_form(form, 400)
     limits().report.hit(client)
     author = current_user if may_give_name() and form.include_name.data else None
-    urgent, code = services.send_report(form.body.data, form.field.data, author)
-    session[SENT_KEY] = {"code": code, "calm": urgent, "named": author is not None}
+    report, code = services.send_report(form.body.data, form.field.data, author)
+    db.session.commit()
+    page = render_sent(code, report.is_urgent, author is not None)
     if wants_fragment("kotak-form"):
-        return make_response("", redirect=url_for(".sent"))
-    return redirect(url_for(".sent"), 303)
+        # The whole page, not the form's place; a reload of the address pushed here finds
+        # the code gone (sent()) instead of sending the story again.
+        return make_response(page, retarget="body", reswap="innerHTML",
+                             push_url=url_for(".sent"))
+    return page
+
+
+def render_sent(code=None, urgent=False, named=False):
+    return render_template("problembox/sent.html", code=code, named=named,
+                           contacts=crisis_contacts() if urgent else None)
 
 
 def render_form(form, status=200, error=None, contacts=None):
@@ -87,15 +89,11 @@ def render_form(form, status=200, error=None, contacts=None):
 
 @bp.route("/kotak/terkirim")
 def sent():
-    """The follow-up code, shown once: a reload finds it gone."""
-    sent = session.pop(SENT_KEY, None) or {}
-    return render_template("problembox/sent.html", code=sent.get("code"),
-                           named=sent.get("named", False),
-                           contacts=crisis_contacts() if sent.get("calm") else None)
+    """Where a reload of the confirmation lands: the code was shown once and is gone."""
+    return render_sent()
 
 
 @bp.route("/kotak/cek", methods=["GET", "POST"])
-@cacheable
 def check():
     if request.method == "GET":
         report = open_thread()
@@ -112,7 +110,7 @@ def check():
     if form.validate_on_submit():
         report = services.find_report_by_code(form.code.data)
         if report is not None:
-            remember_thread(report)
+            thread.remember(report)
             return redirect(url_for(".check"), 303)
         limits().wrong_code.hit(client)
         # One message for a wrong and a malformed code alike.
@@ -120,25 +118,21 @@ def check():
     return render_template("problembox/check.html", form=form), 400
 
 
-def remember_thread(report):
-    session[THREAD_KEY] = [report.id, int(time.time())]
-
-
 def open_thread():
     """The thread opened on this device, or None (never opened, closed, idle too long)."""
-    entry = session.get(THREAD_KEY)
-    if not entry:
-        return None
-    report_id, last_use = entry
-    idle = current_app.config["PROBLEMBOX_THREAD_IDLE_MINUTES"] * 60
-    report = db.session.get(ProblemReport, report_id) if time.time() - last_use <= idle else None
-    if report is None:
-        session.pop(THREAD_KEY)
+    report = thread.open_report()
+    if report is None and thread.had_cookie():
+        thread.forget()
+        db.session.commit()
         flash(_("Percakapan ditutup otomatis karena lama tidak dibuka. Masukkan kodemu lagi."),
               "info")
-        return None
-    remember_thread(report)
     return report
+
+
+@signing_out.connect
+def close_on_sign_out(_app):
+    if thread.had_cookie():
+        thread.forget()
 
 
 def thread_or_redirect():
@@ -203,11 +197,8 @@ def request_session():
 @bp.route("/kotak/cek/tutup", methods=["POST"])
 def close_thread():
     if EmptyForm().validate_on_submit():
-        # Imported here: the chat package imports the problem box's services.
-        from ..chat.services import disconnect_session
-
-        disconnect_session()
-        session.pop(THREAD_KEY, None)
+        signing_out.send(current_app._get_current_object())
+        db.session.commit()
         flash(_("Percakapan sudah ditutup di HP ini. Untuk membukanya lagi, masukkan kodemu."),
               "info")
     return redirect(url_for(".check"), 303)

@@ -14,7 +14,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import utcnow
 from ..extensions import db
-from ..groupcommit import Pending
 from . import risk
 from .models import ProblemMessage
 from .models import ProblemNote
@@ -124,27 +123,19 @@ def find_risk_terms(text):
 
 
 def send_report(body, field=None, author=None):
-    """Store a new report: (whether risk terms made it urgent, its follow-up code — shown
-    once, never stored).
+    """Add a new report to the session: (the report, whether risk terms made it urgent, its
+    follow-up code — shown once, never stored). The caller commits.
 
-    `author` is given only when a logged-in student chose to include their name. Reports
-    sent at the same moment (a class writing together) share one commit (groupcommit).
+    `author` is given only when a logged-in student chose to include their name.
     """
     code = generate_code()
-    values = dict(
+    report = ProblemReport(
         code_digest=code_digest(normalise_code(code)), body=body, field=field,
         status=ReportStatus.NEW, is_urgent=bool(find_risk_terms(body)),
         author_id=author.id if author is not None else None, created_at=this_hour(),
     )
-    current_app.extensions["problembox_writer"].submit(Pending(values))
-    return values["is_urgent"], code
-
-
-def store_reports(batch):
-    """The batch's reports in one INSERT of many rows on the table: the ORM's unit of work,
-    an object made for the sender and the ids read back took half of a report's time."""
-    with db.engine.begin() as connection:
-        connection.execute(sa.insert(ProblemReport.__table__), [item.values for item in batch])
+    db.session.add(report)
+    return report, code
 
 
 def find_report_by_code(text):

@@ -2,10 +2,9 @@
 
 Every row is committed (synchronous=FULL) before its sender hears of it. One
 transaction per row costs a turn at SQLite's single write lock, a commit and its
-wait for the disk each; a class writing at once, or a few hundred chat messages a
-second, would queue on that lock one by one. So the first caller to come takes the
-turn, yields once so that the requests and events already read off their sockets
-can queue their rows too, then stores all that are queued in one short transaction
+wait for the disk each; a few hundred chat messages a second would queue on that
+lock one by one. So the first caller to come takes the turn, yields once so that the
+events already read off their sockets can queue their rows too, then stores all that are queued in one short transaction
 and settles every one. Nobody is answered before that commit. Under light load the
 batch is that one row and nothing waits.
 
@@ -18,8 +17,8 @@ import threading
 from dataclasses import KW_ONLY
 from dataclasses import dataclass
 
-from .extensions import db
-from .extensions import socketio
+from ..extensions import db
+from ..extensions import socketio
 
 
 @dataclass(eq=False)

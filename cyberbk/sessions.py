@@ -1,0 +1,112 @@
+"""Server-side sessions with Flask-Session: the browser holds only a random id.
+
+Stored in the app's own database by default (the `sessions` table, an Alembic migration
+like every other table) and in Redis when SESSION_REDIS_URL is set. Ending a session
+deletes what the server holds, so a copied or replayed cookie opens nothing.
+"""
+
+from datetime import datetime
+from datetime import timedelta
+
+import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask import current_app
+from flask import session
+from flask_session import Session
+from flask_session.base import ServerSideSessionInterface
+from flask_session.sqlalchemy import SqlAlchemySessionInterface
+
+from .extensions import db
+
+#: Flask-Session's own store for the database backend.
+TABLE = "sessions"
+
+
+class StoredSession(db.Model):
+    """What Flask-Session keeps for one session id (columns as its SQLAlchemy backend
+    expects them)."""
+
+    __tablename__ = TABLE
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    session_id: so.Mapped[str] = so.mapped_column(sa.String(255), unique=True)
+    data: so.Mapped[bytes | None] = so.mapped_column(sa.LargeBinary)
+    expiry: so.Mapped[datetime | None]
+
+
+class DatabaseSessionInterface(SqlAlchemySessionInterface):
+    """Flask-Session's SQLAlchemy backend on the table above.
+
+    The stock backend defines its model when the app is made and creates the table
+    itself; here the schema belongs to the migrations, and an app made twice in one
+    process (the tests) must not define the table twice."""
+
+    def __init__(self, app):
+        self.app = app
+        self.client = db
+        self.sql_session_model = StoredSession
+        config = app.config
+        ServerSideSessionInterface.__init__(
+            self, app, config["SESSION_KEY_PREFIX"], config["SESSION_USE_SIGNER"],
+            config["SESSION_PERMANENT"], config["SESSION_ID_LENGTH"],
+            config["SESSION_SERIALIZATION_FORMAT"], config["SESSION_CLEANUP_N_REQUESTS"])
+
+    def save_session(self, app, session, response):
+        # The backend writes through the request's database session and commits it. A
+        # view commits its own work; whatever it left uncommitted (a failed request
+        # answered by an error handler) must not be committed by the session's write.
+        db.session.rollback()
+        super().save_session(app, session, response)
+
+
+def init_app(app):
+    config = app.config
+    config.setdefault("SESSION_KEY_PREFIX", "session:")
+    config.setdefault("SESSION_USE_SIGNER", False)
+    config.setdefault("SESSION_ID_LENGTH", 32)
+    config.setdefault("SESSION_SERIALIZATION_FORMAT", "msgpack")
+    # Expired rows are swept by the nightly `flask session_cleanup` (Flask-Session's
+    # command) and, between runs, on about one request in a thousand.
+    config.setdefault("SESSION_CLEANUP_N_REQUESTS", 1000)
+    # A cookie for this browser session only: a shared phone's browser closed is a
+    # session ended. The server keeps a row no longer than the longest idle time.
+    config["SESSION_PERMANENT"] = False
+    config["PERMANENT_SESSION_LIFETIME"] = timedelta(
+        minutes=max(config["STAFF_IDLE_MINUTES"], config["STUDENT_IDLE_MINUTES"]))
+    # Written when it changed (security.touch_last_seen renews the idle clock every half
+    # minute), not on every request: a page view is not a database write.
+    config["SESSION_REFRESH_EACH_REQUEST"] = False
+    redis_url = config.get("SESSION_REDIS_URL") or redis_queue(config)
+    if redis_url:
+        import redis
+
+        config["SESSION_TYPE"] = "redis"
+        config["SESSION_REDIS"] = redis.Redis.from_url(redis_url)
+        Session(app)
+    else:
+        app.session_interface = DatabaseSessionInterface(app)
+
+
+def redis_queue(config):
+    """The Socket.IO message queue when it is Redis: several processes share it already."""
+    queue = config.get("SOCKETIO_MESSAGE_QUEUE") or ""
+    return queue if queue.startswith(("redis://", "rediss://")) else None
+
+
+def end_current():
+    """End this browser's session on the server: its stored data is deleted and the
+    browser gets a new, empty session (with a new id) for whatever this response adds."""
+    if session:
+        current_app.session_interface.regenerate(session)
+    session.clear()
+
+
+def end(session_ids):
+    """Delete the stored sessions with these ids (another browser's sign-in)."""
+    interface = current_app.session_interface
+    for sid in session_ids:
+        # Flask-Session has no public call for a session other than the request's own.
+        interface._delete_session(interface._get_store_id(sid))
+
+
+def current_id():
+    return session.sid
