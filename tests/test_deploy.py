@@ -1,0 +1,308 @@
+"""Deployment: deploy/nginx.conf in front of gunicorn as deploy/cyberbk.service runs it.
+
+Debian's nginx (`.ci/run` installs it; these tests skip without it) serves the real server
+block, changed only in its listen port and its upstream's address. gunicorn starts with the
+unit's ExecStartPre, ExecStart and Environment, serving wsgi:app plus one route that tells
+what Flask believes about a request (tests/deploy_echo.py). Clients connect from 127.0.0.2
+while nginx reaches gunicorn from 127.0.0.1, so the address the app sees tells them apart."""
+
+import grp
+import http.client
+import json
+import os
+import pwd
+import shlex
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+import pytest
+import websocket
+
+ROOT = Path(__file__).resolve().parent.parent
+NGINX_CONF = ROOT / "deploy" / "nginx.conf"
+UNIT = ROOT / "deploy" / "cyberbk.service"
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
+# Any 127.x address is this machine; nginx itself connects to gunicorn from 127.0.0.1.
+CLIENT = "127.0.0.2"
+FORGED_FOR = {"X-Forwarded-For": "1.2.3.4"}
+FORGED_PROTO_AND_HOST = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "evil.example"}
+MIB = 1024 * 1024
+
+
+def unit_settings():
+    """deploy/cyberbk.service as {section: {key: [values]}}: unlike configparser's INI,
+    systemd lets a key come more than once (Environment=)."""
+    settings = {}
+    section = None
+    for line in UNIT.read_text().splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("["):
+            section = settings.setdefault(line.strip("[]"), {})
+        else:
+            key, value = line.split("=", 1)
+            section.setdefault(key, []).append(value)
+    return settings
+
+
+def service(key):
+    return unit_settings()["Service"][key]
+
+
+def service_command(key):
+    (command,) = service(key)
+    return shlex.split(command)
+
+
+def service_environment():
+    return dict(item.split("=", 1) for value in service("Environment") for item in shlex.split(value))
+
+
+def service_bind():
+    command = service_command("ExecStart")
+    return command[command.index("--bind") + 1]
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def get(port, path, headers=None):
+    """GET from CLIENT; returns (status, body as text)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+                                            source_address=(CLIENT, 0))
+    try:
+        connection.request("GET", path, headers=headers or {})
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+    finally:
+        connection.close()
+
+
+def post_declaring(port, path, length):
+    """POST from CLIENT that declares a body of `length` bytes and sends none: nginx
+    answers a body it refuses from the declared length alone. Returns the status."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10,
+                                            source_address=(CLIENT, 0))
+    try:
+        connection.putrequest("POST", path)
+        connection.putheader("Content-Length", str(length))
+        connection.endheaders()
+        return connection.getresponse().status
+    finally:
+        connection.close()
+
+
+def seen(port, headers=None):
+    """What Flask believes about a GET from CLIENT: remote_addr, scheme and host."""
+    status, body = get(port, "/_test/request", headers)
+    assert status == 200, body
+    return json.loads(body)
+
+
+def wait_until_healthy(port, process, log):
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if get(port, "/healthz")[0] == 200:
+                return
+        except OSError:
+            pass
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise RuntimeError(log.read_text())
+        time.sleep(0.2)
+
+
+@contextmanager
+def gunicorn(instance, proxy_count=None):
+    """gunicorn as the unit starts it, on a migrated `instance` and a free port, serving
+    tests/deploy_echo.py; PROXY_COUNT is the unit's unless given. Yields the port."""
+    port = free_port()
+    env = {**os.environ, **service_environment(), "CYBERBK_INSTANCE_PATH": str(instance)}
+    if proxy_count is not None:
+        env["PROXY_COUNT"] = str(proxy_count)
+    env.pop("DATABASE_URL", None)
+    env.pop("SOCKETIO_MESSAGE_QUEUE", None)
+    migrate = service_command("ExecStartPre")
+    subprocess.run([sys.executable, "-m", "flask", *migrate[1:]], cwd=ROOT, env=env,
+                   check=True, capture_output=True)
+    arguments = service_command("ExecStart")[1:]
+    arguments[arguments.index(service_bind())] = f"127.0.0.1:{port}"
+    arguments[arguments.index("wsgi:app")] = "tests.deploy_echo:app"
+    log_path = instance / "gunicorn.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([sys.executable, "-m", "gunicorn", *arguments], cwd=ROOT,
+                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(port, process, log_path)
+            yield port
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def replace_once(text, old, new):
+    assert text.count(old) == 1, f"deploy/nginx.conf should hold {old!r} once"
+    return text.replace(old, new)
+
+
+class Nginx(NamedTuple):
+    port: int
+    access_log: Path
+    error_log: Path
+
+
+@contextmanager
+def nginx(folder, upstream_port):
+    """Debian's nginx, unprivileged and in the foreground, with deploy/nginx.conf listening
+    on a free port of 127.0.0.1 and sending to gunicorn on upstream_port."""
+    port = free_port()
+    server = replace_once(NGINX_CONF.read_text(), "listen 80;", f"listen 127.0.0.1:{port};")
+    server = replace_once(server, f"server {service_bind()};",
+                          f"server 127.0.0.1:{upstream_port};")
+    (folder / "cyberbk.conf").write_text(server)
+    temporary = "\n".join(f"    {kind}_temp_path {folder / kind};"
+                          for kind in ("client_body", "proxy", "fastcgi", "uwsgi", "scgi"))
+    # As root, nginx would run its workers as nobody, who cannot enter the test's folders.
+    user = f"{pwd.getpwuid(os.geteuid()).pw_name} {grp.getgrgid(os.getegid()).gr_name}"
+    (folder / "nginx.conf").write_text(f"""\
+daemon off;
+pid {folder / "nginx.pid"};
+error_log {folder / "error.log"};
+user {user};
+events {{
+    worker_connections 64;
+}}
+http {{
+    access_log {folder / "access.log"};
+{temporary}
+    include {folder / "cyberbk.conf"};
+}}
+""")
+    log_path = folder / "nginx.log"
+    with open(log_path, "w") as log:
+        process = subprocess.Popen([NGINX, "-p", str(folder), "-c", str(folder / "nginx.conf")],
+                                   stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_healthy(port, process, log_path)
+            yield Nginx(port, folder / "access.log", folder / "error.log")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def behind_nginx(tmp_path_factory):
+    if NGINX is None:
+        pytest.skip("Debian's nginx is not installed (apt-get install nginx; .ci/run does)")
+    with gunicorn(tmp_path_factory.mktemp("instance")) as app_port:
+        with nginx(tmp_path_factory.mktemp("nginx"), app_port) as proxy:
+            yield proxy
+
+
+def test_behind_nginx_the_app_sees_the_real_client_address(behind_nginx):
+    port = behind_nginx.port
+    assert seen(port) == {"remote_addr": CLIENT, "scheme": "http", "host": f"127.0.0.1:{port}"}
+
+
+def test_a_forged_x_forwarded_for_is_not_believed(behind_nginx):
+    # nginx appends the address it sees: "1.2.3.4, 127.0.0.2"; the app takes the last one.
+    assert seen(behind_nginx.port, FORGED_FOR)["remote_addr"] == CLIENT
+
+
+def test_a_forged_x_forwarded_proto_or_host_is_not_believed(behind_nginx):
+    port = behind_nginx.port
+    seen_request = seen(port, FORGED_PROTO_AND_HOST)
+    assert (seen_request["scheme"], seen_request["host"]) == ("http", f"127.0.0.1:{port}")
+
+
+def test_websocket_upgrade_works_through_nginx(behind_nginx):
+    url = f"ws://127.0.0.1:{behind_nginx.port}/socket.io/?EIO=4&transport=websocket"
+    connection = websocket.create_connection(url, timeout=10)
+    try:
+        assert connection.getstatus() == 101
+        opened = connection.recv()
+        assert opened.startswith("0") and json.loads(opened[1:])["sid"]
+        # Both ways: Socket.IO answers a connect to its default namespace.
+        connection.send("40")
+        assert connection.recv().startswith('40{"sid":')
+    finally:
+        connection.close()
+
+
+def test_nginx_logs_no_line_for_the_problem_box(behind_nginx):
+    marker = uuid.uuid4().hex
+    get(behind_nginx.port, f"/kotak?{marker}")
+    get(behind_nginx.port, f"/kotak/cek?{marker}")
+    # Too large: an error line naming the client, were it logged.
+    assert post_declaring(behind_nginx.port, f"/kotak?{marker}", 9 * MIB) == 413
+    get(behind_nginx.port, f"/healthz?{marker}")
+    # nginx logs a request once its answer is out; its one worker logs them in turn.
+    deadline = time.monotonic() + 5
+    while f"GET /healthz?{marker}" not in behind_nginx.access_log.read_text():
+        assert time.monotonic() < deadline, "nginx logged no line for /healthz"
+        time.sleep(0.05)
+    logged = [line for log in (behind_nginx.access_log, behind_nginx.error_log)
+              for line in log.read_text().splitlines() if marker in line]
+    assert len(logged) == 1
+
+
+def test_nginx_lets_only_the_guide_video_past_the_apps_form_limit(behind_nginx):
+    assert post_declaring(behind_nginx.port, "/kotak", 9 * MIB) == 413
+    connection = http.client.HTTPConnection("127.0.0.1", behind_nginx.port, timeout=30)
+    try:
+        connection.request("POST", "/bk/panduan/video", body=b"x" * (9 * MIB),
+                           headers={"Content-Type": "application/octet-stream"})
+        # The app's own answer to a visitor without a CSRF token, not nginx's 413.
+        assert connection.getresponse().status == 400
+    finally:
+        connection.close()
+
+
+def test_without_proxy_count_forwarded_headers_are_ignored(tmp_path):
+    # gunicorn facing the clients itself, as with PROXY_COUNT=0 (the default).
+    with gunicorn(tmp_path, proxy_count=0) as port:
+        assert seen(port, {**FORGED_FOR, **FORGED_PROTO_AND_HOST}) == {
+            "remote_addr": CLIENT, "scheme": "http", "host": f"127.0.0.1:{port}"}
+
+
+def test_the_service_runs_one_gevent_worker_behind_nginx():
+    # One process keeps Socket.IO's clients (README); nginx is its only client.
+    command = service_command("ExecStart")
+    assert command == ["/srv/cyberbk/.venv/bin/gunicorn", "--worker-class", "gevent",
+                       "--workers", "1", "--bind", "127.0.0.1:5000", "wsgi:app"]
+    assert service_command("ExecStartPre") == ["/srv/cyberbk/.venv/bin/flask", "--app", "wsgi",
+                                               "db", "upgrade"]
+    assert service_environment()["PROXY_COUNT"] == "1"
+    assert f"server {service_bind()};" in NGINX_CONF.read_text()
+
+
+def test_the_service_may_write_only_its_instance_folder():
+    assert service("ProtectSystem") == ["strict"]
+    assert service("ReadWritePaths") == [service_environment()["CYBERBK_INSTANCE_PATH"]]
+    assert service("WorkingDirectory") == ["/srv/cyberbk"]
+
+
+def test_systemd_accepts_the_unit(tmp_path):
+    analyze = shutil.which("systemd-analyze")
+    if analyze is None:
+        pytest.skip("systemd-analyze is not installed")
+    # verify checks that the commands exist: point them at this checkout's virtualenv.
+    unit = tmp_path / "cyberbk.service"
+    unit.write_text(UNIT.read_text().replace("/srv/cyberbk/.venv/bin/",
+                                             f"{Path(sys.executable).parent}/"))
+    result = subprocess.run([analyze, "verify", "--man=no", str(unit)], capture_output=True,
+                            text=True)
+    # Unknown keys and bad values are only warned about, with the file's name.
+    assert result.returncode == 0 and str(unit) not in result.stderr, result.stderr
