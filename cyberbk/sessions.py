@@ -65,8 +65,8 @@ def init_app(app):
     config.setdefault("SESSION_ID_LENGTH", 32)
     config.setdefault("SESSION_SERIALIZATION_FORMAT", "msgpack")
     # Expired rows are swept by the nightly `flask session_cleanup` (Flask-Session's
-    # command) and, between runs, on about one request in a thousand.
-    config.setdefault("SESSION_CLEANUP_N_REQUESTS", 1000)
+    # command, which it offers when no request is to do it), not by a student's request.
+    config.setdefault("SESSION_CLEANUP_N_REQUESTS", None)
     # A cookie for this browser session only: a shared phone's browser closed is a
     # session ended. The server keeps a row no longer than the longest idle time.
     config["SESSION_PERMANENT"] = False

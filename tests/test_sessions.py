@@ -199,3 +199,15 @@ def test_sessions_are_kept_in_redis_when_it_is_configured(app_config):
         assert not store.exists(f"session:{sid}")
         assert replay(client, sid, "/siswa").status_code == 302
         db.drop_all()
+
+
+def test_the_nightly_cleanup_removes_expired_sessions(app, runner, client, auth, school):
+    from datetime import datetime
+    from datetime import timedelta
+
+    auth.login("siswa.a")
+    db.session.add(StoredSession(session_id="session:old", data=b"",
+                                 expiry=datetime.utcnow() - timedelta(minutes=1)))
+    db.session.commit()
+    assert runner.invoke(args=["session_cleanup"]).exit_code == 0
+    assert stored_ids() == {f"session:{session_id(client)}"}

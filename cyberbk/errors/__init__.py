@@ -1,6 +1,7 @@
 """Friendly error pages in Indonesian; HTMX requests get the message alone."""
 
 import logging
+import re
 
 from flask import Blueprint
 from flask import render_template
@@ -41,17 +42,31 @@ MESSAGES = {
 }
 
 
-def render_error(code, detail=None):
+#: Fields never written back into a page: secrets, and the expired token itself.
+NOT_RESENT = re.compile(r"password|sandi|csrf_token", re.IGNORECASE)
+
+
+def render_error(code, detail=None, resend=None):
     title, message = MESSAGES.get(code, MESSAGES[500])
     if detail:
         message = detail
     template = "errors/_message.html" if wants_fragment() else "errors/error.html"
-    return render_template(template, code=code, title=title, message=message), code
+    return render_template(template, code=code, title=title, message=message,
+                           resend=resend), code
 
 
 @bp.app_errorhandler(CSRFError)
 def csrf_error(error):
-    return render_error(400, _l("Formulir ini sudah kedaluwarsa. Muat ulang halaman, lalu kirim lagi."))
+    """A form older than its token's hour (or from before a sign-out) is refused, but what
+    was typed into it comes back in a form with a fresh token: one tap sends it again."""
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if not NOT_RESENT.search(name)]
+    if request.method != "POST" or not fields:
+        return render_error(400, _l("Formulir ini sudah kedaluwarsa. Muat ulang halaman, "
+                                    "lalu kirim lagi."))
+    return render_error(400, _l("Formulir ini sudah kedaluwarsa, tetapi isianmu masih ada. "
+                                "Tekan “Kirim lagi” untuk mengirimnya."),
+                        resend={"action": request.full_path.rstrip("?"), "fields": fields})
 
 
 @bp.app_errorhandler(HTTPException)
