@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import config
 from . import socket_limits
 from .extensions import babel
+from .extensions import compress
 from .extensions import csrf
 from .extensions import db
 from .extensions import htmx
@@ -61,11 +62,10 @@ def create_app(test_config=None):
     )
     app.wsgi_app = socket_limits.PollingSizeLimit(app.wsgi_app)
 
-    from . import compression
     from . import security
 
     security.init_app(app)
-    compression.init_app(app)
+    compress.init_app(app)
 
     from .admin import bp as admin_bp
     from .assessments import bp as assessments_bp

@@ -1,6 +1,7 @@
 """Extension objects, created unbound and bound to the app in create_app()."""
 
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -31,6 +32,7 @@ csrf = CSRFProtect()
 babel = Babel()
 htmx = Htmx()
 socketio = SocketIO()
+compress = Compress()
 
 
 def enum_column(kind, length=16):

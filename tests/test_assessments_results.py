@@ -208,6 +208,29 @@ def test_xlsx_export_opens_with_openpyxl_and_holds_the_expected_cells(client, au
     assert audit.target_type == "assessment" and audit.target_id == str(administration.id)
 
 
+def test_xlsx_cells_hold_numbers_as_numbers_and_text_as_text_never_formulas_or_links(
+        client, auth, school):
+    instrument = helpers.make_instrument()
+    administration = helpers.give(instrument, [school["class_a"]])
+    likert = instrument.sections[0].items[0]
+    text = instrument.sections[2].items[2]
+    helpers.add_response(administration, school["student_a"], [(likert, 2), (text, "=1+1")])
+    helpers.add_response(administration, school["student_b"], [(likert, 0),
+                                                                (text, "https://contoh.id")],
+                         school_class=school["class_a"])
+    auth.login("guru.a")
+    sheet = load_workbook(io.BytesIO(
+        client.get(f"/bk/asesmen/{administration.id}/ekspor.xlsx").data)).active
+    assert (sheet["A1"].value, sheet["A1"].data_type) == ("No", "s")
+    assert (sheet["G2"].value, sheet["G2"].data_type) == (3, "n")
+    assert (sheet["A3"].value, sheet["A3"].data_type) == (2, "n")
+    assert (sheet["E2"].value, sheet["E2"].data_type) == ("1001", "s")
+    assert (sheet["L2"].value, sheet["L2"].data_type) == ("'=1+1", "s")
+    assert (sheet["L3"].value, sheet["L3"].data_type) == ("https://contoh.id", "s")
+    assert sheet["L3"].hyperlink is None
+    assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
+
+
 def test_csv_export_of_an_anonymous_administration_has_no_names(client, auth, checklist_data):
     checklist_data.anonymous = True
     db.session.commit()

@@ -8,9 +8,11 @@ import re
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
+from datetime import timezone
 
 import pytest
 import sqlalchemy as sa
+from icalendar import Calendar
 
 from cyberbk.accounts.models import utcnow
 from cyberbk.audit.models import AuditEntry
@@ -465,51 +467,31 @@ def test_handover_refuses_a_non_counselor(client, auth, school):
 
 # Reminders without content.
 
-def parse_ics(text):
-    """A small RFC 5545 reader: CRLF lines, unfolding, nested BEGIN/END, NAME:VALUE."""
-    assert text.endswith("\r\n") and "\n" not in text.replace("\r\n", "")
-    lines = text.replace("\r\n ", "").split("\r\n")[:-1]
-    stack, components = [], []
-    for line in lines:
-        assert len(line) > 0
-        name, _sep, value = line.partition(":")
-        assert _sep, f"no value in {line!r}"
-        if name == "BEGIN":
-            stack.append((value, {}))
-        elif name == "END":
-            kind, props = stack.pop()
-            assert kind == value
-            components.append((kind, props))
-        else:
-            stack[-1][1][name] = value
-    assert stack == []
-    return dict(components)
-
-
 def test_ics_parses_and_holds_no_problem_text(client, auth, school):
     booking = make_booking(school["student_a"], school["counselor"],
                            starts_at=datetime(2030, 3, 4, 1, 0), field=Field.PERSONAL,
                            phone_times="HP kakak")
     auth.login("siswa.a")
+    before = datetime.now(timezone.utc).replace(microsecond=0)
     response = client.get(f"/jadwal/{booking.id}/kalender.ics")
     assert response.status_code == 200
     assert response.mimetype == "text/calendar"
     assert "attachment" in response.headers["Content-Disposition"]
     text = response.get_data(as_text=True)
-    parsed = parse_ics(text)
-    event = parsed["VEVENT"]
-    assert parsed["VCALENDAR"]["VERSION"] == "2.0"
-    assert event["DTSTART"] == "20300304T010000Z" and event["DTEND"] == "20300304T013000Z"
-    assert event["SUMMARY"] == "Janji temu di sekolah"
-    assert "TRIGGER" in parsed["VALARM"]
+    calendar = Calendar.from_ical(text)
+    (event,) = calendar.events
+    (alarm,) = event.walk("VALARM")
+    assert calendar["VERSION"] == "2.0" and calendar["METHOD"] == "PUBLISH"
+    assert event.start == datetime(2030, 3, 4, 1, 0, tzinfo=timezone.utc)
+    assert event.end == datetime(2030, 3, 4, 1, 30, tzinfo=timezone.utc)
+    assert event.uid == f"booking-{booking.id}@localhost"
+    assert event.summary == "Janji temu di sekolah"
+    assert event.url == f"http://localhost/jadwal/{booking.id}"
+    assert before <= event.DTSTAMP <= datetime.now(timezone.utc)
+    assert alarm.ACTION == "DISPLAY" and alarm.TRIGGER == timedelta(minutes=-15)
     for secret in (PROBLEM_TEXT, "Pribadi", "pribadi", "Chat", "konseling", "HP kakak",
                    "Siswa A", "Guru BK A"):
         assert secret not in text
-
-
-def test_ics_lines_are_folded_at_75_octets(app):
-    assert all(len(part.encode()) <= 75
-               for part in services._ics_fold("DESCRIPTION:" + "é" * 100).split("\r\n"))
 
 
 def test_whatsapp_reminder_is_neutral(client, auth, school):

@@ -4,16 +4,14 @@ service hours, ending a session, video rooms, the homes, and the anonymous threa
 The socket side is in test_chat_socket.py; its fixtures come from here.
 """
 
-import base64
-import hashlib
-import hmac
 import itertools
-import json
 import re
+import time as clock
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
 
+import jwt
 import pytest
 import sqlalchemy as sa
 
@@ -396,18 +394,34 @@ def test_video_page_has_the_chat_and_a_fallback_for_an_unreachable_jitsi(client,
     assert 'id="chat-form"' in html and "js/video.js" in html
 
 
+JITSI_SECRET = "rahasia-jitsi-sekolah-paling-sedikit-32-bita"
+
+
 def test_jitsi_token_is_signed_for_the_room_when_configured(app, client, auth, booking):
     app.config.update(JITSI_DOMAIN="jitsi.sekolah.sch.id", JITSI_APP_ID="cyberbk",
-                      JITSI_APP_SECRET="rahasia-jitsi")
+                      JITSI_APP_SECRET=JITSI_SECRET)
     auth.login("guru.a")
     html = client.get(f"/konseling/{booking.id}/video").get_data(as_text=True)
     token = re.search(r'data-jwt="([^"]+)"', html).group(1)
-    header, claims, signature = token.split(".")
-    expected = hmac.new(b"rahasia-jitsi", f"{header}.{claims}".encode(), hashlib.sha256).digest()
-    assert base64.urlsafe_b64decode(signature + "==") == expected
-    payload = json.loads(base64.urlsafe_b64decode(claims + "=="))
+    assert jwt.get_unverified_header(token) == {"alg": "HS256", "typ": "JWT"}
+    with pytest.raises(jwt.InvalidSignatureError):
+        jwt.decode(token, "another-secret-of-at-least-32-bytes", algorithms=["HS256"],
+                   audience="jitsi")
+    payload = jwt.decode(token, JITSI_SECRET, algorithms=["HS256"], audience="jitsi",
+                         issuer="cyberbk")
     assert payload["room"] == video_room_of(html) and payload["sub"] == "jitsi.sekolah.sch.id"
     assert payload["context"]["user"] == {"name": "Guru BK A", "moderator": True}
+    assert payload["exp"] - payload["iat"] == 4 * 3600
+    assert payload["iat"] <= clock.time() < payload["exp"]
+
+
+def test_jitsi_token_expires_after_four_hours(app):
+    app.config.update(JITSI_APP_ID="cyberbk", JITSI_APP_SECRET=JITSI_SECRET)
+    with app.app_context():
+        stale = services.jitsi_token("bkroom", "Siswa", False,
+                                     now=clock.time() - 4 * 3600 - 1)
+    with pytest.raises(jwt.ExpiredSignatureError):
+        jwt.decode(stale, JITSI_SECRET, algorithms=["HS256"], audience="jitsi")
 
 
 def test_no_token_without_jitsi_credentials(client, auth, booking):

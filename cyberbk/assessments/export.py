@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -11,7 +12,6 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..extensions import db
-from . import xlsx
 from .models import Answer
 from .models import ItemType
 from .models import Response
@@ -21,6 +21,9 @@ from .services import to_local
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: Characters XML 1.0 cannot hold: XlsxWriter writes them as _x000B_ escapes, which
+#: Excel turns back into them and other readers show as they stand.
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def safe_cell(value):
@@ -148,7 +151,24 @@ def rows(administration):
 
 
 def to_xlsx(administration):
-    return xlsx.workbook(_("Jawaban"), rows(administration))
+    """One sheet: the header row bold and frozen with the first column."""
+    # Imported here: loaded at start-up XlsxWriter cost every worker 2 MB.
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    # In memory, the answers never go to a temporary file (XlsxWriter ignores constant_memory
+    # then, which would write rows there). A cell holds the text it is given: never a
+    # formula (see safe_cell) nor a link.
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
+                                            "strings_to_urls": False})
+    sheet = workbook.add_worksheet(_("Jawaban"))
+    sheet.freeze_panes(1, 1)
+    bold = workbook.add_format({"bold": True})
+    for number, row in enumerate(rows(administration)):
+        sheet.write_row(number, 0, [NOT_XML.sub("", value) if isinstance(value, str) else value
+                                    for value in row], bold if number == 0 else None)
+    workbook.close()
+    return buffer.getvalue()
 
 
 def to_csv(administration):
