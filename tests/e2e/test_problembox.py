@@ -58,7 +58,9 @@ def send_problem(page, text):
     page.get_by_label("Ceritakan masalahmu").fill(text)
     page.get_by_label("Pribadi").check()
     page.get_by_role("button", name="Kirim ke Guru BK").click()
-    page.wait_for_url("**/kotak/terkirim")
+    # The code is the answer to the POST itself (with JavaScript, htmx puts /kotak/terkirim in
+    # the address bar, where a reload finds the code gone).
+    page.locator(".pb-code").wait_for()
     # The student writes the code down, exactly as shown.
     return CODE.search(page.locator(".pb-code").inner_text()).group(0)
 
