@@ -11,6 +11,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
+from flask import g
 from flask import session
 from flask_session import Session
 from flask_session.base import ServerSideSessionInterface
@@ -20,6 +21,7 @@ from .extensions import db
 
 #: Flask-Session's own store for the database backend.
 TABLE = "sessions"
+UNSAVED = "cyberbk_session_unsaved"
 
 
 class StoredSession(db.Model):
@@ -51,6 +53,10 @@ class DatabaseSessionInterface(SqlAlchemySessionInterface):
             config["SESSION_SERIALIZATION_FORMAT"], config["SESSION_CLEANUP_N_REQUESTS"])
 
     def save_session(self, app, session, response):
+        # A request answered "the database is busy, nothing was saved" saves no session
+        # either: the write would meet the same lock or full disk.
+        if g.get(UNSAVED):
+            return
         # The backend writes through the request's database session and commits it. A
         # view commits its own work; whatever it left uncommitted (a failed request
         # answered by an error handler) must not be committed by the session's write.
@@ -75,7 +81,8 @@ def init_app(app):
     # Written when it changed (security.touch_last_seen renews the idle clock every half
     # minute), not on every request: a page view is not a database write.
     config["SESSION_REFRESH_EACH_REQUEST"] = False
-    redis_url = config.get("SESSION_REDIS_URL") or redis_queue(config)
+    # Its own setting, not the Socket.IO queue's: pages must go on when the queue is down.
+    redis_url = config.get("SESSION_REDIS_URL")
     if redis_url:
         import redis
 
@@ -86,10 +93,9 @@ def init_app(app):
         app.session_interface = DatabaseSessionInterface(app)
 
 
-def redis_queue(config):
-    """The Socket.IO message queue when it is Redis: several processes share it already."""
-    queue = config.get("SOCKETIO_MESSAGE_QUEUE") or ""
-    return queue if queue.startswith(("redis://", "rediss://")) else None
+def leave_unsaved():
+    """This request's session changes are dropped (the database refused the request)."""
+    g.setdefault(UNSAVED, True)
 
 
 def end_current():

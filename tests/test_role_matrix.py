@@ -29,6 +29,8 @@ ROUTES = {
     "auth.logout": (PUBLIC, "POST", None),
     "auth.quick_exit": (PUBLIC, "POST", None),
     "auth.change_password": (LOGGED_IN, "GET", None),
+    "auth.idle_exit": (PUBLIC, "GET", None),
+    "auth.sign_ins": ({Role.HOMEROOM, Role.COUNSELOR, Role.ADMIN}, "GET", None),
     "main.student_home": ({Role.STUDENT}, "GET", None),
     "main.homeroom_home": ({Role.HOMEROOM}, "GET", None),
     "main.counselor_home": ({Role.COUNSELOR}, "GET", None),

@@ -118,7 +118,9 @@ def postgres_url():
             connection.exec_driver_sql("SELECT 1")
     except Exception as error:  # any failure to connect means: no PostgreSQL here
         pytest.skip(f"PostgreSQL is not reachable at {url}: {error.__class__.__name__}")
-    schema = "cyberbk_migration_test"
+    # One schema per test process: xdist workers (and other checkouts on the same server)
+    # run these tests at the same time.
+    schema = f"cyberbk_migration_test_{os.getpid()}"
     with engine.begin() as connection:
         connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
         connection.exec_driver_sql(f"CREATE SCHEMA {schema}")

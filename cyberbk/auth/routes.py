@@ -24,6 +24,7 @@ from . import throttle
 from .forms import ChangePasswordForm
 from .forms import LoginForm
 
+IDLE_EXIT_SLACK_SECONDS = 5
 # Requests that must go through even before a forced password change.
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.quick_exit",
                           "auth.idle_exit", "static", "main.healthz", "main.set_language"}
@@ -61,7 +62,6 @@ def login():
         elif user and user.is_active and user.check_password(form.password.data):
             throttle.record_account_success(user)
             services.sign_in(user)
-            db.session.commit()
             next_page = safe_next(request.args.get("next"))
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
@@ -124,23 +124,23 @@ def quick_exit():
 
 @bp.route("/keluar-otomatis")
 def idle_exit():
-    """Where a student's page (or an opened problem-box thread) goes by itself when the
-    idle time has passed — a refresh in the page, no script needed: the session ends,
-    the thread closes, and the screen shows nothing of either.
-
-    A GET on purpose: the page navigates here unattended; the worst a forged link can
-    do is sign someone out."""
-    signed_in = current_user.is_authenticated
-    services.sign_out()
-    db.session.commit()
-    flash(_("Halaman ditutup otomatis karena lama tidak dipakai."), "info")
-    return redirect(url_for("auth.login" if signed_in else "main.index"), 303)
+    """Where a student's page goes by itself once the idle time has passed (a refresh in
+    the page, no script needed), so that the screen shows nothing of it. By then the idle
+    check before every request (enforce_idle_timeout) has ended the session and sent the
+    browser to the sign-in page; if the student was active in another tab meanwhile, the
+    session goes on and this page goes home, where the timer starts again. Changes
+    nothing itself: a forged link to it does nothing."""
+    if current_user.is_authenticated:
+        return redirect(url_for(current_user.home_endpoint), 303)
+    return redirect(url_for("main.index"), 303)
 
 
 @bp.app_context_processor
 def idle_exit_timer():
     if current_user.is_authenticated and current_user.role == Role.STUDENT:
-        return {"idle_exit_seconds": services.idle_limit_seconds(current_user)}
+        # A little past the limit, so that the idle check finds the time has passed.
+        return {"idle_exit_seconds": services.idle_limit_seconds(current_user)
+                + IDLE_EXIT_SLACK_SECONDS}
     return {}
 
 

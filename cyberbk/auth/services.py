@@ -27,15 +27,17 @@ SYSTEMS = (("Android", "Android"), ("iPhone", "iPhone"), ("iPad", "iPad"),
 
 
 def sign_in(user):
-    """Start a new session for `user`: the visitor's session id is replaced, so an id
-    planted before the sign-in (session fixation) opens nothing."""
+    """Start a new session for `user` and commit: the visitor's session id is replaced, so
+    an id planted before the sign-in (session fixation) opens nothing. The session says
+    "signed in" only once the sign-in is stored."""
     sessions.end_current()
-    login_user(user)
     user.last_login_at = utcnow()
-    session["last_seen"] = int(time.time())
     if user.role != Role.STUDENT:
         db.session.add(StaffSignIn(user_id=user.id, session_id=sessions.current_id(),
                                    nonce=user.session_nonce, device=device_label()))
+    db.session.commit()
+    login_user(user)
+    session["last_seen"] = int(time.time())
 
 
 def sign_out():

@@ -12,6 +12,7 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
+from .. import sessions
 from ..extensions import db
 from ..fragments import wants_fragment
 
@@ -87,6 +88,7 @@ def database_unavailable(error):
     """Locked, busy or out of disk: the transaction is rolled back whole, so nothing was
     half-written, and asking again shortly is the honest answer (503, not a 500)."""
     db.session.rollback()
+    sessions.leave_unsaved()
     # The driver's message only: the full error carries the statement's parameters,
     # which may be a student's report.
     log.warning("database unavailable on %s: %s", request.endpoint, error.orig)

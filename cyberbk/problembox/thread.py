@@ -26,6 +26,7 @@ from .models import ProblemReport
 from .models import RevokedThreadToken
 
 COOKIE = "cyberbk_kotak"
+TOKEN = "problembox_thread_token"
 
 
 def _serializer():
@@ -41,7 +42,15 @@ def _digest(nonce):
 
 
 def _token():
-    """(report id, nonce) of this browser's cookie when it is valid, else None."""
+    """(report id, nonce) of this browser's cookie when it was valid at the request's
+    start, else None. Kept for the request: what signing out does (forget) must not hide
+    the thread from the others who act on the sign-out (closing its sockets)."""
+    if TOKEN not in g:
+        setattr(g, TOKEN, _read_token())
+    return getattr(g, TOKEN)
+
+
+def _read_token():
     value = request.cookies.get(COOKIE)
     if not value:
         return None
@@ -103,5 +112,6 @@ def forget():
 
     @after_this_request
     def delete_cookie(response):
-        response.delete_cookie(COOKIE)
+        response.delete_cookie(COOKIE, httponly=True, samesite="Lax",
+                               secure=current_app.config.get("SESSION_COOKIE_SECURE", False))
         return response
