@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from cyberbk import create_app
+from cyberbk import ratelimit
 from cyberbk.accounts import services as accounts
 from cyberbk.accounts.models import User
 from cyberbk.accounts.models import utcnow
@@ -201,7 +202,7 @@ def test_oversized_messages_are_refused_with_a_clear_event(app, pair):
 
 def test_flooding_messages_are_refused_with_a_clear_event(app, pair):
     student, counselor = pair
-    limit = app.config["CHAT_RATE_LIMIT"][0]
+    limit = ratelimit.item(app.config["CHAT_RATE_LIMIT"]).amount
     acks = [student.send(f"banjir {n}") for n in range(limit + 2)]
     assert [a["ok"] for a in acks] == [True] * limit + [False, False]
     assert acks[-1]["reason"] == "rate" and "Pelan-pelan" in acks[-1]["message"]
