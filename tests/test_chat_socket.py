@@ -223,6 +223,17 @@ def test_script_payloads_travel_as_plain_text(pair):
     assert bodies(counselor.received("new_message")) == ["<script>alert(1)</script>"]
 
 
+def test_a_flood_of_signals_is_dropped_quietly_per_socket(app, pair):
+    student, counselor = pair
+    limit = ratelimit.item(app.config["CHAT_SIGNAL_LIMIT"]).amount
+    acks = [student.call("typing") for _ in range(limit + 1)]
+    assert acks[:limit] == [{"ok": True}] * limit
+    assert acks[-1] == {"ok": False, "reason": "rate"}
+    assert len(counselor.received("typing")) == limit
+    # The other socket counts on its own.
+    assert counselor.call("typing") == {"ok": True}
+
+
 def test_typing_indicator_reaches_the_other_side_only(pair):
     student, counselor = pair
     counselor.call("typing")
