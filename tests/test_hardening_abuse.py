@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from limits import parse_many
 
 from cyberbk import ratelimit
 from cyberbk.extensions import db
@@ -66,7 +67,7 @@ def test_guessing_follow_up_codes_is_throttled_even_for_the_right_code(app, brow
 
 def test_a_flood_of_reports_from_one_phone_is_throttled(app, browser, school):
     client = browser()
-    limit = ratelimit.item(app.config["PROBLEMBOX_REPORT_LIMIT"].split(";")[0]).amount
+    limit = parse_many(app.config["PROBLEMBOX_REPORT_LIMIT"])[0].amount
     for number in range(limit):
         assert client.post("/kotak", data={"body": f"Cerita {number}"}).status_code == 303
     response = client.post("/kotak", data={"body": "Satu lagi"})
