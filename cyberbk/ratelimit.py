@@ -48,8 +48,8 @@ class Counter:
 
 @limiter.request_filter
 def not_a_form_post():
-    """Every route limit here is on a form's POST (guard_posts): other requests skip
-    Flask-Limiter's search for limits, measured at a tenth of a small page's time."""
+    """Every route limit here is on a form's POST (guard_posts): other requests, most of
+    them, skip the search for limits that Flask-Limiter otherwise makes on each one."""
     return request.method != "POST"
 
 
