@@ -18,8 +18,8 @@ depends_on = None
 
 def upgrade():
     # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35 and later): batch mode would copy and
-    # drop the users table, and with foreign keys on, dropping it empties the tables
-    # that point at it.
+    # drop the users table, and with foreign keys on, dropping it runs the ON DELETE
+    # (CASCADE, SET NULL) of every table that points at it.
     op.drop_column('users', 'locked_until')
     op.drop_column('users', 'failed_logins')
 
