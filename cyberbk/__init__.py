@@ -11,6 +11,8 @@ from flask_wtf import i18n as flask_wtf_i18n
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import config
+from . import devices
+from . import ratelimit
 from . import socket_limits
 from .extensions import babel
 from .extensions import compress
@@ -50,6 +52,8 @@ def create_app(test_config=None):
         default_translation_directories=str(ROOT / "translations"),
     )
     init_login(app)
+    ratelimit.init_app(app)
+    devices.init_app(app)
     # WTForms ships no Indonesian: its validator messages come from our own
     # translations/<lang>/LC_MESSAGES/wtforms.po instead of its package folder.
     flask_wtf_i18n.messages_path = lambda: str(ROOT / "translations")

@@ -23,8 +23,24 @@ DEFAULTS = {
     # Phones are shared between siblings: students are logged out quickly.
     "STUDENT_IDLE_MINUTES": 15,
     "STAFF_IDLE_MINUTES": 240,
-    "LOGIN_MAX_FAILURES": 5,
-    "LOGIN_LOCK_MINUTES": 5,
+    # Wrong passwords for one account from one device before each next try from that
+    # device waits: 1, 2, 4 … seconds, at most LOGIN_MAX_DELAY_SECONDS. No lock: the
+    # owner on another device logs in.
+    "LOGIN_FREE_FAILURES": 5,
+    "LOGIN_MAX_DELAY_SECONDS": 300,
+    # Failed logins of one device whatever the username (one device sweeping many).
+    "LOGIN_FAILURE_LIMIT": "30 per 10 minutes",
+    # Where the rate limits count (ratelimit.py): None is the Redis of
+    # SOCKETIO_MESSAGE_QUEUE when there is one, so that every worker counts alike, else
+    # this process's memory ("memory://").
+    "RATELIMIT_STORAGE_URI": None,
+    "RATELIMIT_ENABLED": True,
+    # Per address whatever the device, against floods only: a whole school may be one
+    # address (its Wi-Fi, a carrier's CGNAT).
+    "RATELIMIT_ADDRESS_CEILING": "300 per minute; 3000 per hour",
+    # A browser without its device cookie is counted by its address, at this many times
+    # a device's limit.
+    "RATELIMIT_NO_DEVICE_FACTOR": 3,
     "QUICK_EXIT_URL": "https://www.google.com/",
     # How many reverse proxies (nginx) stand in front and set X-Forwarded-*.
     "PROXY_COUNT": 0,
@@ -55,11 +71,14 @@ DEFAULTS = {
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
 }
 
+REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")
+
 # Variables a deployment sets in the environment, and how to read them.
 ENVIRONMENT = {
     "SECRET_KEY": str,
     "DATABASE_URL": str,
     "SOCKETIO_MESSAGE_QUEUE": str,
+    "RATELIMIT_STORAGE_URI": str,
     "SOCKETIO_ASYNC_MODE": str,
     "SOCKETIO_CORS_ALLOWED_ORIGINS": str,
     "JITSI_DOMAIN": str,
@@ -109,9 +128,23 @@ def load(app, test_config=None):
         options["connect_args"] = {**options.get("connect_args", {}),
                                    "factory": SQLiteConnection}
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+    if not app.config["RATELIMIT_STORAGE_URI"]:
+        app.config["RATELIMIT_STORAGE_URI"] = limits_storage(app.config["SOCKETIO_MESSAGE_QUEUE"])
+    if app.config["RATELIMIT_STORAGE_URI"].startswith(REDIS_SCHEMES):
+        # A limit is checked on the way to every form: with Redis gone, a request must
+        # not hang on it (the limits then count in memory, see ratelimit.py).
+        app.config.setdefault("RATELIMIT_STORAGE_OPTIONS",
+                              {"socket_connect_timeout": 1, "socket_timeout": 1})
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
     app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CYBERBK_TIMEZONE"]
+
+
+def limits_storage(message_queue):
+    """The rate limits' storage when none is configured: the message queue's Redis, or memory."""
+    if message_queue and message_queue.startswith(REDIS_SCHEMES):
+        return message_queue
+    return "memory://"
 
 
 def normalise_database_url(url):

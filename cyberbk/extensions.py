@@ -2,6 +2,7 @@
 
 from flask_babel import Babel
 from flask_compress import Compress
+from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
@@ -10,6 +11,8 @@ from htmx_flask import Htmx
 import sqlalchemy as sa
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
+
+from .devices import device_key
 
 # Stable constraint names, so that Alembic can alter them (SQLite batch mode
 # needs a name for every constraint it recreates).
@@ -33,6 +36,10 @@ babel = Babel()
 htmx = Htmx()
 socketio = SocketIO()
 compress = Compress()
+# The storage comes from RATELIMIT_STORAGE_URI (config.py). A moving window: a phone
+# that sent ten stories at 10:09 waits until 10:19, not merely until 10:10. When Redis
+# cannot be reached the routes count in this process's memory instead of failing.
+limiter = Limiter(key_func=device_key, strategy="moving-window", in_memory_fallback_enabled=True)
 
 
 def enum_column(kind, length=16):

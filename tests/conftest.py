@@ -4,8 +4,8 @@ import pytest
 from flask.testing import FlaskClient
 
 from cyberbk import create_app
+from cyberbk import devices
 from cyberbk.accounts.models import Role
-from cyberbk.auth import throttle
 from cyberbk.extensions import db
 from tests import factories
 
@@ -46,7 +46,6 @@ def app(app_config):
     app.test_client_class = IsolatedClient
     with app.app_context():
         db.create_all()
-        throttle.reset_addresses()
         yield app
         db.session.remove()
         db.drop_all()
@@ -56,6 +55,21 @@ def app(app_config):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+@pytest.fixture
+def browser(app):
+    """browser(address): a phone's browser after its first page, as a new test client: a
+    cookie jar of its own holding its device id, every request from `address` (many
+    browsers may share one, as a school's Wi-Fi does)."""
+
+    def make(address="203.0.113.10"):
+        client = app.test_client()
+        client.environ_base["REMOTE_ADDR"] = address
+        client.set_cookie(devices.COOKIE, devices.new_id())
+        return client
+
+    return make
 
 
 @pytest.fixture

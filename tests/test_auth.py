@@ -1,12 +1,20 @@
-"""Login, throttling, forced password change, idle logout, session ending."""
+"""Login, its delays after wrong passwords, forced password change, idle logout, session
+ending."""
 
+import re
 import time
 
 import pytest
 
+from cyberbk import create_app
+from cyberbk import devices
+from cyberbk import ratelimit
 from cyberbk.accounts.models import Role
 from cyberbk.extensions import db
 from tests import factories
+from tests.conftest import AuthActions
+
+FLASH = re.compile(r'<p class="flash [^"]*">(.*?)</p>', re.S)
 
 
 def test_wrong_password_gives_one_generic_message(client, auth, school):
@@ -20,27 +28,111 @@ def test_username_is_case_insensitive(client, auth, school):
     assert auth.login("SISWA.A").headers["Location"] == "/siswa"
 
 
-def test_account_locks_after_repeated_failures(client, auth, school):
-    for _ in range(5):
-        auth.login("siswa.a", "salah")
-    response = auth.login("siswa.a")
+def test_wrong_passwords_slow_that_device_down_with_growing_delays(app, browser, school):
+    phone = browser()
+    login = AuthActions(phone).login
+    for _ in range(app.config["LOGIN_FREE_FAILURES"]):
+        assert login("siswa.a", "salah").status_code == 401
+    response = login("siswa.a")
     assert response.status_code == 429
-    assert "Terlalu banyak percobaan" in response.get_data(as_text=True)
+    assert "Terlalu banyak percobaan. Tunggu 1 detik, lalu coba lagi." in response.get_data(
+        as_text=True)
+    time.sleep(1.1)
+    assert login("siswa.a", "salah").status_code == 401
+    assert "Tunggu 2 detik" in login("siswa.a").get_data(as_text=True)
+    time.sleep(2.1)
+    assert login("siswa.a").status_code == 302
 
 
-def test_lock_expires(app, client, auth, school):
-    app.config["LOGIN_LOCK_MINUTES"] = 0
-    for _ in range(5):
-        auth.login("siswa.a", "salah")
-    assert auth.login("siswa.a").status_code == 302
+def test_the_delay_doubles_up_to_its_ceiling(app):
+    from cyberbk.auth import delays
+
+    free = app.config["LOGIN_FREE_FAILURES"]
+    with app.test_request_context(headers={"Cookie": f"{devices.COOKIE}={devices.new_id()}"}):
+        assert [delays.delay_after(free + n) for n in range(-1, 4)] == [0, 1, 2, 4, 8]
+        assert delays.delay_after(free + 40) == app.config["LOGIN_MAX_DELAY_SECONDS"] == 300
 
 
-def test_one_address_sweeping_many_usernames_is_throttled(client, auth, school):
-    from cyberbk.auth import throttle
+def test_the_right_password_from_another_device_is_never_refused(app, browser, school):
+    classmate = AuthActions(browser())
+    for _ in range(3 * app.config["LOGIN_FREE_FAILURES"]):
+        classmate.login("siswa.a", "salah")
+    assert classmate.login("siswa.a").status_code == 429
+    assert AuthActions(browser()).login("siswa.a").headers["Location"] == "/siswa"
 
-    for number in range(throttle.ADDRESS_MAX_FAILURES):
-        auth.login(f"tebakan{number}", "salah")
-    assert auth.login("guru.a").status_code == 429
+
+@pytest.mark.parametrize("attacker_keeps_cookies", [True, False])
+def test_forty_failed_logins_from_one_address_leave_guru_bk_able_to_log_in(
+        app, browser, school, attacker_keeps_cookies):
+    attacker = app.test_client(use_cookies=attacker_keeps_cookies)
+    attacker.environ_base["REMOTE_ADDR"] = "203.0.113.10"
+    for number in range(40):
+        assert attacker.post("/login", data={"username": f"tebakan{number}",
+                                             "password": "salah"}).status_code in (401, 429)
+    teacher = browser("203.0.113.10")
+    assert teacher.get("/login").status_code == 200
+    assert AuthActions(teacher).login("guru.a").headers["Location"] == "/bk"
+
+
+def test_one_device_sweeping_many_usernames_is_slowed_down(app, browser, school):
+    sweeper = AuthActions(browser())
+    limit = ratelimit.item(app.config["LOGIN_FAILURE_LIMIT"]).amount
+    for number in range(limit):
+        assert sweeper.login(f"tebakan{number}", "salah").status_code == 401
+    response = sweeper.login("guru.a")
+    assert response.status_code == 429
+    assert "Terlalu banyak percobaan. Tunggu" in response.get_data(as_text=True)
+    assert 0 < int(response.headers["Retry-After"]) <= 600
+
+
+def test_unknown_and_known_usernames_are_answered_alike(app, browser, school):
+    answers = {}
+    for username in ("siswa.a", "tidak.ada"):
+        login = AuthActions(browser()).login
+        answers[username] = [(r.status_code, flashed(r)) for r in
+                             [login(username, "salah")
+                              for _ in range(app.config["LOGIN_FREE_FAILURES"] + 1)]]
+    assert answers["siswa.a"] == answers["tidak.ada"]
+    assert answers["siswa.a"][-1] == (429, "Terlalu banyak percobaan. Tunggu 1 detik, lalu coba "
+                                           "lagi.")
+
+
+def flashed(response):
+    return FLASH.search(response.get_data(as_text=True)).group(1).strip()
+
+
+def test_an_unknown_username_costs_a_password_hash_like_a_known_one(app_config, browser, app,
+                                                                    school, monkeypatch):
+    from cyberbk.auth import routes
+
+    checked = []
+    real = routes.check_password_hash
+    monkeypatch.setattr(routes, "check_password_hash",
+                        lambda hashed, password: checked.append(hashed) or real(hashed, password))
+    AuthActions(browser()).login("tidak.ada", "salah")
+    assert checked == [app.extensions["dummy_password_hash"]]
+    assert checked[0].startswith(app_config["PASSWORD_HASH_METHOD"] + "$")
+
+
+def test_an_unknown_username_takes_as_long_as_a_known_one(app_config, monkeypatch, tmp_path):
+    """Timed with a hash slow enough to dwarf the rest of a request."""
+    monkeypatch.setenv("CYBERBK_INSTANCE_PATH", str(tmp_path / "slow"))
+    app = create_app({**app_config, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:150000",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'slow.sqlite'}"})
+    with app.app_context():
+        db.create_all()
+        factories.make_user(Role.STUDENT, "siswa.lambat", "Siswa Lambat")
+        timings = {}
+        for username in ("siswa.lambat", "tidak.ada", "siswa.lambat", "tidak.ada"):
+            client = app.test_client()
+            client.set_cookie(devices.COOKIE, devices.new_id())
+            start = time.perf_counter()
+            assert AuthActions(client).login(username, "salah").status_code == 401
+            timings.setdefault(username, []).append(time.perf_counter() - start)
+        db.session.remove()
+        db.engine.dispose()
+    known, unknown = min(timings["siswa.lambat"]), min(timings["tidak.ada"])
+    assert 0.5 < unknown / known < 2, timings
 
 
 def test_inactive_account_cannot_log_in(client, auth, school):

@@ -64,14 +64,16 @@ def test_invalid_requests_are_refused_with_a_message(client, school, changes, me
     assert requests() == []
 
 
-def test_requests_from_one_address_are_rate_limited(client, school, app):
-    app.config["PARENT_REQUESTS_PER_ADDRESS_PER_HOUR"] = 3
+def test_requests_from_one_phone_are_rate_limited(browser, school, app):
+    app.config["PARENT_REQUEST_LIMIT"] = "3 per hour"
+    phone = browser("10.0.0.1")
     numbers = ["081200000001", "081200000002", "081200000003", "081200000004"]
-    codes = [send(client, whatsapp=number).status_code for number in numbers]
+    codes = [send(phone, whatsapp=number).status_code for number in numbers]
     assert codes == [303, 303, 303, 429]
+    assert "sudah cukup banyak" in send(phone, whatsapp="081200000009").get_data(as_text=True)
     assert len(requests()) == 3
-    # Another address is not affected.
-    assert send(client, address="10.0.0.2", whatsapp="081200000005").status_code == 303
+    # Another parent's phone on the same address is not affected.
+    assert send(browser("10.0.0.1"), whatsapp="081200000005").status_code == 303
 
 
 def test_requests_for_one_number_are_rate_limited(client, school, app):

@@ -6,6 +6,7 @@ import pytest
 import sqlalchemy as sa
 
 from cyberbk import create_app
+from cyberbk import ratelimit
 from cyberbk.accounts import services as accounts
 from cyberbk.accounts.models import User
 from cyberbk.accounts.models import utcnow
@@ -201,7 +202,7 @@ def test_oversized_messages_are_refused_with_a_clear_event(app, pair):
 
 def test_flooding_messages_are_refused_with_a_clear_event(app, pair):
     student, counselor = pair
-    limit = app.config["CHAT_RATE_LIMIT"][0]
+    limit = ratelimit.item(app.config["CHAT_RATE_LIMIT"]).amount
     acks = [student.send(f"banjir {n}") for n in range(limit + 2)]
     assert [a["ok"] for a in acks] == [True] * limit + [False, False]
     assert acks[-1]["reason"] == "rate" and "Pelan-pelan" in acks[-1]["message"]
@@ -220,6 +221,17 @@ def test_script_payloads_travel_as_plain_text(pair):
     student, counselor = pair
     student.send("<script>alert(1)</script>")
     assert bodies(counselor.received("new_message")) == ["<script>alert(1)</script>"]
+
+
+def test_a_flood_of_signals_is_dropped_quietly_per_socket(app, pair):
+    student, counselor = pair
+    limit = ratelimit.item(app.config["CHAT_SIGNAL_LIMIT"]).amount
+    acks = [student.call("typing") for _ in range(limit + 1)]
+    assert acks[:limit] == [{"ok": True}] * limit
+    assert acks[-1] == {"ok": False, "reason": "rate"}
+    assert len(counselor.received("typing")) == limit
+    # The other socket counts on its own.
+    assert counselor.call("typing") == {"ok": True}
 
 
 def test_typing_indicator_reaches_the_other_side_only(pair):

@@ -38,10 +38,11 @@ STUDENTS = ("siswa.k1", "siswa.k2")
 # Limits that protect a school from one noisy client would stop this test's own load.
 INSTANCE_CONFIG = """
 PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
-PROBLEMBOX_REPORT_LIMIT = (1000000, 60)
+PROBLEMBOX_REPORT_LIMIT = "1000000 per minute"
+RATELIMIT_ADDRESS_CEILING = "1000000 per minute"
 BOOKING_MAX_OPEN_PER_STUDENT = 1000000
-CHAT_RATE_LIMIT = (1000000, 1)
-CHAT_SIGNAL_LIMIT = (1000000, 1)
+CHAT_RATE_LIMIT = "1000000 per second"
+CHAT_SIGNAL_LIMIT = "1000000 per second"
 """
 
 

@@ -9,7 +9,9 @@ import pytest
 import sqlalchemy as sa
 from itsdangerous import TimestampSigner
 
+from cyberbk import devices
 from cyberbk.extensions import db
+from cyberbk.extensions import limiter
 from cyberbk.problembox import services
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.problembox.models import ProblemNote
@@ -289,40 +291,45 @@ def test_urgent_reply_flags_the_report(client, school):
 def test_honeypot_gets_a_429_and_stores_nothing(client, school):
     response = client.post("/kotak", data={"body": "Beli obat murah", "website": "http://spam"})
     assert response.status_code == 429
-    assert "Tunggu sekitar 15 menit" in response.get_data(as_text=True)
+    assert "Tunggu sekitar 10 menit" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(ProblemReport.id))) == 0
 
 
 @pytest.fixture
 def tight_limits(app_config):
-    app_config.update(PROBLEMBOX_REPORT_LIMIT=(2, 900), PROBLEMBOX_REPLY_LIMIT=(2, 900),
-                      PROBLEMBOX_WRONG_CODE_LIMIT=(3, 900))
+    app_config.update(PROBLEMBOX_REPORT_LIMIT="2 per 15 minutes",
+                      PROBLEMBOX_REPLY_LIMIT="2 per 15 minutes",
+                      PROBLEMBOX_WRONG_CODE_LIMIT="3 per 15 minutes")
 
 
-def test_too_many_reports_from_one_client_get_a_429_and_keep_the_text(tight_limits, client,
-                                                                      school):
+def test_too_many_reports_from_one_phone_get_a_429_and_keep_the_text(tight_limits, browser,
+                                                                     school):
+    client = browser()
     send(client)
     send(client)
     response = client.post("/kotak", data={"body": "Cerita ketiga yang panjang."})
     assert response.status_code == 429
     text = response.get_data(as_text=True)
-    assert "Kamu sudah mengirim beberapa cerita barusan." in text
+    assert "Kamu sudah mengirim beberapa cerita barusan. Tunggu sekitar 15 menit" in text
     assert "Cerita ketiga yang panjang." in text
-    other = client.post("/kotak", data={"body": "Dari HP lain."},
-                        environ_base={"REMOTE_ADDR": "10.9.8.7"})
-    assert other.status_code == 200
+    assert 0 < int(response.headers["Retry-After"]) <= 15 * 60
+    # Another phone on the same Wi-Fi is not affected.
+    assert browser().post("/kotak", data={"body": "Dari HP lain."}).status_code == 200
 
 
-def test_guessing_codes_is_limited_even_for_a_right_code_afterwards(tight_limits, client, school):
+def test_guessing_codes_is_limited_even_for_a_right_code_afterwards(tight_limits, browser, school):
+    client = browser()
     code = send(client)
     for _ in range(3):
         assert client.post("/kotak/cek", data={"code": "BK-2222-3333-4444-5555"}).status_code == 400
     response = client.post("/kotak/cek", data={"code": code})
     assert response.status_code == 429
-    assert "Terlalu banyak kode yang keliru" in response.get_data(as_text=True)
+    assert "Terlalu banyak kode yang keliru dari HP ini" in response.get_data(as_text=True)
+    assert browser().post("/kotak/cek", data={"code": code}).status_code == 303
 
 
-def test_too_many_replies_get_a_429(tight_limits, client, school):
+def test_too_many_replies_get_a_429(tight_limits, browser, school):
+    client = browser()
     code = send(client)
     client.post("/kotak/cek", data={"code": code})
     for number in range(2):
@@ -332,14 +339,20 @@ def test_too_many_replies_get_a_429(tight_limits, client, school):
     assert "banyak balasan" in response.get_data(as_text=True)
 
 
-def test_rate_limits_are_kept_in_memory_per_app(tight_limits, app, client, school):
-    send(client)
-    send(client)
-    assert client.post("/kotak", data={"body": "lagi"}).status_code == 429
-    assert "problembox_limits" in app.extensions
-    windows = app.extensions["problembox_limits"].report._hits
-    # The client is known only by a keyed hash, never by its address.
-    assert all(isinstance(key, bytes) and b"127.0.0.1" not in key for key in windows)
+def test_the_limiter_knows_a_phone_only_by_keyed_hashes(tight_limits, app, browser, school):
+    phone = browser("198.51.100.8")
+    send(phone)
+    send(phone)
+    assert phone.post("/kotak", data={"body": "lagi"}).status_code == 429
+    cookieless = app.test_client(use_cookies=False)
+    cookieless.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    assert cookieless.post("/kotak", data={"body": "Tanpa kuki."}).status_code == 200
+    keys = list(limiter.storage.events)
+    device = phone.get_cookie(devices.COOKIE).value
+    assert any(devices.pseudonym(device) in key for key in keys)
+    assert any(devices.pseudonym("198.51.100.9") in key for key in keys)
+    for secret in (device, "198.51.100.8", "198.51.100.9"):
+        assert not any(secret in key for key in keys), secret
 
 
 def test_anonymous_report_leaves_no_trace_of_the_sender(app, client, auth, school, caplog,
@@ -354,6 +367,8 @@ def test_anonymous_report_leaves_no_trace_of_the_sender(app, client, auth, schoo
                "HTTP_X_FORWARDED_FOR": forwarded, "HTTP_REFERER": f"https://wa.me/{marker}"}
     auth.login(student.username)
     client.environ_base.update(environ)
+    device = client.get_cookie(devices.COOKIE).value
+    hashed_device = devices.pseudonym(device)
 
     code = send(client, body="Aku dirundung kakak kelas setiap pulang sekolah.", field="social")
     client.post("/kotak/cek", data={"code": code})
@@ -377,11 +392,12 @@ def test_anonymous_report_leaves_no_trace_of_the_sender(app, client, auth, schoo
     db.engine.dispose()
     stored = b"".join(path.read_bytes() for path in tmp_path.glob("test.sqlite*"))
     assert b"rundung kakak kelas" in stored  # the scan does read the data
-    for secret in (marker, address, forwarded, code, services.normalise_code(code)):
+    for secret in (marker, address, forwarded, code, services.normalise_code(code), device,
+                   hashed_device):
         assert secret.encode() not in stored, secret
 
     logged = caplog.text + "".join(str(record.__dict__) for record in caplog.records)
-    for secret in (marker, address, forwarded, code):
+    for secret in (marker, address, forwarded, code, device, hashed_device):
         assert secret not in logged, secret
     assert f"problem_report {report.id}" not in logged
 

@@ -54,8 +54,6 @@ class User(UserMixin, db.Model):
     session_nonce: so.Mapped[str] = so.mapped_column(
         sa.String(32), default=lambda: secrets.token_hex(8)
     )
-    failed_logins: so.Mapped[int] = so.mapped_column(default=0)
-    locked_until: so.Mapped[datetime | None]
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_login_at: so.Mapped[datetime | None]

@@ -91,8 +91,6 @@ def reset_password(user):
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
-    user.failed_logins = 0
-    user.locked_until = None
     user.end_sessions()
     db.session.commit()
     disconnect_user(user.id)

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
+from werkzeug.security import check_password_hash
 
+from .. import ratelimit
 from .. import sessions
 from ..accounts.models import Role
 from ..accounts.models import User
@@ -19,8 +21,8 @@ from ..extensions import csrf
 from ..extensions import db
 from ..forms import EmptyForm
 from . import bp
+from . import delays
 from . import services
-from . import throttle
 from .forms import ChangePasswordForm
 from .forms import LoginForm
 
@@ -44,33 +46,51 @@ def safe_next(target):
     return target
 
 
+def password_matches(user, password):
+    """Whether `password` is `user`'s; for no user a hash is checked all the same, so
+    that the answer takes as long for a username nobody has."""
+    if user is None:
+        check_password_hash(current_app.extensions["dummy_password_hash"], password)
+        return False
+    return user.check_password(password)
+
+
+def too_many_tries(seconds):
+    flash(_("Terlalu banyak percobaan. Tunggu %(num)d detik, lalu coba lagi.", num=seconds),
+          "error")
+
+
+def too_many_failed_logins(request_limit):
+    too_many_tries(ratelimit.seconds_to_wait(request_limit))
+    return ratelimit.refused((render_template("auth/login.html", form=LoginForm()), 429),
+                             request_limit)
+
+
 @bp.route("/login", methods=["GET", "POST"])
+# Failed logins of one device, whatever the username: one device sweeping many.
+@ratelimit.guard_posts("LOGIN_FAILURE_LIMIT", too_many_failed_logins,
+                       deduct_when=lambda response: response.status_code == 401)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for(current_user.home_endpoint))
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        address = request.remote_addr or "-"
-        user = db.session.scalar(
-            db.select(User).where(User.username == form.username.data.strip().lower())
-        )
-        if throttle.address_blocked(address) or (user and throttle.account_locked(user)):
-            flash(_("Terlalu banyak percobaan masuk. Tunggu beberapa menit, lalu coba lagi."),
-                  "error")
+        username = form.username.data.strip().lower()
+        user = db.session.scalar(db.select(User).where(User.username == username))
+        wait = delays.wait_seconds(username)
+        if wait:
+            too_many_tries(wait)
             status = 429
-        elif user and user.is_active and user.check_password(form.password.data):
-            throttle.record_account_success(user)
+        elif password_matches(user, form.password.data) and user.is_active:
+            delays.forget(username)
             services.sign_in(user)
             next_page = safe_next(request.args.get("next"))
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(next_page or url_for(user.home_endpoint))
         else:
-            throttle.record_address_failure(address)
-            if user:
-                throttle.record_account_failure(user)
-                db.session.commit()
+            delays.record_failure(username)
             # One message for every failure: it must not tell which usernames exist.
             flash(_("Nama pengguna atau kata sandi salah."), "error")
             status = 401

@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from .. import ratelimit
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..accounts.models import utcnow
@@ -324,17 +325,32 @@ def ics(booking_id):
 
 # Parents, without an account.
 
-@bp.route("/jadwal/orang-tua", methods=["GET", "POST"])
-def parent_request():
+def parent_form():
     form = ParentRequestForm()
     form.class_name.choices = [SelectChoice("", _("Pilih kelas"))] + [
         SelectChoice(name) for name in services.class_names()]
+    return form
+
+
+def refuse_parent_request(form):
+    flash(_("Permintaan dari nomor atau perangkat ini sudah cukup banyak. Guru BK akan "
+            "menghubungi Bapak/Ibu. Coba lagi besok kalau belum ada kabar."), "error")
+    return render_template("booking/parent.html", form=form), 429
+
+
+def too_many_parent_requests(request_limit):
+    return ratelimit.refused(refuse_parent_request(parent_form()), request_limit)
+
+
+@bp.route("/jadwal/orang-tua", methods=["GET", "POST"])
+# Counted when a request is stored.
+@ratelimit.guard_posts("PARENT_REQUEST_LIMIT", too_many_parent_requests,
+                       deduct_when=lambda response: response.status_code == 303)
+def parent_request():
+    form = parent_form()
     if form.validate_on_submit():
-        if not services.parent_request_allowed(request.remote_addr or "-",
-                                               form.whatsapp.normalised):
-            flash(_("Permintaan dari nomor atau perangkat ini sudah cukup banyak. Guru BK akan "
-                    "menghubungi Bapak/Ibu. Coba lagi besok kalau belum ada kabar."), "error")
-            return render_template("booking/parent.html", form=form), 429
+        if not services.parent_request_allowed(form.whatsapp.normalised):
+            return refuse_parent_request(form)
         services.add_parent_request(
             parent_name=form.parent_name.data.strip(), child_name=form.child_name.data.strip(),
             class_name=form.class_name.data, whatsapp=form.whatsapp.normalised,

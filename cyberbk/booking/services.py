@@ -1,9 +1,6 @@
 """Rules of the booking feature: slots, bookings, cases, referrals and parent requests."""
 
 import re
-import threading
-import time as clock
-from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from datetime import time
@@ -51,7 +48,8 @@ DEFAULTS = {
     "BOOKING_DAYS_AHEAD": 14,
     # Keeps one student from holding many slots that classmates need.
     "BOOKING_MAX_OPEN_PER_STUDENT": 3,
-    "PARENT_REQUESTS_PER_ADDRESS_PER_HOUR": 3,
+    # Per device (ratelimit.py): parents of one school may share an address.
+    "PARENT_REQUEST_LIMIT": "3 per hour",
     "PARENT_REQUESTS_PER_NUMBER_PER_DAY": 2,
 }
 
@@ -734,38 +732,12 @@ def normalise_whatsapp(raw):
     return digits
 
 
-class AddressWindow:
-    """Recent requests per client address, in memory only (never stored)."""
-
-    def __init__(self, seconds):
-        self.seconds = seconds
-        self._lock = threading.Lock()
-        self._hits = {}
-
-    def allow(self, address, limit):
-        with self._lock:
-            hits = self._hits.setdefault(address, deque())
-            cutoff = clock.monotonic() - self.seconds
-            while hits and hits[0] < cutoff:
-                hits.popleft()
-            if len(hits) >= limit:
-                return False
-            hits.append(clock.monotonic())
-            return True
-
-
-def parent_window():
-    return current_app.extensions.setdefault("booking_parent_window", AddressWindow(3600))
-
-
-def parent_request_allowed(address, whatsapp):
+def parent_request_allowed(whatsapp):
     recent = db.session.scalar(
         sa.select(sa.func.count(ParentRequest.id))
         .where(ParentRequest.whatsapp == whatsapp,
                ParentRequest.created_at > utcnow() - timedelta(days=1)))
-    if recent >= config("PARENT_REQUESTS_PER_NUMBER_PER_DAY"):
-        return False
-    return parent_window().allow(address, config("PARENT_REQUESTS_PER_ADDRESS_PER_HOUR"))
+    return recent < config("PARENT_REQUESTS_PER_NUMBER_PER_DAY")
 
 
 def add_parent_request(**fields):

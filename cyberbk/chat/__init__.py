@@ -9,12 +9,10 @@ bp = Blueprint("chat", __name__)
 @bp.record_once
 def setup(state):
     from .services import DEFAULTS
-    from .services import ChatLimits
     from .writer import MessageWriter
 
     for name, value in DEFAULTS.items():
         state.app.config.setdefault(name, value)
-    state.app.extensions["chat_limits"] = ChatLimits(state.app.config)
     state.app.extensions["chat_writer"] = MessageWriter()
 
 

@@ -89,11 +89,8 @@ def seated(active=False, window="signals"):
                 return refuse(services.refusal("idle"), close=True)
             if active:
                 live.last_active = time.monotonic()
-            if window:
-                signals = services.limits().signals
-                if signals.blocked(request.sid):
-                    return {"ok": False, "reason": "rate"}
-                signals.hit(request.sid)
+            if window and not services.take_signal_slot(request.sid):
+                return {"ok": False, "reason": "rate"}
             return handler(seat, data if isinstance(data, dict) else {})
 
         return wrapped

@@ -18,6 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
+from .. import ratelimit
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..accounts.models import utcnow
@@ -36,7 +37,6 @@ from ..common.signals import signing_out
 from ..extensions import db
 from ..extensions import socketio
 from ..problembox import services as problembox
-from ..problembox.limits import SlidingWindow
 from ..problembox.models import ProblemMessage
 from ..problembox.models import ProblemReport
 from ..problembox import thread as problembox_thread
@@ -55,10 +55,10 @@ HOURS_LOOKAHEAD_DAYS = 15
 
 DEFAULTS = {
     "CHAT_MAX_CHARS": 2000,
-    # (messages, seconds) per socket, and per person for the no-JavaScript form.
-    "CHAT_RATE_LIMIT": (8, 10),
+    # Messages per socket, and per person for the no-JavaScript form.
+    "CHAT_RATE_LIMIT": "8 per 10 seconds",
     # Typing, read and sync signals per socket; past it they are dropped silently.
-    "CHAT_SIGNAL_LIMIT": (40, 10),
+    "CHAT_SIGNAL_LIMIT": "40 per 10 seconds",
     "CHAT_PAGE_SIZE": 50,
     "CHAT_SYNC_BATCH": 200,
     # How long after a session ended its evaluation link stays on the student's home.
@@ -134,23 +134,15 @@ def clean_body(raw):
     return text
 
 
-class ChatLimits:
-    """The sliding windows of one app (in memory, per process)."""
-
-    def __init__(self, app_config):
-        self.messages = SlidingWindow(*app_config["CHAT_RATE_LIMIT"])
-        self.signals = SlidingWindow(*app_config["CHAT_SIGNAL_LIMIT"])
-
-
-def limits():
-    return current_app.extensions["chat_limits"]
-
-
 def take_message_slot(client):
     """Count one message of `client` (a socket id or a person), or Refused when too fast."""
-    if limits().messages.blocked(client):
+    if not ratelimit.hit(config("CHAT_RATE_LIMIT"), "chat-message", client):
         raise refusal("rate")
-    limits().messages.hit(client)
+
+
+def take_signal_slot(sid):
+    """Count one typing, read or sync signal of socket `sid`; False when too many."""
+    return ratelimit.hit(config("CHAT_SIGNAL_LIMIT"), "chat-signal", sid)
 
 
 # Chats: a booking's session, or a problem-box thread gone live.

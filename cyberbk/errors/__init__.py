@@ -7,6 +7,7 @@ from flask import Blueprint
 from flask import render_template
 from flask import request
 from flask_babel import lazy_gettext as _l
+from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -75,6 +76,14 @@ def http_error(error):
     if error.code and error.code < 400:
         return error
     return render_error(error.code or 500)
+
+
+@bp.app_errorhandler(RateLimitExceeded)
+def rate_limited(error):
+    """The limited view's own page (its on_breach), which keeps what was typed."""
+    if error.response is not None:
+        return error.response
+    return http_error(error)
 
 
 @bp.app_errorhandler(InternalServerError)

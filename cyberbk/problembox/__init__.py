@@ -5,17 +5,20 @@ from flask import Blueprint
 
 from . import logging as request_logging
 from .cli import purge_reports_command
-from .limits import ProblemboxLimits
 
 # cli_group=None: `flask --app wsgi purge-reports`, not `flask problembox purge-reports`.
 bp = Blueprint("problembox", __name__, cli_group=None)
 bp.cli.add_command(purge_reports_command)
 
 DEFAULTS = {
-    # (hits, seconds) per client. Generous: a school's pupils may share one address.
-    "PROBLEMBOX_REPORT_LIMIT": (5, 15 * 60),
-    "PROBLEMBOX_REPLY_LIMIT": (30, 15 * 60),
-    "PROBLEMBOX_WRONG_CODE_LIMIT": (10, 15 * 60),
+    # Per device (ratelimit.py): a phone sending thirty stories in a minute is slowed
+    # down, ten classmates on one Wi-Fi each send theirs.
+    "PROBLEMBOX_REPORT_LIMIT": "10 per 10 minutes; 30 per hour",
+    "PROBLEMBOX_REPLY_LIMIT": "30 per 15 minutes",
+    "PROBLEMBOX_WRONG_CODE_LIMIT": "10 per 15 minutes",
+    # Wrong follow-up codes from everyone together: guessing with many phones or
+    # addresses stays as slow as with one (a code is one of 31^16).
+    "PROBLEMBOX_WRONG_CODE_CEILING": "300 per hour",
     # A list of terms replacing the built-in risk.DEFAULT_RISK_TERMS.
     "PROBLEMBOX_RISK_TERMS": None,
     "PROBLEMBOX_RETENTION_DAYS": 365,
@@ -28,7 +31,6 @@ DEFAULTS = {
 def setup(state):
     for name, value in DEFAULTS.items():
         state.app.config.setdefault(name, value)
-    state.app.extensions["problembox_limits"] = ProblemboxLimits(state.app.config)
     request_logging.install()
 
 

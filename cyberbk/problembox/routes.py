@@ -7,6 +7,8 @@ confirmation page that shows it is the response to the POST that sent the story
 own (thread.py) until it is closed, idles out or the browser signs out.
 """
 
+import logging
+
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -17,9 +19,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from htmx_flask import make_response
 
+from .. import ratelimit
 from ..accounts.models import Role
 from ..common.signals import signing_out
 from ..extensions import db
+from ..extensions import limiter
 from ..forms import EmptyForm
 from ..fragments import wants_fragment
 from ..school.services import crisis_contacts
@@ -32,38 +36,48 @@ from .forms import CodeForm
 from .forms import ReplyForm
 from .forms import ReportForm
 from .forms import SessionRequestForm
-from .limits import limits
+
+log = logging.getLogger("cyberbk.problembox")
 
 
-def minutes(window):
-    return max(window.seconds // 60, 1)
-
-
-def too_many_reports_message():
+def too_many_reports_message(minutes):
     return _("Kamu sudah mengirim beberapa cerita barusan. Tunggu sekitar %(num)d menit, lalu "
              "kirim lagi. Ceritamu di bawah masih ada, jadi tidak perlu menulis ulang.",
-             num=minutes(limits().report))
+             num=minutes)
 
 
 def may_give_name():
     return current_user.is_authenticated and current_user.role == Role.STUDENT
 
 
-@bp.route("/kotak", methods=["GET", "POST"])
-def new():
+def report_form():
     form = ReportForm()
     if not may_give_name():
         del form.include_name
+    return form
+
+
+def too_many_reports(request_limit):
+    return ratelimit.refused(render_form(
+        report_form(), 429, too_many_reports_message(ratelimit.minutes_to_wait(request_limit)),
+        contacts=crisis_contacts()), request_limit)
+
+
+@bp.route("/kotak", methods=["GET", "POST"])
+# An invalid form is no story sent; a filled honeypot counts as one.
+@ratelimit.guard_posts("PROBLEMBOX_REPORT_LIMIT", too_many_reports,
+                       deduct_when=lambda response: response.status_code != 400)
+def new():
+    form = report_form()
     if request.method == "GET":
         return render_form(form)
-    client = limits().client()
-    if request.form.get(HONEYPOT) or limits().report.blocked(client):
+    if request.form.get(HONEYPOT):
         # A filled honeypot gets the rate-limit answer: a bot learns nothing from it.
-        limits().report.hit(client)
-        return render_form(form, 429, too_many_reports_message(), contacts=crisis_contacts())
+        minutes = ratelimit.window_minutes(current_app.config["PROBLEMBOX_REPORT_LIMIT"])
+        return render_form(form, 429, too_many_reports_message(minutes),
+                           contacts=crisis_contacts())
     if not form.validate_on_submit():
         return render_form(form, 400)
-    limits().report.hit(client)
     author = current_user if may_give_name() and form.include_name.data else None
     report, code = services.send_report(form.body.data, form.field.data, author)
     db.session.commit()
@@ -93,7 +107,46 @@ def sent():
     return render_sent()
 
 
+def wrong_code(response):
+    """A code that opened no thread (wrong or malformed): the answer is a 400."""
+    return response.status_code == 400
+
+
+def code_form_refused(error, request_limit):
+    return ratelimit.refused(
+        (render_template("problembox/check.html", form=CodeForm(), error=error), 429),
+        request_limit)
+
+
+def too_many_wrong_codes(request_limit):
+    return code_form_refused(_(
+        "Terlalu banyak kode yang keliru dari HP ini. Tunggu sekitar %(num)d menit, lalu "
+        "coba lagi.", num=ratelimit.minutes_to_wait(request_limit)), request_limit)
+
+
+def wrong_code_ceiling():
+    return current_app.config["PROBLEMBOX_WRONG_CODE_CEILING"]
+
+
+def everyone():
+    return "everyone"
+
+
+def too_many_wrong_codes_everywhere(request_limit):
+    # At most a line a minute however long the guessing goes on; no address, no code.
+    if ratelimit.hit("1 per minute", "wrong-code-alarm"):
+        log.warning("wrong follow-up codes from all clients together reached %s: nobody can "
+                    "open a thread until the window frees up", request_limit.limit)
+    return code_form_refused(_(
+        "Terlalu banyak kode yang keliru dicoba barusan. Tunggu sekitar %(num)d menit, lalu "
+        "coba lagi.", num=ratelimit.minutes_to_wait(request_limit)), request_limit)
+
+
 @bp.route("/kotak/cek", methods=["GET", "POST"])
+@ratelimit.guard_posts("PROBLEMBOX_WRONG_CODE_LIMIT", too_many_wrong_codes,
+                       deduct_when=wrong_code)
+@limiter.limit(wrong_code_ceiling, key_func=everyone, methods=["POST"], deduct_when=wrong_code,
+               on_breach=too_many_wrong_codes_everywhere)
 def check():
     if request.method == "GET":
         report = open_thread()
@@ -102,17 +155,11 @@ def check():
     form = CodeForm()
     if request.method == "GET":
         return render_template("problembox/check.html", form=form)
-    client = limits().client()
-    if limits().wrong_code.blocked(client):
-        return render_template("problembox/check.html", form=form, error=_(
-            "Terlalu banyak kode yang keliru dari HP ini. Tunggu sekitar %(num)d menit, lalu "
-            "coba lagi.", num=minutes(limits().wrong_code))), 429
     if form.validate_on_submit():
         report = services.find_report_by_code(form.code.data)
         if report is not None:
             thread.remember(report)
             return redirect(url_for(".check"), 303)
-        limits().wrong_code.hit(client)
         # One message for a wrong and a malformed code alike.
         form.code.errors.append(_("Kode itu tidak cocok. Periksa lagi hurufnya, lalu coba lagi."))
     return render_template("problembox/check.html", form=form), 400
@@ -159,20 +206,25 @@ def render_thread(report, status=200, reply_form=None, session_form=None, error=
         close_form=EmptyForm(), contacts=crisis_contacts(), **context), status
 
 
+def too_many_replies(request_limit):
+    report, response = thread_or_redirect()
+    if response is not None:
+        return response
+    return ratelimit.refused(render_thread(report, 429, reply_form=ReplyForm(), error=_(
+        "Kamu sudah mengirim banyak balasan barusan. Tunggu sekitar %(num)d menit, lalu "
+        "kirim lagi.", num=ratelimit.minutes_to_wait(request_limit))), request_limit)
+
+
 @bp.route("/kotak/cek/balas", methods=["POST"])
+@ratelimit.guard_posts("PROBLEMBOX_REPLY_LIMIT", too_many_replies,
+                       deduct_when=lambda response: response.status_code != 400)
 def reply():
     report, response = thread_or_redirect()
     if response is not None:
         return response
     form = ReplyForm()
-    client = limits().client()
-    if limits().reply.blocked(client):
-        return render_thread(report, 429, reply_form=form, error=_(
-            "Kamu sudah mengirim banyak balasan barusan. Tunggu sekitar %(num)d menit, lalu "
-            "kirim lagi.", num=minutes(limits().reply)))
     if not form.validate_on_submit():
         return render_thread(report, 400, reply_form=form)
-    limits().reply.hit(client)
     services.add_student_reply(report, form.body.data)
     if wants_fragment("percakapan"):
         return render_thread(report)

@@ -24,7 +24,7 @@ def served(tmp_path_factory):
     can read: a test checks what the served app writes about a visitor."""
     instance = tmp_path_factory.mktemp("problembox-instance")
     # Every browser here is 127.0.0.1; the per-client limits are unit-tested.
-    (instance / "config.py").write_text("PROBLEMBOX_REPORT_LIMIT = (100, 900)\n")
+    (instance / "config.py").write_text('PROBLEMBOX_REPORT_LIMIT = "100 per 15 minutes"\n')
     with serve(instance, ("--access-logfile", "-")) as base_url:
         yield SimpleNamespace(url=base_url, instance=instance)
 
