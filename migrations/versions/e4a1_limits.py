@@ -1,7 +1,7 @@
 """limits: the login lock's columns go; wrong passwords slow one device down instead (#16)
 
 Revision ID: e4a1limits
-Revises: d8a1dashboard
+Revises: e1a1sessions
 Create Date: 2026-11-29 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'e4a1limits'
-down_revision = 'd8a1dashboard'
+down_revision = 'e1a1sessions'
 branch_labels = None
 depends_on = None
 
