@@ -33,8 +33,8 @@ def create_app(test_config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
     (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
-    from . import database
-    from . import scheduling
+    from .common import database
+    from .common import scheduling
     from . import models  # noqa: F401  (every table known to Alembic and create_all)
 
     db.init_app(app)

@@ -85,7 +85,7 @@ def load(app, test_config=None):
         database = Path(app.instance_path) / "cyberbk.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from .database import SQLiteConnection
+        from .common.database import SQLiteConnection
 
         # A file on the same disk does not drop connections; the ping was one more
         # query on every request.

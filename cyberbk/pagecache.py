@@ -42,7 +42,7 @@ from werkzeug.http import parse_cookie
 
 from . import language
 from . import security
-from .database import WRITE_STATEMENT
+from .common.database import WRITE_STATEMENT
 from .extensions import db
 
 MAX_AGE = 30

@@ -14,7 +14,7 @@ from ..accounts.models import User
 from ..auth.decorators import roles_required
 from ..datacare import promotion
 from ..extensions import db
-from ..forms import EmptyForm
+from ..common.forms import EmptyForm
 from ..school.models import CrisisContact
 from ..school import services as school_services
 from . import bp

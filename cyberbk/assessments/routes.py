@@ -29,8 +29,8 @@ from ..audit.services import record
 from ..auth.decorators import roles_required
 from ..extensions import db
 from ..extensions import login_manager
-from ..forms import EmptyForm
-from ..fragments import wants_fragment
+from ..common.forms import EmptyForm
+from ..common.fragments import wants_fragment
 from ..school.services import crisis_contacts
 from . import bp
 from . import export

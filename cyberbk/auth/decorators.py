@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user
 
 from ..extensions import login_manager
-from ..fragments import wants_fragment
+from ..common.fragments import wants_fragment
 
 
 def roles_required(*roles):

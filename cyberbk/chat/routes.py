@@ -23,7 +23,7 @@ from ..auth.decorators import roles_required
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
 from ..extensions import db
-from ..forms import EmptyForm
+from ..common.forms import EmptyForm
 from ..problembox.models import ProblemReport
 from ..problembox.routes import open_thread
 from ..school.services import crisis_contacts

@@ -24,7 +24,7 @@ from ..datacare import consent
 from ..datacare import retention
 from ..datacare import student_data
 from ..extensions import db
-from ..forms import EmptyForm
+from ..common.forms import EmptyForm
 from . import audit_log
 from . import bp
 from .forms import ConsentForm

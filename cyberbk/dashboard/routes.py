@@ -17,7 +17,7 @@ from ..accounts.models import Role
 from ..audit.services import record
 from ..auth.decorators import roles_required
 from ..extensions import db
-from ..fragments import wants_fragment
+from ..common.fragments import wants_fragment
 from ..school.services import get_settings
 from . import bp
 from . import periods

@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from ..extensions import db
-from ..fragments import wants_fragment
+from ..common.fragments import wants_fragment
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger("cyberbk.errors")

@@ -19,7 +19,7 @@ from ..accounts.models import SchoolClass
 from ..audit.services import record
 from ..auth.decorators import roles_required
 from ..extensions import db
-from ..forms import EmptyForm
+from ..common.forms import EmptyForm
 from . import bp
 from . import content
 from . import plans

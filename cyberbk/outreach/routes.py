@@ -18,7 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..accounts.models import Role
 from ..extensions import db
-from ..fragments import wants_fragment
+from ..common.fragments import wants_fragment
 from ..pagecache import cacheable
 from ..school.services import crisis_contacts
 from . import bp

@@ -15,8 +15,8 @@ from ..accounts.models import Role
 from ..audit.services import record
 from ..auth.decorators import roles_required
 from ..extensions import db
-from ..forms import EmptyForm
-from ..fragments import wants_fragment
+from ..common.forms import EmptyForm
+from ..common.fragments import wants_fragment
 from . import bp
 from . import risk
 from . import services

@@ -22,8 +22,8 @@ from htmx_flask import make_response
 
 from ..accounts.models import Role
 from ..extensions import db
-from ..forms import EmptyForm
-from ..fragments import wants_fragment
+from ..common.forms import EmptyForm
+from ..common.fragments import wants_fragment
 from ..pagecache import cacheable
 from ..school.services import crisis_contacts
 from . import bp
