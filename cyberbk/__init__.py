@@ -35,6 +35,7 @@ def create_app(test_config=None):
     (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
     from .common import database
     from .common import scheduling
+    from .common import schooltime
     from . import models  # noqa: F401  (every table known to Alembic and create_all)
 
     db.init_app(app)
@@ -44,6 +45,7 @@ def create_app(test_config=None):
     babel.init_app(
         app,
         locale_selector=select_locale,
+        timezone_selector=schooltime.school_timezone,
         default_translation_directories=str(ROOT / "translations"),
     )
     init_login(app)

@@ -18,7 +18,6 @@ DEFAULTS = {
     "PORT": 5000,
     "CYBERBK_TIMEZONE": "Asia/Jakarta",
     "BABEL_DEFAULT_LOCALE": "id",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "LANGUAGES": ("id", "en"),
     # Phones are shared between siblings: students are logged out quickly.
     "STUDENT_IDLE_MINUTES": 15,
@@ -96,7 +95,6 @@ def load(app, test_config=None):
         app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
-    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CYBERBK_TIMEZONE"]
 
 
 def normalise_database_url(url):

@@ -12,7 +12,6 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.audit.models import AuditEntry
 from cyberbk.booking import services
 from cyberbk.booking.models import Booking
@@ -26,6 +25,11 @@ from cyberbk.booking.models import Mode
 from cyberbk.booking.models import Reminder
 from cyberbk.booking.models import SessionRecord
 from cyberbk.booking.models import WeeklyHours
+from cyberbk.common.schooltime import day_bounds
+from cyberbk.common.schooltime import local_today
+from cyberbk.common.schooltime import to_local
+from cyberbk.common.schooltime import to_utc
+from cyberbk.common.schooltime import utcnow
 from cyberbk.extensions import db
 
 SLOT_VALUE = re.compile(r'name="slot" value="([^"]+)"')
@@ -59,7 +63,7 @@ def make_booking(student, counselor, starts_at=None, status=BookingStatus.PENDIN
 
 
 def first_free_slot(counselor):
-    slots = services.free_slots([counselor.id], services.local_today(), 14)
+    slots = services.free_slots([counselor.id], local_today(), 14)
     assert slots, "the counselor offers no slot"
     return slots[0]
 
@@ -255,7 +259,7 @@ def test_cancellation_window_follows_the_setting(app, school):
 
 
 def test_student_moves_a_booking_and_it_waits_for_confirmation_again(client, auth, hours):
-    tomorrow = services.local_today() + timedelta(days=1)
+    tomorrow = local_today() + timedelta(days=1)
     first, second = services.free_slots([hours["counselor"].id], tomorrow, 7)[:2]
     booking = make_booking(hours["student_a"], hours["counselor"], starts_at=first.starts_at,
                            status=BookingStatus.CONFIRMED, counselor_message="Oke")
@@ -312,7 +316,7 @@ def test_counselor_declines_with_a_reason_the_student_reads(client, auth, school
 
 
 def test_counselor_reschedules_with_a_reason(client, auth, hours):
-    first, second = services.free_slots([hours["counselor"].id], services.local_today(), 14)[:2]
+    first, second = services.free_slots([hours["counselor"].id], local_today(), 14)[:2]
     booking = make_booking(hours["student_a"], hours["counselor"], starts_at=first.starts_at)
     auth.login("guru.a")
     key = services.slot_key(second.counselor_id, second.starts_at)
@@ -335,7 +339,7 @@ def test_only_the_booked_counselor_acts_on_a_booking(client, auth, school):
 
 def test_agenda_shows_the_week_and_pending_requests(client, auth, school):
     # Later today in the school's time zone: an hour from now is tomorrow after 23:00 there.
-    _start, end_of_today = services.day_bounds(services.local_today())
+    _start, end_of_today = day_bounds(local_today())
     later_today = min(utcnow() + timedelta(hours=1), end_of_today - timedelta(minutes=1))
     today = make_booking(school["student_a"], school["counselor"], starts_at=later_today,
                          status=BookingStatus.CONFIRMED)
@@ -387,7 +391,7 @@ def test_counselor_records_a_session_and_the_student_sees_it_without_private_not
     assert response.status_code == 303
     [record] = db.session.scalars(sa.select(SessionRecord)).all()
     assert record.booking_id == booking.id and record.laiseg_comfort == "Lebih lega"
-    assert record.held_at == services.to_utc(datetime(2026, 3, 2, 9, 0))
+    assert record.held_at == to_utc(datetime(2026, 3, 2, 9, 0))
     db.session.refresh(booking)
     assert booking.status == BookingStatus.DONE
     assert "RAHASIA-GURU" in client.get(f"/bk/kasus/{case.id}").get_data(as_text=True)
@@ -573,12 +577,12 @@ def test_demo_counselors_can_be_booked_and_have_a_chat_today(app, runner):
         User.username.in_(["guru.bk", "guru.bk2"]))).all()
     for counselor in counselors:
         assert len(services.weekly_hours(counselor)) == 5
-    slots = services.free_slots([c.id for c in counselors], services.local_today(), 14)
+    slots = services.free_slots([c.id for c in counselors], local_today(), 14)
     assert {s.counselor_id for s in slots} == {c.id for c in counselors}
     [today] = db.session.scalars(sa.select(Booking)).all()
     assert today.student.username == "siswa.7a.01" and today.counselor.username == "guru.bk"
     assert today.mode == Mode.CHAT and today.status == BookingStatus.CONFIRMED
     # Seeded for the half hour the seeding happened in, so the demo chat is live today.
     assert today.starts_at <= today.created_at < today.ends_at
-    assert services.to_local(today.starts_at).date() == services.to_local(today.created_at).date()
+    assert to_local(today.starts_at).date() == to_local(today.created_at).date()
     assert today.consent_version and today.case is not None

@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from cyberbk.accounts.models import Role
-from cyberbk.accounts.models import utcnow
 from cyberbk.assessments import services as assessment_services
 from cyberbk.assessments.models import Instrument
 from cyberbk.assessments.models import ItemType
@@ -25,9 +24,10 @@ from cyberbk.booking.models import CounselingCase
 from cyberbk.booking.models import Field
 from cyberbk.booking.models import Mode
 from cyberbk.booking.models import SessionRecord
-from cyberbk.booking.services import day_bounds
-from cyberbk.booking.services import local_today
-from cyberbk.booking.services import to_utc
+from cyberbk.common.schooltime import day_bounds
+from cyberbk.common.schooltime import local_today
+from cyberbk.common.schooltime import to_utc
+from cyberbk.common.schooltime import utcnow
 from cyberbk.dashboard import periods
 from cyberbk.dashboard import reports
 from cyberbk.dashboard import targets

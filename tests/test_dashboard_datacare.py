@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from cyberbk.accounts.models import Gender
 from cyberbk.accounts.models import Role
 from cyberbk.accounts.models import User
-from cyberbk.accounts.models import utcnow
 from cyberbk.assessments import results
 from cyberbk.assessments.models import Administration
 from cyberbk.assessments.models import Participation
@@ -31,6 +30,7 @@ from cyberbk.booking.models import Referral
 from cyberbk.booking.models import SessionRecord
 from cyberbk.chat.models import ChatMessage
 from cyberbk.chat.models import ChatRoom
+from cyberbk.common.schooltime import utcnow
 from cyberbk.dashboard import periods
 from cyberbk.dashboard import reports
 from cyberbk.dashboard import targets

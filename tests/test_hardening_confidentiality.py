@@ -17,12 +17,12 @@ from datetime import timedelta
 import pytest
 from flask import url_for
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.booking import services as booking
 from cyberbk.booking.models import Field
 from cyberbk.booking.models import HelpBefore
 from cyberbk.booking.models import Mode
 from cyberbk.booking.models import Reminder
+from cyberbk.common.schooltime import utcnow
 from cyberbk.problembox import services as problembox
 from tests import factories
 from tests import test_assessments as assessment_helpers

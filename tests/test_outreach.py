@@ -12,8 +12,8 @@ from urllib.parse import urlsplit
 import pytest
 import segno
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.audit.models import AuditEntry
+from cyberbk.common.schooltime import utcnow
 from cyberbk.extensions import db
 from cyberbk.outreach import markup
 from cyberbk.outreach import plans

@@ -7,8 +7,8 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.audit.models import AuditEntry
+from cyberbk.common.schooltime import utcnow
 from cyberbk.extensions import db
 from cyberbk.problembox import services
 from cyberbk.problembox.models import ProblemMessage

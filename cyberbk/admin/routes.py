@@ -12,9 +12,9 @@ from ..accounts import services as accounts
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..auth.decorators import roles_required
+from ..common.forms import EmptyForm
 from ..datacare import promotion
 from ..extensions import db
-from ..common.forms import EmptyForm
 from ..school.models import CrisisContact
 from ..school import services as school_services
 from . import bp

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
+from ..common.schooltime import to_local
 from ..extensions import db
 from . import xlsx
 from .models import Answer
@@ -17,7 +18,6 @@ from .models import ItemType
 from .models import Response
 from .results import GENDER_LABELS
 from .results import with_items
-from .services import to_local
 
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")

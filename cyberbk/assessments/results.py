@@ -20,7 +20,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
 from ..extensions import db
 from .models import Administration
 from .models import Answer

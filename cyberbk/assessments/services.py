@@ -6,13 +6,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -20,8 +17,8 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..accounts.services import slugify
+from ..common.schooltime import utcnow
 from ..extensions import db
 from .models import Administration
 from .models import AdministrationTarget
@@ -60,22 +57,6 @@ ITEM_TYPE_LABELS = {
     ItemType.LONG_TEXT: _l("Jawaban panjang"),
     ItemType.HEAVIEST: _l("Masalah paling berat (dari yang dicentang)"),
 }
-
-
-# --- time -----------------------------------------------------------------
-
-def school_zone():
-    return ZoneInfo(current_app.config["CYBERBK_TIMEZONE"])
-
-
-def to_utc(local):
-    """A naive wall-clock time at school -> naive UTC, as stored."""
-    return local.replace(tzinfo=school_zone()).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def to_local(utc):
-    """Naive UTC from the database -> naive wall-clock time at school."""
-    return utc.replace(tzinfo=timezone.utc).astimezone(school_zone()).replace(tzinfo=None)
 
 
 # --- instruments ------------------------------------------------------------

@@ -14,8 +14,8 @@ from flask_login import login_user
 from flask_login import logout_user
 
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..chat.services import disconnect_session
+from ..common.schooltime import utcnow
 from ..extensions import csrf
 from ..extensions import db
 from ..pagecache import cacheable

@@ -12,7 +12,7 @@ from datetime import timedelta
 
 from flask import current_app
 
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
 
 ADDRESS_WINDOW_SECONDS = 15 * 60
 ADDRESS_MAX_FAILURES = 30

@@ -6,7 +6,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import to_local
+from ..common.schooltime import to_utc
+from ..common.schooltime import utcnow
 from ..extensions import db
 from .models import Booking
 from .models import BookingStatus
@@ -19,8 +21,6 @@ from .models import Reminder
 from .models import WeeklyHours
 from .services import CONSENT_VERSION
 from .services import open_case
-from .services import to_local
-from .services import to_utc
 
 DEMO_HOURS = {"guru.bk": (time(8), time(14)), "guru.bk2": (time(9), time(15))}
 SLOT_MINUTES = 30

@@ -14,7 +14,7 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..extensions import enum_column
 

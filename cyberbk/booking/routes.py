@@ -14,12 +14,15 @@ from wtforms.fields.choices import SelectChoice
 
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..audit.services import record
 from ..auth.decorators import roles_required
-from ..extensions import db
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
+from ..common.schooltime import local_today
+from ..common.schooltime import to_local
+from ..common.schooltime import to_utc
+from ..common.schooltime import utcnow
+from ..extensions import db
 from ..school.services import crisis_contacts
 from . import bp
 from . import services
@@ -107,7 +110,7 @@ def slot_context(counselor_id, endpoint, **url_args):
     """Free slots of one week for the slot picker, with links to the other weeks."""
     days_ahead = services.config("BOOKING_DAYS_AHEAD")
     week, last = week_offset(days_ahead)
-    first_day = services.local_today() + timedelta(days=7 * week)
+    first_day = local_today() + timedelta(days=7 * week)
     groups = services.slot_choices(counselor_id, first_day, min(7, days_ahead - 7 * week))
     links = []
     if week > 0:
@@ -460,11 +463,11 @@ def delete_own_schedule_entry(model, entry_id, message):
 @roles_required(Role.COUNSELOR)
 def agenda():
     week, last = week_offset(7 * 8)
-    first_day = services.local_today() + timedelta(days=7 * week)
+    first_day = local_today() + timedelta(days=7 * week)
     return render_template("booking/counselor/agenda.html",
                            pending=services.pending_for_counselor(current_user),
                            days=services.agenda(current_user, first_day, 7),
-                           today=services.local_today(), week=week, last_week=last,
+                           today=local_today(), week=week, last_week=last,
                            has_hours=bool(services.weekly_hours(current_user)))
 
 
@@ -620,7 +623,7 @@ def new_record(case_id):
         if booking is None or booking.case_id != case.id:
             abort(404)
     if request.method == "GET":
-        when = services.to_local(booking.starts_at if booking else utcnow())
+        when = to_local(booking.starts_at if booking else utcnow())
         form = SessionRecordForm(formdata=None, held_on=when.date(),
                                  held_time=when.time().replace(second=0, microsecond=0),
                                  mode=booking.mode.value if booking else Mode.FACE.value,
@@ -634,7 +637,7 @@ def new_record(case_id):
                                form=form), 400
     services.add_record(
         case, current_user, booking=booking,
-        held_at=services.to_utc(datetime.combine(form.held_on.data, form.held_time.data)),
+        held_at=to_utc(datetime.combine(form.held_on.data, form.held_time.data)),
         mode=Mode(form.mode.data), field=Field(form.field.data), topic=form.topic.data.strip(),
         summary=form.summary.data.strip(), technique=(form.technique.data or "").strip(),
         follow_up=(form.follow_up.data or "").strip(),

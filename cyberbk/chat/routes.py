@@ -22,8 +22,8 @@ from ..audit.services import record
 from ..auth.decorators import roles_required
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
-from ..extensions import db
 from ..common.forms import EmptyForm
+from ..extensions import db
 from ..problembox.models import ProblemReport
 from ..problembox.routes import open_thread
 from ..school.services import crisis_contacts

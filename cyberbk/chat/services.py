@@ -24,7 +24,6 @@ from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..booking.models import AvailabilityException
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
@@ -32,10 +31,11 @@ from ..booking.models import CounselingCase
 from ..booking.models import ExceptionKind
 from ..booking.models import Mode
 from ..booking.models import WeeklyHours
-from ..booking.services import day_bounds
-from ..booking.services import local_today
-from ..booking.services import to_local
-from ..booking.services import to_utc
+from ..common.schooltime import day_bounds
+from ..common.schooltime import local_today
+from ..common.schooltime import to_local
+from ..common.schooltime import to_utc
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..extensions import socketio
 from ..problembox import services as problembox

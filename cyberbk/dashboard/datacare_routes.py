@@ -19,12 +19,12 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import User
 from ..audit.services import record
 from ..auth.decorators import roles_required
-from ..booking.services import local_today
+from ..common.forms import EmptyForm
+from ..common.schooltime import local_today
 from ..datacare import consent
 from ..datacare import retention
 from ..datacare import student_data
 from ..extensions import db
-from ..common.forms import EmptyForm
 from . import audit_log
 from . import bp
 from .forms import ConsentForm

@@ -19,7 +19,7 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..booking.models import CounselingCase
 from ..booking.models import SessionRecord
-from ..booking.services import local_today
+from ..common.schooltime import local_today
 from ..extensions import db
 from ..outreach.models import ServiceComponent
 from ..outreach.models import ServicePlan

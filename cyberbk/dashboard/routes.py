@@ -16,8 +16,8 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..audit.services import record
 from ..auth.decorators import roles_required
-from ..extensions import db
 from ..common.fragments import wants_fragment
+from ..extensions import db
 from ..school.services import get_settings
 from . import bp
 from . import periods

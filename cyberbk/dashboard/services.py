@@ -8,9 +8,9 @@ from ..booking.models import BookingStatus
 from ..booking.models import ParentRequest
 from ..booking.models import Referral
 from ..booking.models import ReferralStatus
-from ..booking.services import day_bounds
-from ..booking.services import local_today
 from ..chat import services as chat_services
+from ..common.schooltime import day_bounds
+from ..common.schooltime import local_today
 from ..extensions import db
 from ..problembox.services import inbox_counts
 

@@ -8,7 +8,6 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from ..accounts.models import utcnow
 from ..audit.services import record
 from ..booking.models import Booking
 from ..booking.models import CaseStatus
@@ -17,6 +16,7 @@ from ..booking.models import Referral
 from ..booking.models import SessionRecord
 from ..chat.models import ChatMessage
 from ..chat.models import ChatRoom
+from ..common.schooltime import utcnow
 from ..dashboard.models import RetentionSettings
 from ..extensions import db
 from ..problembox.services import purge_closed

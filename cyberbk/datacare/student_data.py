@@ -28,7 +28,6 @@ from flask_babel import gettext as _
 from ..accounts.models import Role
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..accounts.services import set_active
 from ..assessments.export import safe_cell
 from ..assessments.models import Participation
@@ -42,9 +41,10 @@ from ..booking.models import CounselingCase
 from ..booking.models import Intake
 from ..booking.models import Referral
 from ..booking.models import SessionRecord
-from ..booking.services import to_local
 from ..chat.models import ChatMessage
 from ..chat.models import ChatRoom
+from ..common.schooltime import to_local
+from ..common.schooltime import utcnow
 from ..dashboard.models import ParentConsent
 from ..extensions import db
 from ..problembox.models import ProblemReport

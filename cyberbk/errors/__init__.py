@@ -11,8 +11,8 @@ from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
-from ..extensions import db
 from ..common.fragments import wants_fragment
+from ..extensions import db
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger("cyberbk.errors")

@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
 from ..extensions import db
 from . import content
 from .models import Material

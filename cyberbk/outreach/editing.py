@@ -18,8 +18,8 @@ from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..audit.services import record
 from ..auth.decorators import roles_required
-from ..extensions import db
 from ..common.forms import EmptyForm
+from ..extensions import db
 from . import bp
 from . import content
 from . import plans

@@ -13,7 +13,7 @@ import sqlalchemy.orm as so
 
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..extensions import enum_column
 

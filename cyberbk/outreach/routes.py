@@ -17,8 +17,8 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from ..accounts.models import Role
-from ..extensions import db
 from ..common.fragments import wants_fragment
+from ..extensions import db
 from ..pagecache import cacheable
 from ..school.services import crisis_contacts
 from . import bp

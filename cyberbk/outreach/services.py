@@ -14,9 +14,9 @@ from flask_babel import gettext as _
 from markupsafe import Markup
 
 from ..accounts.models import SchoolClass
-from ..accounts.models import utcnow
 from ..assessments.models import Administration
 from ..assessments.services import class_condition
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..school.services import get_settings as school_settings
 from . import content

@@ -14,9 +14,9 @@ from flask_login import current_user
 from ..accounts.models import Role
 from ..audit.services import record
 from ..auth.decorators import roles_required
-from ..extensions import db
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
+from ..extensions import db
 from . import bp
 from . import risk
 from . import services

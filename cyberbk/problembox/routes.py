@@ -21,9 +21,9 @@ from flask_login import current_user
 from htmx_flask import make_response
 
 from ..accounts.models import Role
-from ..extensions import db
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
+from ..extensions import db
 from ..pagecache import cacheable
 from ..school.services import crisis_contacts
 from . import bp

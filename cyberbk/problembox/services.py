@@ -12,7 +12,7 @@ from flask import current_app
 from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..groupcommit import Pending
 from . import risk
