@@ -18,10 +18,8 @@ from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import CaseStatus
 from cyberbk.booking.models import CounselingCase
-from cyberbk.booking.models import Field
 from cyberbk.booking.models import HelpBefore
 from cyberbk.booking.models import Intake
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import Reminder
 from cyberbk.booking.models import SessionRecord
 from cyberbk.booking.models import WeeklyHours
@@ -30,6 +28,8 @@ from cyberbk.common.schooltime import local_today
 from cyberbk.common.schooltime import to_local
 from cyberbk.common.schooltime import to_utc
 from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
+from cyberbk.common.vocabulary import ServiceField
 from cyberbk.extensions import db
 
 SLOT_VALUE = re.compile(r'name="slot" value="([^"]+)"')
@@ -49,7 +49,7 @@ def make_booking(student, counselor, starts_at=None, status=BookingStatus.PENDIN
     """A booking put straight into the database (with an intake), bypassing slot rules."""
     starts_at = starts_at or (utcnow() + timedelta(days=2)).replace(second=0, microsecond=0)
     fields.setdefault("mode", Mode.CHAT)
-    fields.setdefault("field", Field.PERSONAL)
+    fields.setdefault("field", ServiceField.PERSONAL)
     booking = Booking(student_id=student.id, counselor_id=counselor.id, starts_at=starts_at,
                       ends_at=starts_at + timedelta(minutes=minutes), status=status,
                       consent_version=services.CONSENT_VERSION, consented_at=utcnow(), **fields)
@@ -170,7 +170,7 @@ def test_the_service_refuses_a_booking_without_consent(app, hours):
     slot = first_free_slot(hours["counselor"])
     with pytest.raises(services.NotAllowed):
         services.book_for_student(hours["student_a"], slot.counselor_id, slot.starts_at,
-                                  Mode.CHAT, Field.PERSONAL, phone_times="", consented=False,
+                                  Mode.CHAT, ServiceField.PERSONAL, phone_times="", consented=False,
                                   intake={"description": "x", "help_before": HelpBefore.NO,
                                           "feels_unsafe": False, "reminder": Reminder.NONE})
     assert bookings() == []
@@ -492,7 +492,7 @@ def parse_ics(text):
 
 def test_ics_parses_and_holds_no_problem_text(client, auth, school):
     booking = make_booking(school["student_a"], school["counselor"],
-                           starts_at=datetime(2030, 3, 4, 1, 0), field=Field.PERSONAL,
+                           starts_at=datetime(2030, 3, 4, 1, 0), field=ServiceField.PERSONAL,
                            phone_times="HP kakak")
     auth.login("siswa.a")
     response = client.get(f"/jadwal/{booking.id}/kalender.ics")

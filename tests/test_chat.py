@@ -24,7 +24,6 @@ from cyberbk.booking.models import AvailabilityException
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import ExceptionKind
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import WeeklyHours
 from cyberbk.booking.services import CONSENT_VERSION
 from cyberbk.booking.services import open_case
@@ -35,6 +34,7 @@ from cyberbk.chat.models import ChatRoom
 from cyberbk.common.schooltime import to_local
 from cyberbk.common.schooltime import to_utc
 from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.school.services import add_crisis_contact

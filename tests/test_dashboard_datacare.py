@@ -25,12 +25,12 @@ from cyberbk.booking.models import CaseStatus
 from cyberbk.booking.models import CounselingCase
 from cyberbk.booking.models import HelpBefore
 from cyberbk.booking.models import Intake
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import Referral
 from cyberbk.booking.models import SessionRecord
 from cyberbk.chat.models import ChatMessage
 from cyberbk.chat.models import ChatRoom
 from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
 from cyberbk.dashboard import periods
 from cyberbk.dashboard import reports
 from cyberbk.dashboard import targets

@@ -22,6 +22,8 @@ from ..common.schooltime import local_today
 from ..common.schooltime import to_local
 from ..common.schooltime import to_utc
 from ..common.schooltime import utcnow
+from ..common.vocabulary import Mode
+from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..school.services import crisis_contacts
 from . import bp
@@ -47,9 +49,7 @@ from .forms import WEEKDAYS
 from .models import AvailabilityException
 from .models import Booking
 from .models import CounselingCase
-from .models import Field
 from .models import HelpBefore
-from .models import Mode
 from .models import Outcome
 from .models import ParentRequest
 from .models import Referral
@@ -193,8 +193,9 @@ def intake():
     counselor_id, starts_at = form.slot.slot
     try:
         booking = services.book_for_student(
-            current_user, counselor_id, starts_at, Mode(form.mode.data), Field(form.field.data),
-            phone_times=(form.phone_times.data or "").strip(), consented=form.consented,
+            current_user, counselor_id, starts_at, Mode(form.mode.data),
+            ServiceField(form.field.data), phone_times=(form.phone_times.data or "").strip(),
+            consented=form.consented,
             intake={"description": form.description.data.strip(),
                     "help_before": HelpBefore(form.help_before.data),
                     "feels_unsafe": form.feels_unsafe.data == "yes",
@@ -628,7 +629,7 @@ def new_record(case_id):
                                  held_time=when.time().replace(second=0, microsecond=0),
                                  mode=booking.mode.value if booking else Mode.FACE.value,
                                  field=booking.field.value if booking and booking.field
-                                 else Field.PERSONAL.value)
+                                 else ServiceField.PERSONAL.value)
         return render_template("booking/counselor/record.html", case=case, booking=booking,
                                form=form)
     form = SessionRecordForm()
@@ -638,9 +639,9 @@ def new_record(case_id):
     services.add_record(
         case, current_user, booking=booking,
         held_at=to_utc(datetime.combine(form.held_on.data, form.held_time.data)),
-        mode=Mode(form.mode.data), field=Field(form.field.data), topic=form.topic.data.strip(),
-        summary=form.summary.data.strip(), technique=(form.technique.data or "").strip(),
-        follow_up=(form.follow_up.data or "").strip(),
+        mode=Mode(form.mode.data), field=ServiceField(form.field.data),
+        topic=form.topic.data.strip(), summary=form.summary.data.strip(),
+        technique=(form.technique.data or "").strip(), follow_up=(form.follow_up.data or "").strip(),
         laiseg_understanding=(form.laiseg_understanding.data or "").strip(),
         laiseg_comfort=(form.laiseg_comfort.data or "").strip(),
         laiseg_action=(form.laiseg_action.data or "").strip(),

@@ -26,6 +26,7 @@ from ..common.schooltime import local_today
 from ..common.schooltime import to_local
 from ..common.schooltime import to_utc
 from ..common.schooltime import utcnow
+from ..common.vocabulary import Mode
 from ..extensions import db
 from .models import ACTIVE_STATUSES
 from .models import AvailabilityException
@@ -36,7 +37,6 @@ from .models import CounselingCase
 from .models import CounselorSchedule
 from .models import ExceptionKind
 from .models import Intake
-from .models import Mode
 from .models import ParentRequest
 from .models import Referral
 from .models import ReferralStatus

@@ -29,13 +29,14 @@ from ..booking.models import Booking
 from ..booking.models import BookingStatus
 from ..booking.models import CounselingCase
 from ..booking.models import ExceptionKind
-from ..booking.models import Mode
 from ..booking.models import WeeklyHours
 from ..common.schooltime import day_bounds
 from ..common.schooltime import local_today
 from ..common.schooltime import to_local
 from ..common.schooltime import to_utc
 from ..common.schooltime import utcnow
+from ..common.vocabulary import ONLINE_MODES
+from ..common.vocabulary import Mode
 from ..extensions import db
 from ..extensions import socketio
 from ..problembox import services as problembox
@@ -48,7 +49,6 @@ from .models import ChatMessage
 from .models import ChatRoom
 
 NAMESPACE = "/chat"
-ONLINE_MODES = (Mode.CHAT, Mode.VIDEO)
 #: A booking's chat opens when the counselor confirms it and stays readable once done.
 LIVE_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.DONE)
 #: The built-in after-session questionnaire of the assessments feature (laiseg).

@@ -5,10 +5,10 @@ from flask_babel import gettext as _
 
 from ..accounts.models import SchoolClass
 from ..assessments import results
+from ..common.vocabulary import ServiceField
 from ..extensions import db
 from . import content
 from .models import ServiceComponent
-from .models import ServiceField
 from .models import ServicePlan
 
 #: The built-in needs assessment; its profile is preferred over other instruments'.

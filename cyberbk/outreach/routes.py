@@ -18,6 +18,7 @@ from werkzeug.exceptions import HTTPException
 
 from ..accounts.models import Role
 from ..common.fragments import wants_fragment
+from ..common.vocabulary import FIELD_LABELS
 from ..extensions import db
 from ..pagecache import cacheable
 from ..school.services import crisis_contacts
@@ -27,7 +28,6 @@ from . import poster as posters
 from . import services
 from . import uploads
 from .forms import COMPONENT_LABELS
-from .forms import FIELD_LABELS
 from .models import Material
 from .models import MaterialAttachment
 from .models import VideoSource

@@ -23,12 +23,12 @@ from htmx_flask import make_response
 from ..accounts.models import Role
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
+from ..common.vocabulary import FIELD_HINTS
 from ..extensions import db
 from ..pagecache import cacheable
 from ..school.services import crisis_contacts
 from . import bp
 from . import services
-from .forms import FIELD_HINTS
 from .forms import HONEYPOT
 from .forms import CodeForm
 from .forms import ReplyForm
