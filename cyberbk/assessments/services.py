@@ -18,6 +18,7 @@ from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
 from ..accounts.services import slugify
+from ..common import signals
 from ..common.schooltime import utcnow
 from ..extensions import db
 from .models import Administration
@@ -284,6 +285,7 @@ def class_condition(school_class):
                                  AdministrationTarget.grade == school_class.grade)))
 
 
+@signals.open_questionnaires.connect
 def open_for_student(user):
     """Open administrations for this student: (administration, answered, draft) tuples."""
     now = utcnow()

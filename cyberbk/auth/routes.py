@@ -14,7 +14,7 @@ from flask_login import login_user
 from flask_login import logout_user
 
 from ..accounts.models import User
-from ..chat.services import disconnect_session
+from ..common import signals
 from ..common.schooltime import utcnow
 from ..extensions import csrf
 from ..extensions import db
@@ -80,7 +80,7 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
-    disconnect_session()
+    signals.session_ending.send(current_app._get_current_object())
     logout_user()
     session.clear()
     flash(_("Kamu sudah keluar."), "info")
@@ -95,7 +95,7 @@ def quick_exit():
     Exempt from CSRF on purpose: an escape must never fail on an expired token,
     and the worst a forged request can do is log someone out.
     """
-    disconnect_session()
+    signals.session_ending.send(current_app._get_current_object())
     logout_user()
     session.clear()
     return redirect(current_app.config["QUICK_EXIT_URL"], 303)

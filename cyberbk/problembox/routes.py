@@ -21,6 +21,7 @@ from flask_login import current_user
 from htmx_flask import make_response
 
 from ..accounts.models import Role
+from ..common import signals
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
 from ..common.vocabulary import FIELD_HINTS
@@ -124,14 +125,23 @@ def remember_thread(report):
     session[THREAD_KEY] = [report.id, int(time.time())]
 
 
-def open_thread():
-    """The thread opened on this device, or None (never opened, closed, idle too long)."""
+def stored_thread():
+    """The thread opened on this device unless left idle too long, read without writing
+    the session."""
     entry = session.get(THREAD_KEY)
     if not entry:
         return None
     report_id, last_use = entry
-    idle = current_app.config["PROBLEMBOX_THREAD_IDLE_MINUTES"] * 60
-    report = db.session.get(ProblemReport, report_id) if time.time() - last_use <= idle else None
+    if time.time() - last_use > current_app.config["PROBLEMBOX_THREAD_IDLE_MINUTES"] * 60:
+        return None
+    return db.session.get(ProblemReport, report_id)
+
+
+def open_thread():
+    """The thread opened on this device, or None (never opened, closed, idle too long)."""
+    if not session.get(THREAD_KEY):
+        return None
+    report = stored_thread()
     if report is None:
         session.pop(THREAD_KEY)
         flash(_("Percakapan ditutup otomatis karena lama tidak dibuka. Masukkan kodemu lagi."),
@@ -139,6 +149,13 @@ def open_thread():
         return None
     remember_thread(report)
     return report
+
+
+@signals.thread_opened_here.connect
+def thread_opened_here(_app, touch):
+    """For the live chat: its pages keep the thread open as ours do (`touch`); its sockets
+    only look, since a socket's session is a frozen copy that reaches no browser."""
+    return open_thread() if touch else stored_thread()
 
 
 def thread_or_redirect():
@@ -203,10 +220,7 @@ def request_session():
 @bp.route("/kotak/cek/tutup", methods=["POST"])
 def close_thread():
     if EmptyForm().validate_on_submit():
-        # Imported here: the chat package imports the problem box's services.
-        from ..chat.services import disconnect_session
-
-        disconnect_session()
+        signals.session_ending.send(current_app._get_current_object())
         session.pop(THREAD_KEY, None)
         flash(_("Percakapan sudah ditutup di HP ini. Untuk membukanya lagi, masukkan kodemu."),
               "info")

@@ -12,6 +12,7 @@ from flask import current_app
 from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 
+from ..common import signals
 from ..common.schooltime import utcnow
 from ..extensions import db
 from ..groupcommit import Pending
@@ -188,6 +189,15 @@ def add_counselor_reply(report, counselor, body):
     db.session.commit()
 
 
+@signals.thread_message.connect
+def add_live_message(report, counselor, body):
+    """A message from the thread's live chat, under the same rules as a reply written here."""
+    if counselor is None:
+        add_student_reply(report, body)
+    else:
+        add_counselor_reply(report, counselor, body)
+
+
 def add_note(report, author, body):
     db.session.add(ProblemNote(report=report, author_id=author.id, body=body,
                                created_at=utcnow()))
@@ -205,6 +215,7 @@ def close_session_request(report):
     db.session.commit()
 
 
+@signals.thread_seen.connect
 def mark_seen(report):
     """A counselor opened the report: its new replies are no longer new."""
     report.has_new_reply = False
