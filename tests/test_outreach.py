@@ -13,6 +13,7 @@ import pytest
 import segno
 
 from cyberbk.audit.models import AuditEntry
+from cyberbk.common import signals
 from cyberbk.common.schooltime import utcnow
 from cyberbk.common.vocabulary import ServiceField
 from cyberbk.extensions import db
@@ -574,7 +575,8 @@ def test_rpl_prefill_maps_the_standout_area_to_its_field(app, school, monkeypatc
 
     administration = type("Adm", (), {"title": "AUM", "closes_at": utcnow(),
                                       "instrument": type("I", (), {"builtin_key": None})})
-    monkeypatch.setattr(plans.results, "class_profile", lambda c: [{
+    # The assessments feature's answer to signals.class_needs, for a class with AUM results.
+    monkeypatch.setattr(signals, "answer", lambda signal, school_class: [{
         "administration": administration,
         "areas": [(Area("PDP", "Belajar dan pelajaran"), None), (Area("HSO", "Teman"), None)]}])
     with app.test_request_context():

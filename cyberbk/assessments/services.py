@@ -31,6 +31,7 @@ from .models import InstrumentSection
 from .models import ItemType
 from .models import Participation
 from .models import Response
+from .models import class_condition
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent / "instruments"
 #: The built-in instruments, in the order counselors see them.
@@ -272,17 +273,6 @@ def audience_description(administration):
         grades = sorted(t.grade for t in administration.targets if t.grade)
         return _("Kelas %(grades)s (semua rombel)", grades=", ".join(map(str, grades)))
     return ", ".join(c.name for c in audience_classes(administration))
-
-
-def class_condition(school_class):
-    """SQL condition on Administration: students of this class are in its audience."""
-    if school_class is None:
-        return Administration.scope == AudienceScope.SCHOOL
-    return sa.or_(
-        Administration.scope == AudienceScope.SCHOOL,
-        sa.exists().where(AdministrationTarget.administration_id == Administration.id,
-                          sa.or_(AdministrationTarget.class_id == school_class.id,
-                                 AdministrationTarget.grade == school_class.grade)))
 
 
 @signals.open_questionnaires.connect

@@ -21,6 +21,7 @@ from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
+from ..common import signals
 from ..common.schooltime import day_bounds
 from ..common.schooltime import local_today
 from ..common.schooltime import to_local
@@ -530,6 +531,18 @@ def counselor_overview(counselor):
                                 .where(ParentRequest.handled_at.is_(None)))
     return {"today": today, "pending": pending, "urgent": urgent, "referrals": referrals,
             "parent_requests": parents}
+
+
+@signals.home_page.connect
+def home_part(user):
+    """A student's next sessions, a homeroom teacher's latest referrals, a counselor's day."""
+    if user.role == Role.STUDENT:
+        return {"upcoming": upcoming_for_student(user)}
+    if user.role == Role.HOMEROOM:
+        return {"referrals": referrals_by(user, limit=5)}
+    if user.role == Role.COUNSELOR:
+        return {"booking": counselor_overview(user)}
+    return {}
 
 
 # Reminders without content.

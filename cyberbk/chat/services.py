@@ -631,6 +631,20 @@ def counselor_overview(counselor):
             "unread": sum(s.unread for s in sessions) + sum(count for _id, count in threads)}
 
 
+@signals.home_page.connect
+def home_part(user):
+    if user.role == Role.STUDENT:
+        return {"chats": student_overview(user)}
+    if user.role == Role.COUNSELOR:
+        return {"chats": counselor_overview(user)}
+    return {}
+
+
+@signals.day_summary.connect
+def day_part(counselor):
+    return {"unread_chats": counselor_overview(counselor)["unread"]}
+
+
 def evaluation_waiting(student):
     """The open after-session questionnaire for a student whose session ended lately.
 

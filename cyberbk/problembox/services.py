@@ -12,6 +12,7 @@ from flask import current_app
 from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.models import Role
 from ..common import signals
 from ..common.schooltime import utcnow
 from ..extensions import db
@@ -265,6 +266,18 @@ def inbox_counts():
         sa.func.count(ProblemReport.id).filter(ProblemReport.session_request_open.is_(True)),
     )).one()
     return {"new": row[0], "urgent": row[1], "replies": row[2], "session_requests": row[3]}
+
+
+@signals.home_page.connect
+def home_part(user):
+    """The counselor's home counts what waits in the box."""
+    return {"problembox": inbox_counts()} if user.role == Role.COUNSELOR else {}
+
+
+@signals.day_summary.connect
+def day_part(_counselor):
+    counts = inbox_counts()
+    return {"urgent_reports": counts["urgent"], "new_reports": counts["new"]}
 
 
 def reply_templates():
