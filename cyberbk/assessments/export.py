@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
+from ..common.cells import safe_cell
 from ..common.schooltime import to_local
 from ..extensions import db
 from . import xlsx
@@ -18,16 +19,6 @@ from .models import ItemType
 from .models import Response
 from .results import GENDER_LABELS
 from .results import with_items
-
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
 
 def item_columns(instrument):
     return [(f"{number}.{position}", item)

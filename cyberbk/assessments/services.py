@@ -493,6 +493,26 @@ def answer_labels(instrument, answers):
     return shown
 
 
+@signals.student_answers.connect
+def named_answers(student):
+    """(title, submitted at, question, answer) of every questionnaire the student answered
+    with their name, for the export of their data."""
+    lines = []
+    responses = db.session.scalars(
+        sa.select(Response).where(Response.user_id == student.id,
+                                  Response.submitted_at.is_not(None))
+        .order_by(Response.submitted_at)).all()
+    for response in responses:
+        administration = response.administration
+        instrument = administration.instrument
+        shown = answer_labels(instrument, answers_of(response))
+        for item in instrument.items:
+            if item.id in shown:
+                lines.append((administration.title, response.submitted_at, item.text,
+                              "; ".join(shown[item.id])))
+    return lines
+
+
 def form_values(answers):
     """{item id: list of strings} as the answer form's fields would post them."""
     values = {}

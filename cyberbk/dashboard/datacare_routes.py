@@ -21,12 +21,12 @@ from ..audit.services import record
 from ..auth.decorators import roles_required
 from ..common.forms import EmptyForm
 from ..common.schooltime import local_today
-from ..datacare import consent
-from ..datacare import retention
-from ..datacare import student_data
 from ..extensions import db
 from . import audit_log
 from . import bp
+from . import consent
+from . import retention
+from . import student_data
 from .forms import ConsentForm
 from .forms import EraseForm
 from .forms import RetentionForm

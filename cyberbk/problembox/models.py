@@ -65,6 +65,12 @@ class ProblemReport(db.Model):
     def is_anonymous(self):
         return self.author_id is None
 
+    @classmethod
+    def closed_before(cls, cutoff):
+        """SQL condition: closed before `cutoff` (naive UTC). The retention rule, for the
+        problem box's own purge and for the school's retention settings alike."""
+        return sa.and_(cls.status == ReportStatus.CLOSED, cls.closed_at < cutoff)
+
     def __repr__(self):
         return f"<ProblemReport {self.id} {self.status.value}>"
 

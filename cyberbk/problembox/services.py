@@ -291,8 +291,5 @@ def reply_templates():
 def purge_closed(days):
     """Delete reports closed more than `days` days ago (threads and notes go with them)."""
     cutoff = utcnow() - timedelta(days=days)
-    result = db.session.execute(
-        sa.delete(ProblemReport).where(ProblemReport.status == ReportStatus.CLOSED,
-                                       ProblemReport.closed_at < cutoff)
-    )
+    result = db.session.execute(sa.delete(ProblemReport).where(ProblemReport.closed_before(cutoff)))
     return result.rowcount

@@ -17,9 +17,9 @@ from ..booking.models import SessionRecord
 from ..chat.models import ChatMessage
 from ..chat.models import ChatRoom
 from ..common.schooltime import utcnow
-from ..dashboard.models import RetentionSettings
 from ..extensions import db
-from ..problembox.services import purge_closed
+from ..problembox.models import ProblemReport
+from .models import RetentionSettings
 
 DEFAULT_CHAT_DAYS = 365
 # A student stays three years in an SMP: a case file outlives their time at school.
@@ -59,6 +59,14 @@ def purge_chat_messages(days, now=None):
                               .execution_options(synchronize_session=False)).rowcount
 
 
+def purge_closed_reports(days, now=None):
+    """Problem-box reports closed more than `days` days ago; their threads and notes go
+    with them."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    return db.session.execute(sa.delete(ProblemReport)
+                              .where(ProblemReport.closed_before(cutoff))).rowcount
+
+
 def purge_closed_cases(days, now=None):
     """Case files closed more than `days` days ago, with everything that belongs to them:
     session records, bookings (with their intake and chat) and referral reasons; and
@@ -83,7 +91,7 @@ def purge_closed_cases(days, now=None):
 
 
 def _reports(days, now):
-    removed = purge_closed(days)
+    removed = purge_closed_reports(days, now)
     return f"{removed} report(s) with their threads and notes", f"{removed} laporan tertutup"
 
 
