@@ -4,9 +4,6 @@ import logging
 from pathlib import Path
 
 from flask import Flask
-from flask import request
-from flask import current_app
-from flask import has_request_context
 from flask_wtf import i18n as flask_wtf_i18n
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -34,6 +31,7 @@ def create_app(test_config=None):
     config.load(app, test_config)
     (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
     from .common import database
+    from .common import languages
     from .common import scheduling
     from .common import schooltime
     from . import models  # noqa: F401  (every table known to Alembic and create_all)
@@ -44,7 +42,7 @@ def create_app(test_config=None):
     htmx.init_app(app)
     babel.init_app(
         app,
-        locale_selector=select_locale,
+        locale_selector=languages.select_locale,
         timezone_selector=schooltime.school_timezone,
         default_translation_directories=str(ROOT / "translations"),
     )
@@ -106,16 +104,6 @@ def create_app(test_config=None):
 
     logging.getLogger("cyberbk").setLevel(logging.INFO)
     return app
-
-
-def select_locale():
-    return language(current_app.config,
-                    request.cookies.get("lang") if has_request_context() else None)
-
-
-def language(config, chosen):
-    """The page language for the value of the `lang` cookie."""
-    return chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
 
 
 def init_login(app):

@@ -40,9 +40,9 @@ from sqlalchemy import event
 from werkzeug.http import parse_accept_header
 from werkzeug.http import parse_cookie
 
-from . import language
 from . import security
 from .common.database import WRITE_STATEMENT
+from .common.languages import language
 from .extensions import db
 
 MAX_AGE = 30

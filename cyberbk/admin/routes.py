@@ -10,9 +10,9 @@ from flask_login import current_user
 from ..accounts import importer
 from ..accounts import promotion
 from ..accounts import services as accounts
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..auth.decorators import roles_required
 from ..common.forms import EmptyForm
 from ..extensions import db
 from ..school.models import CrisisContact

@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import current_app
 from flask import flash
 from flask import redirect
@@ -15,6 +13,7 @@ from flask_login import logout_user
 
 from ..accounts.models import User
 from ..common import signals
+from ..common.redirects import safe_next
 from ..common.schooltime import utcnow
 from ..extensions import csrf
 from ..extensions import db
@@ -23,20 +22,6 @@ from . import bp
 from . import throttle
 from .forms import ChangePasswordForm
 from .forms import LoginForm
-
-
-def safe_next(target):
-    """Only same-site paths, so ?next= cannot send a student to another site."""
-    if not target:
-        return None
-    try:
-        parts = urlsplit(target)
-    except ValueError:  # e.g. an unclosed "[" read as an IPv6 host
-        return None
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return None
-    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])

@@ -12,10 +12,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..audit.services import record
-from ..auth.decorators import roles_required
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
 from ..common.schooltime import local_today

@@ -17,9 +17,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..audit.services import record
-from ..auth.decorators import roles_required
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
 from ..common import signals

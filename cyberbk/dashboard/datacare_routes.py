@@ -14,11 +14,11 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
 from ..audit.services import record
-from ..auth.decorators import roles_required
 from ..common.forms import EmptyForm
 from ..common.schooltime import local_today
 from ..extensions import db

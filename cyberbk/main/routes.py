@@ -13,10 +13,10 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
-from ..auth.decorators import roles_required
-from ..auth.routes import safe_next
 from ..common import signals
+from ..common.redirects import safe_next
 from ..extensions import db
 from ..pagecache import cacheable
 from ..school.services import crisis_contacts

@@ -11,9 +11,9 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..audit.services import record
-from ..auth.decorators import roles_required
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
 from ..common.vocabulary import FIELD_LABELS
