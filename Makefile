@@ -33,6 +33,7 @@ run: db
 	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) wsgi:app
 
 test: setup
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: setup

@@ -42,7 +42,7 @@ def form_session(base):
 def post_lua(base):
     cookie, token = form_session(base)
     body = urllib.parse.urlencode({
-        "csrf_token": token, "field": "social",
+        "csrf_token": token, "field": "sosial",
         "body": "Aku sering diejek teman sekelas waktu istirahat dan aku jadi malas sekolah.",
     })
     return POST_LUA.format(body=body, cookie=cookie)

@@ -4,9 +4,6 @@ import logging
 from pathlib import Path
 
 from flask import Flask
-from flask import request
-from flask import current_app
-from flask import has_request_context
 from flask_wtf import i18n as flask_wtf_i18n
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -36,9 +33,11 @@ def create_app(test_config=None):
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     config.load(app, test_config)
     (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
-    from . import database
-    from . import scheduling
     from . import sessions
+    from .common import database
+    from .common import languages
+    from .common import scheduling
+    from .common import schooltime
     from . import models  # noqa: F401  (every table known to Alembic and create_all)
 
     db.init_app(app)
@@ -48,7 +47,8 @@ def create_app(test_config=None):
     htmx.init_app(app)
     babel.init_app(
         app,
-        locale_selector=select_locale,
+        locale_selector=languages.select_locale,
+        timezone_selector=schooltime.school_timezone,
         default_translation_directories=str(ROOT / "translations"),
     )
     init_login(app)
@@ -106,16 +106,6 @@ def create_app(test_config=None):
 
     logging.getLogger("cyberbk").setLevel(logging.INFO)
     return app
-
-
-def select_locale():
-    return language(current_app.config,
-                    request.cookies.get("lang") if has_request_context() else None)
-
-
-def language(config, chosen):
-    """The page language for the value of the `lang` cookie."""
-    return chosen if chosen in config["LANGUAGES"] else config["BABEL_DEFAULT_LOCALE"]
 
 
 def init_login(app):

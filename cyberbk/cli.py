@@ -9,7 +9,7 @@ from .accounts import importer
 from .accounts import services as accounts
 from .accounts.models import Role
 from .accounts.models import User
-from .datacare import cli as datacare_cli
+from .dashboard import cli as datacare_cli
 from .extensions import db
 from .school.services import ensure_default_crisis_contacts
 from .school.services import get_settings

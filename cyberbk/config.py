@@ -18,7 +18,6 @@ DEFAULTS = {
     "PORT": 5000,
     "CYBERBK_TIMEZONE": "Asia/Jakarta",
     "BABEL_DEFAULT_LOCALE": "id",
-    "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
     "LANGUAGES": ("id", "en"),
     # Phones are shared between siblings: students are logged out quickly.
     "STUDENT_IDLE_MINUTES": 15,
@@ -119,7 +118,7 @@ def load(app, test_config=None):
         database = Path(app.instance_path) / "cyberbk.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        from .database import SQLiteConnection
+        from .common.database import SQLiteConnection
 
         # A file on the same disk does not drop connections; the ping was one more
         # query on every request.
@@ -137,7 +136,6 @@ def load(app, test_config=None):
                               {"socket_connect_timeout": 1, "socket_timeout": 1})
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = instance_secret(app.instance_path)
-    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["CYBERBK_TIMEZONE"]
 
 
 def limits_storage(message_queue):

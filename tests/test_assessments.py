@@ -8,7 +8,6 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from werkzeug.datastructures import MultiDict
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.assessments import services
 from cyberbk.assessments.models import Administration
 from cyberbk.assessments.models import Answer
@@ -16,6 +15,7 @@ from cyberbk.assessments.models import Instrument
 from cyberbk.assessments.models import ItemType
 from cyberbk.assessments.models import Participation
 from cyberbk.assessments.models import Response
+from cyberbk.common.schooltime import utcnow
 from cyberbk.extensions import db
 
 #: A small instrument: a Likert area, a checklist area with a heaviest pick, and texts.

@@ -11,10 +11,10 @@ from openpyxl import load_workbook
 
 from cyberbk.accounts.models import Gender
 from cyberbk.accounts.models import Role
-from cyberbk.assessments import export
 from cyberbk.assessments import results
 from cyberbk.assessments.results import Filters
 from cyberbk.audit.models import AuditEntry
+from cyberbk.common.cells import safe_cell
 from cyberbk.extensions import db
 from tests import factories
 from tests import test_assessments as helpers
@@ -246,10 +246,10 @@ def test_csv_export_of_an_anonymous_administration_has_no_names(client, auth, ch
 
 
 def test_export_cells_never_start_a_formula():
-    assert export.safe_cell("=1+1") == "'=1+1"
-    assert export.safe_cell("@x") == "'@x"
-    assert export.safe_cell("Ya") == "Ya"
-    assert export.safe_cell(3) == 3
+    assert safe_cell("=1+1") == "'=1+1"
+    assert safe_cell("@x") == "'@x"
+    assert safe_cell("Ya") == "Ya"
+    assert safe_cell(3) == 3
 
 
 def test_results_page_draws_svg_bars_without_style_attributes(client, auth, checklist_data):

@@ -14,20 +14,24 @@ import pytest
 import sqlalchemy as sa
 from icalendar import Calendar
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.audit.models import AuditEntry
 from cyberbk.booking import services
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import CaseStatus
 from cyberbk.booking.models import CounselingCase
-from cyberbk.booking.models import Field
 from cyberbk.booking.models import HelpBefore
 from cyberbk.booking.models import Intake
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import Reminder
 from cyberbk.booking.models import SessionRecord
 from cyberbk.booking.models import WeeklyHours
+from cyberbk.common.schooltime import day_bounds
+from cyberbk.common.schooltime import local_today
+from cyberbk.common.schooltime import to_local
+from cyberbk.common.schooltime import to_utc
+from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
+from cyberbk.common.vocabulary import ServiceField
 from cyberbk.extensions import db
 
 SLOT_VALUE = re.compile(r'name="slot" value="([^"]+)"')
@@ -47,7 +51,7 @@ def make_booking(student, counselor, starts_at=None, status=BookingStatus.PENDIN
     """A booking put straight into the database (with an intake), bypassing slot rules."""
     starts_at = starts_at or (utcnow() + timedelta(days=2)).replace(second=0, microsecond=0)
     fields.setdefault("mode", Mode.CHAT)
-    fields.setdefault("field", Field.PERSONAL)
+    fields.setdefault("field", ServiceField.PERSONAL)
     booking = Booking(student_id=student.id, counselor_id=counselor.id, starts_at=starts_at,
                       ends_at=starts_at + timedelta(minutes=minutes), status=status,
                       consent_version=services.CONSENT_VERSION, consented_at=utcnow(), **fields)
@@ -61,7 +65,7 @@ def make_booking(student, counselor, starts_at=None, status=BookingStatus.PENDIN
 
 
 def first_free_slot(counselor):
-    slots = services.free_slots([counselor.id], services.local_today(), 14)
+    slots = services.free_slots([counselor.id], local_today(), 14)
     assert slots, "the counselor offers no slot"
     return slots[0]
 
@@ -168,7 +172,7 @@ def test_the_service_refuses_a_booking_without_consent(app, hours):
     slot = first_free_slot(hours["counselor"])
     with pytest.raises(services.NotAllowed):
         services.book_for_student(hours["student_a"], slot.counselor_id, slot.starts_at,
-                                  Mode.CHAT, Field.PERSONAL, phone_times="", consented=False,
+                                  Mode.CHAT, ServiceField.PERSONAL, phone_times="", consented=False,
                                   intake={"description": "x", "help_before": HelpBefore.NO,
                                           "feels_unsafe": False, "reminder": Reminder.NONE})
     assert bookings() == []
@@ -257,7 +261,7 @@ def test_cancellation_window_follows_the_setting(app, school):
 
 
 def test_student_moves_a_booking_and_it_waits_for_confirmation_again(client, auth, hours):
-    tomorrow = services.local_today() + timedelta(days=1)
+    tomorrow = local_today() + timedelta(days=1)
     first, second = services.free_slots([hours["counselor"].id], tomorrow, 7)[:2]
     booking = make_booking(hours["student_a"], hours["counselor"], starts_at=first.starts_at,
                            status=BookingStatus.CONFIRMED, counselor_message="Oke")
@@ -314,7 +318,7 @@ def test_counselor_declines_with_a_reason_the_student_reads(client, auth, school
 
 
 def test_counselor_reschedules_with_a_reason(client, auth, hours):
-    first, second = services.free_slots([hours["counselor"].id], services.local_today(), 14)[:2]
+    first, second = services.free_slots([hours["counselor"].id], local_today(), 14)[:2]
     booking = make_booking(hours["student_a"], hours["counselor"], starts_at=first.starts_at)
     auth.login("guru.a")
     key = services.slot_key(second.counselor_id, second.starts_at)
@@ -337,7 +341,7 @@ def test_only_the_booked_counselor_acts_on_a_booking(client, auth, school):
 
 def test_agenda_shows_the_week_and_pending_requests(client, auth, school):
     # Later today in the school's time zone: an hour from now is tomorrow after 23:00 there.
-    _start, end_of_today = services.day_bounds(services.local_today())
+    _start, end_of_today = day_bounds(local_today())
     later_today = min(utcnow() + timedelta(hours=1), end_of_today - timedelta(minutes=1))
     today = make_booking(school["student_a"], school["counselor"], starts_at=later_today,
                          status=BookingStatus.CONFIRMED)
@@ -389,7 +393,7 @@ def test_counselor_records_a_session_and_the_student_sees_it_without_private_not
     assert response.status_code == 303
     [record] = db.session.scalars(sa.select(SessionRecord)).all()
     assert record.booking_id == booking.id and record.laiseg_comfort == "Lebih lega"
-    assert record.held_at == services.to_utc(datetime(2026, 3, 2, 9, 0))
+    assert record.held_at == to_utc(datetime(2026, 3, 2, 9, 0))
     db.session.refresh(booking)
     assert booking.status == BookingStatus.DONE
     assert "RAHASIA-GURU" in client.get(f"/bk/kasus/{case.id}").get_data(as_text=True)
@@ -469,7 +473,7 @@ def test_handover_refuses_a_non_counselor(client, auth, school):
 
 def test_ics_parses_and_holds_no_problem_text(client, auth, school):
     booking = make_booking(school["student_a"], school["counselor"],
-                           starts_at=datetime(2030, 3, 4, 1, 0), field=Field.PERSONAL,
+                           starts_at=datetime(2030, 3, 4, 1, 0), field=ServiceField.PERSONAL,
                            phone_times="HP kakak")
     auth.login("siswa.a")
     before = datetime.now(timezone.utc).replace(microsecond=0)
@@ -555,12 +559,12 @@ def test_demo_counselors_can_be_booked_and_have_a_chat_today(app, runner):
         User.username.in_(["guru.bk", "guru.bk2"]))).all()
     for counselor in counselors:
         assert len(services.weekly_hours(counselor)) == 5
-    slots = services.free_slots([c.id for c in counselors], services.local_today(), 14)
+    slots = services.free_slots([c.id for c in counselors], local_today(), 14)
     assert {s.counselor_id for s in slots} == {c.id for c in counselors}
     [today] = db.session.scalars(sa.select(Booking)).all()
     assert today.student.username == "siswa.7a.01" and today.counselor.username == "guru.bk"
     assert today.mode == Mode.CHAT and today.status == BookingStatus.CONFIRMED
     # Seeded for the half hour the seeding happened in, so the demo chat is live today.
     assert today.starts_at <= today.created_at < today.ends_at
-    assert services.to_local(today.starts_at).date() == services.to_local(today.created_at).date()
+    assert to_local(today.starts_at).date() == to_local(today.created_at).date()
     assert today.consent_version and today.case is not None

@@ -11,6 +11,7 @@ from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import ParentRequest
 from cyberbk.booking.models import Referral
 from cyberbk.booking.models import WeeklyHours
+from cyberbk.common.schooltime import local_today
 from cyberbk.extensions import db
 from tests import factories
 from tests.test_booking import make_booking
@@ -80,8 +81,8 @@ def world(school):
                            whatsapp="6281234567890", preferred_times="pagi", topic="topik")
     db.session.add_all([hours, referral, parent])
     db.session.commit()
-    closed = services.add_closed_period(counselor, services.local_today(),
-                                        services.local_today())
+    closed = services.add_closed_period(counselor, local_today(),
+                                        local_today())
     return {"booking": booking.id, "case": booking.case_id, "hours": hours.id,
             "referral": referral.id, "parent": parent.id, "exception": closed.id}
 

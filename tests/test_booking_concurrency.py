@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from cyberbk.booking import services
 from cyberbk.booking.models import Booking
-from cyberbk.booking.models import Mode
+from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
 from tests import factories
 from tests.test_booking import first_free_slot

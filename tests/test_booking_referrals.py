@@ -9,9 +9,9 @@ from cyberbk.audit.models import AuditEntry
 from cyberbk.booking import services
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import Referral
 from cyberbk.booking.models import ReferralStatus
+from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
 from tests.test_booking import first_free_slot
 from tests.test_booking import open_all_week

@@ -10,8 +10,8 @@ import pytest
 
 from cyberbk.booking import services
 from cyberbk.booking.models import BookingStatus
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import WeeklyHours
+from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
 from tests.test_booking import make_booking
 

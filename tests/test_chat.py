@@ -16,7 +16,6 @@ import pytest
 import sqlalchemy as sa
 
 from cyberbk import ratelimit
-from cyberbk.accounts.models import utcnow
 from cyberbk.assessments import services as assessments
 from cyberbk.assessments.models import AudienceScope
 from cyberbk.audit.models import AuditEntry
@@ -24,16 +23,17 @@ from cyberbk.booking.models import AvailabilityException
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import ExceptionKind
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import WeeklyHours
 from cyberbk.booking.services import CONSENT_VERSION
 from cyberbk.booking.services import open_case
-from cyberbk.booking.services import to_local
-from cyberbk.booking.services import to_utc
 from cyberbk.chat import services
 from cyberbk.chat.models import ChatConnection
 from cyberbk.chat.models import ChatMessage
 from cyberbk.chat.models import ChatRoom
+from cyberbk.common.schooltime import to_local
+from cyberbk.common.schooltime import to_utc
+from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.school.services import add_crisis_contact

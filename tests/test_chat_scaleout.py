@@ -17,12 +17,12 @@ import sqlalchemy as sa
 
 from cyberbk import create_app
 from cyberbk.accounts.models import Role
-from cyberbk.accounts.models import utcnow
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
-from cyberbk.booking.models import Mode
 from cyberbk.booking.services import CONSENT_VERSION
 from cyberbk.chat.models import ChatMessage
+from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
 from tests import factories
 from tests.e2e.conftest import free_port

@@ -9,10 +9,10 @@ from cyberbk import create_app
 from cyberbk import ratelimit
 from cyberbk.accounts import services as accounts
 from cyberbk.accounts.models import User
-from cyberbk.accounts.models import utcnow
 from cyberbk.booking.models import SessionRecord
 from cyberbk.chat.models import ChatConnection
 from cyberbk.chat.models import ChatMessage
+from cyberbk.common.schooltime import utcnow
 from cyberbk.extensions import db
 from cyberbk.extensions import socketio
 from cyberbk.problembox import services as problembox

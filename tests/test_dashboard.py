@@ -13,7 +13,6 @@ import sqlalchemy as sa
 from openpyxl import load_workbook
 
 from cyberbk.accounts.models import Role
-from cyberbk.accounts.models import utcnow
 from cyberbk.assessments import services as assessment_services
 from cyberbk.assessments.models import Instrument
 from cyberbk.assessments.models import ItemType
@@ -22,22 +21,21 @@ from cyberbk.audit.models import AuditEntry
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import CounselingCase
-from cyberbk.booking.models import Field
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import SessionRecord
-from cyberbk.booking.services import day_bounds
-from cyberbk.booking.services import local_today
-from cyberbk.booking.services import to_utc
+from cyberbk.common.schooltime import day_bounds
+from cyberbk.common.schooltime import local_today
+from cyberbk.common.schooltime import to_utc
+from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
+from cyberbk.common.vocabulary import ServiceField
 from cyberbk.dashboard import periods
 from cyberbk.dashboard import reports
 from cyberbk.dashboard import targets
 from cyberbk.extensions import db
 from cyberbk.outreach.models import ServiceComponent
-from cyberbk.outreach.models import ServiceField
 from cyberbk.outreach.models import ServicePlan
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.problembox.models import ProblemReport
-from cyberbk.problembox.models import ReportField
 from cyberbk.problembox.models import ReportStatus
 from tests import factories
 from tests import test_assessments as assessment_helpers
@@ -53,7 +51,7 @@ def local(*args):
 
 # Builders of known data, shared by the other dashboard tests.
 
-def add_record(student, counselor, held_at, mode=Mode.FACE, field=Field.PERSONAL,
+def add_record(student, counselor, held_at, mode=Mode.FACE, field=ServiceField.PERSONAL,
                summary="Ringkasan sesi", case=None):
     case = case or CounselingCase(student=student, counselor=counselor)
     record = SessionRecord(case=case, counselor_id=counselor.id, held_at=held_at, mode=mode,
@@ -117,23 +115,23 @@ def service_data(school):
       record  siswa.a               chat   pribadi  7A
       record  siswa.a               video  belajar  7A
       record  siswa.b               face   sosial   7B
-      record  siswa.8a              face   karir    8A
+      record  siswa.8a              face   karier   8A
       report  anonymous             kotak  sosial   -
-      report  siswa.b (with name)   kotak  karir    7B
+      report  siswa.b (with name)   kotak  karier   7B
     """
     counselor = school["counselor"]
     class_8a = factories.make_class("8A")
     student_8a = factories.make_user(Role.STUDENT, "siswa.8a", "Siswa 8A", school_class=class_8a)
     a, b = school["student_a"], school["student_b"]
-    add_record(a, counselor, local(2025, 8, 4, 9), Mode.CHAT, Field.PERSONAL)
-    add_record(a, counselor, local(2025, 8, 11, 9), Mode.VIDEO, Field.LEARNING)
-    add_record(b, counselor, local(2025, 8, 12, 9), Mode.FACE, Field.SOCIAL)
-    add_record(student_8a, counselor, local(2025, 8, 31, 23, 30), Mode.FACE, Field.CAREER)
-    add_report(local(2025, 8, 1, 0), ReportField.SOCIAL)
-    add_report(local(2025, 8, 20, 10), ReportField.CAREER, author=b)
+    add_record(a, counselor, local(2025, 8, 4, 9), Mode.CHAT, ServiceField.PERSONAL)
+    add_record(a, counselor, local(2025, 8, 11, 9), Mode.VIDEO, ServiceField.LEARNING)
+    add_record(b, counselor, local(2025, 8, 12, 9), Mode.FACE, ServiceField.SOCIAL)
+    add_record(student_8a, counselor, local(2025, 8, 31, 23, 30), Mode.FACE, ServiceField.CAREER)
+    add_report(local(2025, 8, 1, 0), ServiceField.SOCIAL)
+    add_report(local(2025, 8, 20, 10), ServiceField.CAREER, author=b)
     # Outside August in the school's zone, though the first is still 31 July in UTC.
-    add_record(a, counselor, local(2025, 9, 1, 0, 30), Mode.CHAT, Field.PERSONAL)
-    add_report(local(2025, 7, 31, 23), ReportField.LEARNING)
+    add_record(a, counselor, local(2025, 9, 1, 0, 30), Mode.CHAT, ServiceField.PERSONAL)
+    add_report(local(2025, 7, 31, 23), ServiceField.LEARNING)
     return school
 
 
@@ -282,7 +280,7 @@ def test_unknown_semester_is_a_400_not_a_500(client, auth, school):
 def test_report_counts_per_field_mode_class_and_grade(service_data):
     report = reports.service_report(AUGUST_2025)
     assert report.total == 6
-    assert report.by_field == [("pribadi", 1), ("sosial", 2), ("belajar", 1), ("karir", 2)]
+    assert report.by_field == [("pribadi", 1), ("sosial", 2), ("belajar", 1), ("karier", 2)]
     assert report.by_mode == [("chat", 1), ("video", 1), ("face", 2), ("kotak", 2)]
     assert report.cell("sosial", "kotak") == 1 and report.cell("sosial", "face") == 1
     assert report.by_class == [("7A", 7, 2), ("7B", 7, 2), ("8A", 8, 1), (None, None, 1)]
@@ -302,7 +300,7 @@ def test_report_counts_classroom_guidance_held(school):
     report = reports.service_report(AUGUST_2025)
     assert report.classroom_total == 2
     assert dict(report.classroom_by_field) == {"pribadi": 0, "sosial": 0, "belajar": 1,
-                                               "karir": 1, None: 0}
+                                               "karier": 1, None: 0}
 
 
 def test_report_page_is_printable(client, auth, service_data):
@@ -351,7 +349,7 @@ def test_programme_lists_planned_services_per_month(client, auth, school):
     programme = reports.programme(periods.parse_year("2025"))
     assert [m.key for m, _plans in programme.months][0] == "2025-07"
     assert len(programme.months) == 12
-    assert programme.count("2025-08", "belajar") == 1 and programme.count("2025-08", "karir") == 1
+    assert programme.count("2025-08", "belajar") == 1 and programme.count("2025-08", "karier") == 1
     assert programme.month_total("2026-03") == 1
     assert [p.title for p in programme.undated] == ["Belum ada tanggal"]
 

@@ -7,14 +7,14 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.audit.models import AuditEntry
 from cyberbk.audit.services import record
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import CounselingCase
-from cyberbk.booking.models import Mode
 from cyberbk.booking.services import CONSENT_VERSION
+from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
 from tests import test_assessments as assessment_helpers
 from tests.test_dashboard import add_report

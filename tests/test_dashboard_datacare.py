@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from cyberbk.accounts.models import Gender
 from cyberbk.accounts.models import Role
 from cyberbk.accounts.models import User
-from cyberbk.accounts.models import utcnow
 from cyberbk.assessments import results
 from cyberbk.assessments.models import Administration
 from cyberbk.assessments.models import Participation
@@ -26,17 +25,18 @@ from cyberbk.booking.models import CaseStatus
 from cyberbk.booking.models import CounselingCase
 from cyberbk.booking.models import HelpBefore
 from cyberbk.booking.models import Intake
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import Referral
 from cyberbk.booking.models import SessionRecord
 from cyberbk.chat.models import ChatMessage
 from cyberbk.chat.models import ChatRoom
+from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
 from cyberbk.dashboard import periods
 from cyberbk.dashboard import reports
+from cyberbk.dashboard import retention
+from cyberbk.dashboard import student_data
 from cyberbk.dashboard import targets
 from cyberbk.dashboard.models import ParentConsent
-from cyberbk.datacare import retention
-from cyberbk.datacare import student_data
 from cyberbk.extensions import db
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.problembox.models import ProblemReport
@@ -152,10 +152,12 @@ def test_purge_keeps_everything_without_a_setting(aged_data, runner, school):
 
 
 def test_reports_purge_reuses_the_problem_box_rule(aged_data, monkeypatch, runner):
-    calls = []
-    monkeypatch.setattr(retention, "purge_closed", lambda days: calls.append(days) or 0)
+    rule, cutoffs = ProblemReport.closed_before, []
+    monkeypatch.setattr(ProblemReport, "closed_before",
+                        lambda cutoff: cutoffs.append(cutoff) or rule(cutoff))
     runner.invoke(args=["purge"])
-    assert calls == [30]
+    [cutoff] = cutoffs
+    assert abs(utcnow() - timedelta(days=30) - cutoff) < timedelta(minutes=1)
 
 
 def test_defaults_before_counselors_save_come_from_the_configuration(app, school):

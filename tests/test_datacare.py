@@ -6,12 +6,12 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from cyberbk.accounts import promotion
 from cyberbk.accounts.models import Role
 from cyberbk.accounts.models import SchoolClass
 from cyberbk.accounts.models import User
 from cyberbk.audit.models import AuditEntry
-from cyberbk.datacare import backup as backups
-from cyberbk.datacare import promotion
+from cyberbk.dashboard import backup as backups
 from cyberbk.extensions import db
 from tests import factories
 

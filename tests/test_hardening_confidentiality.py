@@ -17,12 +17,12 @@ from datetime import timedelta
 import pytest
 from flask import url_for
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.booking import services as booking
-from cyberbk.booking.models import Field
 from cyberbk.booking.models import HelpBefore
-from cyberbk.booking.models import Mode
 from cyberbk.booking.models import Reminder
+from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
+from cyberbk.common.vocabulary import ServiceField
 from cyberbk.problembox import services as problembox
 from tests import factories
 from tests import test_assessments as assessment_helpers
@@ -80,14 +80,14 @@ def world(app, school):
     booking_helpers.open_all_week(school["counselor"])
     slot = booking_helpers.first_free_slot(school["counselor"])
     session = booking.book_for_student(
-        school["student_a"], school["counselor"].id, slot.starts_at, Mode.CHAT, Field.PERSONAL,
-        phone_times="Sore", consented=True,
+        school["student_a"], school["counselor"].id, slot.starts_at, Mode.CHAT,
+        ServiceField.PERSONAL, phone_times="Sore", consented=True,
         intake={"description": f"Aku ingin cerita. {marker('DATAAWAL')}",
                 "help_before": HelpBefore.NO, "feels_unsafe": False,
                 "reminder": Reminder.NONE})
     booking.confirm(session)
     booking.add_record(session.case, school["counselor"], held_at=utcnow() - timedelta(days=1),
-                       mode=Mode.FACE, field=Field.PERSONAL, topic="Pertemuan awal",
+                       mode=Mode.FACE, field=ServiceField.PERSONAL, topic="Pertemuan awal",
                        summary=f"Siswa bercerita. {marker('RINGKASAN')}",
                        private_note=f"Perlu dipantau. {marker('CATATANPRIBADI')}")
 

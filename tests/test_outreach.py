@@ -12,15 +12,16 @@ from urllib.parse import urlsplit
 import pytest
 import segno
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.audit.models import AuditEntry
+from cyberbk.common import signals
+from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import ServiceField
 from cyberbk.extensions import db
 from cyberbk.outreach import markup
 from cyberbk.outreach import plans
 from cyberbk.outreach import services
 from cyberbk.outreach.models import Material
 from cyberbk.outreach.models import MaterialStatus
-from cyberbk.outreach.models import ServiceField
 from cyberbk.outreach.models import ServicePlan
 from cyberbk.outreach.models import VideoSource
 
@@ -512,7 +513,7 @@ def test_home_page_shows_the_three_ways_in_and_keeps_login_and_crisis_contacts(c
 # --- RPL ------------------------------------------------------------------------------------------
 
 PLAN = {"title": "Mengenal BK", "class_id": "", "semester": "Ganjil 2025/2026",
-        "component": "basic", "field": "personal", "function": "Pemahaman",
+        "component": "basic", "field": "pribadi", "function": "Pemahaman",
         "general_goal": "Siswa memahami BK.", "specific_goals": "1. A\n2. B", "topic": "BK",
         "target_group": "Kelas 7", "method": "Diskusi", "duration": "1 × 40 menit",
         "media": "Slide", "held_on": "2025-08-20", "sources": "Permendikbud 111/2014",
@@ -574,7 +575,8 @@ def test_rpl_prefill_maps_the_standout_area_to_its_field(app, school, monkeypatc
 
     administration = type("Adm", (), {"title": "AUM", "closes_at": utcnow(),
                                       "instrument": type("I", (), {"builtin_key": None})})
-    monkeypatch.setattr(plans.results, "class_profile", lambda c: [{
+    # The assessments feature's answer to signals.class_needs, for a class with AUM results.
+    monkeypatch.setattr(signals, "answer", lambda signal, school_class: [{
         "administration": administration,
         "areas": [(Area("PDP", "Belajar dan pelajaran"), None), (Area("HSO", "Teman"), None)]}])
     with app.test_request_context():

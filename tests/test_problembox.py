@@ -370,7 +370,7 @@ def test_anonymous_report_leaves_no_trace_of_the_sender(app, client, auth, schoo
     device = client.get_cookie(devices.COOKIE).value
     hashed_device = devices.pseudonym(device)
 
-    code = send(client, body="Aku dirundung kakak kelas setiap pulang sekolah.", field="social")
+    code = send(client, body="Aku dirundung kakak kelas setiap pulang sekolah.", field="sosial")
     client.post("/kotak/cek", data={"code": code})
     client.post("/kotak/cek/balas", data={"body": "Tadi terjadi lagi."})
     client.post("/kotak/cek/sesi", data={"mode": "chat", "times": "malam"})

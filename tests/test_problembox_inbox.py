@@ -7,24 +7,24 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from cyberbk.accounts.models import utcnow
 from cyberbk.audit.models import AuditEntry
+from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import Mode
+from cyberbk.common.vocabulary import ServiceField
 from cyberbk.extensions import db
 from cyberbk.problembox import services
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.problembox.models import ProblemNote
 from cyberbk.problembox.models import ProblemReport
 from cyberbk.problembox.models import ReplyTemplate
-from cyberbk.problembox.models import ReportField
 from cyberbk.problembox.models import ReportStatus
 from cyberbk.problembox.models import RiskTerm
-from cyberbk.problembox.models import SessionMode
 from tests import factories
 
 
 @pytest.fixture
 def report(school):
-    report, _code = factories.make_report("Aku tidak punya teman di kelas.", ReportField.SOCIAL)
+    report, _code = factories.make_report("Aku tidak punya teman di kelas.", ServiceField.SOCIAL)
     return report
 
 
@@ -147,7 +147,7 @@ def test_urgent_first_then_newest(client, auth, school):
 @pytest.mark.parametrize("query,expected", [
     ("status=new", {"new"}),
     ("status=closed", {"closed"}),
-    ("field=learning", {"learning"}),
+    ("field=belajar", {"learning"}),
     ("urgent=1", {"urgent"}),
     ("urgent=0", {"new", "closed", "learning", "reply"}),
     ("new_reply=y", {"reply"}),
@@ -157,7 +157,7 @@ def test_inbox_filters(client, auth, school, query, expected):
     made = {
         "new": factories.make_report("satu")[0],
         "closed": factories.make_report("dua")[0],
-        "learning": factories.make_report("tiga", ReportField.LEARNING)[0],
+        "learning": factories.make_report("tiga", ServiceField.LEARNING)[0],
         "urgent": factories.make_report("aku dipukul")[0],
         "reply": factories.make_report("lima")[0],
     }
@@ -292,7 +292,7 @@ def test_opening_a_report_clears_its_new_reply_mark(client, auth, school, report
 
 
 def test_session_request_is_shown_and_can_be_marked_arranged(client, auth, school, report):
-    services.request_session(report, SessionMode.VIDEO, "Selasa sore")
+    services.request_session(report, Mode.VIDEO, "Selasa sore")
     auth.login("guru.a")
     assert "Minta sesi video" in client.get("/bk/kotak").get_data(as_text=True)
     page = client.get(f"/bk/kotak/{report.id}").get_data(as_text=True)

@@ -1,1 +1,2 @@
-"""People, roles and classes (rombel). No routes of its own: admin and auth use it."""
+"""People, roles and classes (rombel), and who may use which page (decorators). No routes
+of its own: every feature uses it."""

@@ -1,7 +1,6 @@
 import enum
 import secrets
 from datetime import datetime
-from datetime import timezone
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -10,12 +9,9 @@ from flask_login import UserMixin
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..extensions import enum_column
-
-
-def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class Role(str, enum.Enum):

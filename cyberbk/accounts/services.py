@@ -4,7 +4,7 @@ import unicodedata
 
 import sqlalchemy as sa
 
-from ..chat.services import disconnect_user
+from ..common import signals
 from ..extensions import db
 from .models import Role
 from .models import SchoolClass
@@ -93,7 +93,7 @@ def reset_password(user):
     user.must_change_password = True
     user.end_sessions()
     db.session.commit()
-    disconnect_user(user.id)
+    signals.account_signed_out.send(user)
     return password
 
 
@@ -101,5 +101,5 @@ def set_active(user, active):
     user.is_active_account = active
     if not active:
         user.end_sessions()
-        disconnect_user(user.id)
+        signals.account_signed_out.send(user)
     db.session.commit()

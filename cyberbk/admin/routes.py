@@ -8,13 +8,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..accounts import importer
+from ..accounts import promotion
 from ..accounts import services as accounts
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..auth.decorators import roles_required
-from ..datacare import promotion
+from ..common.forms import EmptyForm
 from ..extensions import db
-from ..forms import EmptyForm
 from ..school.models import CrisisContact
 from ..school import services as school_services
 from . import bp

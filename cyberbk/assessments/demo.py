@@ -8,7 +8,7 @@ import sqlalchemy as sa
 
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
 from ..extensions import db
 from . import services
 from .models import Answer

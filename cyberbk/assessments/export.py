@@ -11,25 +11,18 @@ from flask_babel import gettext as _
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
+from ..common.cells import safe_cell
+from ..common.schooltime import to_local
 from ..extensions import db
 from .models import Answer
 from .models import ItemType
 from .models import Response
 from .results import GENDER_LABELS
 from .results import with_items
-from .services import to_local
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: Characters XML 1.0 cannot hold: XlsxWriter writes them as _x000B_ escapes, which
 #: Excel turns back into them and other readers show as they stand.
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def safe_cell(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 def item_columns(instrument):

@@ -10,7 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..extensions import enum_column
 
@@ -248,3 +248,16 @@ class Participation(db.Model):
         sa.ForeignKey("administrations.id", ondelete="CASCADE"), primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+# With the models, not the services: other features (outreach's share kit) build their
+# queries on it.
+def class_condition(school_class):
+    """SQL condition on Administration: students of this class are in its audience."""
+    if school_class is None:
+        return Administration.scope == AudienceScope.SCHOOL
+    return sa.or_(
+        Administration.scope == AudienceScope.SCHOOL,
+        sa.exists().where(AdministrationTarget.administration_id == Administration.id,
+                          sa.or_(AdministrationTarget.class_id == school_class.id,
+                                 AdministrationTarget.grade == school_class.grade)))

@@ -17,10 +17,12 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
+from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common import signals
+from ..common.schooltime import utcnow
 from ..extensions import db
 from .models import Administration
 from .models import Answer
@@ -30,10 +32,11 @@ from .models import InstrumentSection
 from .models import ItemType
 from .models import Participation
 from .models import Response
+from .models import class_condition
 from .services import YES
 from .services import audience_condition
-from .services import class_condition
 from .services import open_administrations
+from .services import open_for_student
 
 
 @dataclass(frozen=True)
@@ -660,6 +663,7 @@ def _v(row, name):
 
 # --- class profile ---------------------------------------------------------------
 
+@signals.class_needs.connect
 def class_profile(school_class):
     """For a class: the latest administration of each instrument it answered, with the
     areas ranked by how much they stand out and the class's top problems or needs."""
@@ -706,6 +710,24 @@ def administrations_with_counts():
                                      Response.submitted_at.is_not(None)))
         .group_by(Administration.id)
         .order_by(Administration.opens_at.desc(), Administration.id.desc())).all()
+
+
+@signals.home_page.connect
+def home_part(user):
+    """Questionnaires to answer, to follow for one's classes, or to watch fill up."""
+    if user.role == Role.STUDENT:
+        return {"questionnaires": open_for_student(user)}
+    if user.role == Role.HOMEROOM:
+        return {"questionnaires": homeroom_overview(user, open_only=True)}
+    if user.role == Role.COUNSELOR:
+        return {"questionnaires": open_with_completion()}
+    return {}
+
+
+@signals.day_summary.connect
+def day_part(_counselor):
+    return {"questionnaires": [(administration, answered, students, percent(answered, students))
+                               for administration, answered, students in open_with_completion()]}
 
 
 def open_with_completion():

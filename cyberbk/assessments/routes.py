@@ -21,16 +21,18 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..audit.services import record
-from ..auth.decorators import roles_required
+from ..common.forms import EmptyForm
+from ..common.fragments import wants_fragment
+from ..common.schooltime import to_local
+from ..common.schooltime import to_utc
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..extensions import login_manager
-from ..forms import EmptyForm
-from ..fragments import wants_fragment
 from ..school.services import crisis_contacts
 from . import bp
 from . import export
@@ -594,7 +596,7 @@ def new_administration():
     if request.method == "GET":
         chosen = request.args.get("instrumen", type=int)
         instrument = db.session.get(Instrument, chosen) if chosen else None
-        now = services.to_local(utcnow()).replace(second=0, microsecond=0)
+        now = to_local(utcnow()).replace(second=0, microsecond=0)
         form.instrument.data = instrument.id if instrument else None
         form.title.data = instrument.title if instrument else ""
         form.opens_at.data, form.closes_at.data = now, now + timedelta(days=7)
@@ -604,8 +606,8 @@ def new_administration():
             form.instrument.errors.append(_("Angket ini belum punya pertanyaan."))
         else:
             administration = services.create_administration(
-                instrument, current_user, form.title.data, services.to_utc(form.opens_at.data),
-                services.to_utc(form.closes_at.data), form.scope.data, form.grades.data,
+                instrument, current_user, form.title.data, to_utc(form.opens_at.data),
+                to_utc(form.closes_at.data), form.scope.data, form.grades.data,
                 form.classes.data, form.anonymous.data, form.slug.data or None)
             flash(_("Angket siap dibagikan. Salin tautannya ke grup WhatsApp kelas."),
                   "success")
@@ -623,8 +625,8 @@ def administration(aid):
 def render_administration(administration, dates_form=None, status=200):
     if dates_form is None:
         dates_form = DatesForm(formdata=None, data={
-            "opens_at": services.to_local(administration.opens_at),
-            "closes_at": services.to_local(administration.closes_at)})
+            "opens_at": to_local(administration.opens_at),
+            "closes_at": to_local(administration.closes_at)})
     rows = results.completion(administration)
     return render_template(
         "assessments/administration.html", administration=administration, completion=rows,
@@ -644,8 +646,8 @@ def update_dates(aid):
     form = DatesForm()
     if not form.validate_on_submit():
         return render_administration(administration, form, 400)
-    administration.opens_at = services.to_utc(form.opens_at.data)
-    administration.closes_at = services.to_utc(form.closes_at.data)
+    administration.opens_at = to_utc(form.opens_at.data)
+    administration.closes_at = to_utc(form.closes_at.data)
     db.session.commit()
     flash(_("Tanggal angket sudah diubah."), "success")
     return redirect(url_for(".administration", aid=aid), 303)

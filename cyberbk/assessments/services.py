@@ -6,13 +6,10 @@ import re
 import secrets
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import timezone
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -20,8 +17,9 @@ from sqlalchemy.exc import IntegrityError
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..accounts.services import slugify
+from ..common import signals
+from ..common.schooltime import utcnow
 from ..extensions import db
 from .models import Administration
 from .models import AdministrationTarget
@@ -33,6 +31,7 @@ from .models import InstrumentSection
 from .models import ItemType
 from .models import Participation
 from .models import Response
+from .models import class_condition
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent / "instruments"
 #: The built-in instruments, in the order counselors see them.
@@ -60,22 +59,6 @@ ITEM_TYPE_LABELS = {
     ItemType.LONG_TEXT: _l("Jawaban panjang"),
     ItemType.HEAVIEST: _l("Masalah paling berat (dari yang dicentang)"),
 }
-
-
-# --- time -----------------------------------------------------------------
-
-def school_zone():
-    return ZoneInfo(current_app.config["CYBERBK_TIMEZONE"])
-
-
-def to_utc(local):
-    """A naive wall-clock time at school -> naive UTC, as stored."""
-    return local.replace(tzinfo=school_zone()).astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def to_local(utc):
-    """Naive UTC from the database -> naive wall-clock time at school."""
-    return utc.replace(tzinfo=timezone.utc).astimezone(school_zone()).replace(tzinfo=None)
 
 
 # --- instruments ------------------------------------------------------------
@@ -292,17 +275,7 @@ def audience_description(administration):
     return ", ".join(c.name for c in audience_classes(administration))
 
 
-def class_condition(school_class):
-    """SQL condition on Administration: students of this class are in its audience."""
-    if school_class is None:
-        return Administration.scope == AudienceScope.SCHOOL
-    return sa.or_(
-        Administration.scope == AudienceScope.SCHOOL,
-        sa.exists().where(AdministrationTarget.administration_id == Administration.id,
-                          sa.or_(AdministrationTarget.class_id == school_class.id,
-                                 AdministrationTarget.grade == school_class.grade)))
-
-
+@signals.open_questionnaires.connect
 def open_for_student(user):
     """Open administrations for this student: (administration, answered, draft) tuples."""
     now = utcnow()
@@ -518,6 +491,26 @@ def answer_labels(instrument, answers):
                 labels.append(source.options[answer.choice])
         shown[item_id] = labels
     return shown
+
+
+@signals.student_answers.connect
+def named_answers(student):
+    """(title, submitted at, question, answer) of every questionnaire the student answered
+    with their name, for the export of their data."""
+    lines = []
+    responses = db.session.scalars(
+        sa.select(Response).where(Response.user_id == student.id,
+                                  Response.submitted_at.is_not(None))
+        .order_by(Response.submitted_at)).all()
+    for response in responses:
+        administration = response.administration
+        instrument = administration.instrument
+        shown = answer_labels(instrument, answers_of(response))
+        for item in instrument.items:
+            if item.id in shown:
+                lines.append((administration.title, response.submitted_at, item.text,
+                              "; ".join(shown[item.id])))
+    return lines
 
 
 def form_values(answers):

@@ -3,7 +3,7 @@ from datetime import datetime
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
 from ..extensions import db
 
 

@@ -1,5 +1,3 @@
-from urllib.parse import urlsplit
-
 from flask import abort
 from flask import current_app
 from flask import flash
@@ -17,9 +15,10 @@ from .. import ratelimit
 from .. import sessions
 from ..accounts.models import Role
 from ..accounts.models import User
+from ..common.redirects import safe_next
 from ..extensions import csrf
 from ..extensions import db
-from ..forms import EmptyForm
+from ..common.forms import EmptyForm
 from . import bp
 from . import delays
 from . import services
@@ -30,20 +29,6 @@ IDLE_EXIT_SLACK_SECONDS = 5
 # Requests that must go through even before a forced password change.
 PASSWORD_CHANGE_EXEMPT = {"auth.change_password", "auth.logout", "auth.quick_exit",
                           "auth.idle_exit", "static", "main.healthz", "main.set_language"}
-
-
-def safe_next(target):
-    """Only same-site paths, so ?next= cannot send a student to another site."""
-    if not target:
-        return None
-    try:
-        parts = urlsplit(target)
-    except ValueError:  # e.g. an unclosed "[" read as an IPv6 host
-        return None
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") \
-            or "\\" in target:
-        return None
-    return target
 
 
 def password_matches(user, password):

@@ -13,7 +13,7 @@ from flask_login import logout_user
 from .. import sessions
 from ..accounts.models import Role
 from ..accounts.models import utcnow
-from ..common.signals import signing_out
+from ..common.signals import session_ending
 from ..extensions import db
 from .models import StaffSignIn
 
@@ -42,7 +42,7 @@ def sign_in(user):
 
 def sign_out():
     """End this browser's session on the server; what the response adds starts a new one."""
-    signing_out.send(current_app._get_current_object())
+    session_ending.send(current_app._get_current_object())
     db.session.execute(sa.delete(StaffSignIn).where(
         StaffSignIn.session_id == sessions.current_id()))
     logout_user()

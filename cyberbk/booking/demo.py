@@ -6,21 +6,21 @@ from datetime import timedelta
 import sqlalchemy as sa
 
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import to_local
+from ..common.schooltime import to_utc
+from ..common.schooltime import utcnow
+from ..common.vocabulary import Mode
+from ..common.vocabulary import ServiceField
 from ..extensions import db
 from .models import Booking
 from .models import BookingStatus
 from .models import CounselorSchedule
-from .models import Field
 from .models import HelpBefore
 from .models import Intake
-from .models import Mode
 from .models import Reminder
 from .models import WeeklyHours
 from .services import CONSENT_VERSION
 from .services import open_case
-from .services import to_local
-from .services import to_utc
 
 DEMO_HOURS = {"guru.bk": (time(8), time(14)), "guru.bk2": (time(9), time(15))}
 SLOT_MINUTES = 30
@@ -46,7 +46,7 @@ def seed():
     booking = Booking(
         student_id=student.id, counselor_id=counselor.id, starts_at=starts_at,
         ends_at=starts_at + timedelta(minutes=SLOT_MINUTES), mode=Mode.CHAT,
-        field=Field.SOCIAL, status=BookingStatus.CONFIRMED,
+        field=ServiceField.SOCIAL, status=BookingStatus.CONFIRMED,
         phone_times="Siang setelah pulang sekolah; malam HP dipakai kakak.",
         consent_version=CONSENT_VERSION, consented_at=utcnow(),
         counselor_message="Sampai ketemu di chat, ya.",

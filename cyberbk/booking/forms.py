@@ -16,9 +16,9 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
-from .models import Field
+from ..common.vocabulary import Mode
+from ..common.vocabulary import ServiceField
 from .models import HelpBefore
-from .models import Mode
 from .models import Outcome
 from .models import Reminder
 from .models import label
@@ -54,7 +54,7 @@ class ChoiceForm(FlaskForm):
     step = HiddenField(default="pilih")
     mode = RadioField(_l("Mau ngobrol lewat apa?"), choices=choices(Mode),
                       validators=[InputRequired(_l("Pilih caranya dulu."))])
-    field = RadioField(_l("Tentang apa?"), choices=choices(Field),
+    field = RadioField(_l("Tentang apa?"), choices=choices(ServiceField),
                        validators=[InputRequired(_l("Pilih salah satu bidang."))],
                        description=_l("Kalau ragu, pilih yang paling dekat. Nanti bisa "
                                       "dibicarakan."))
@@ -174,7 +174,7 @@ class SessionRecordForm(FlaskForm):
     held_on = DateField(_l("Tanggal"), validators=[InputRequired(_l("Isi tanggal sesi."))])
     held_time = TimeField(_l("Jam"), validators=[InputRequired(_l("Isi jam sesi."))])
     mode = SelectField(_l("Cara"), choices=choices(Mode))
-    field = SelectField(_l("Bidang"), choices=choices(Field))
+    field = SelectField(_l("Bidang"), choices=choices(ServiceField))
     topic = StringField(_l("Topik"), validators=[DataRequired(_l("Isi topiknya.")),
                                                  Length(max=200)])
     summary = TextAreaField(_l("Ringkasan sesi"),

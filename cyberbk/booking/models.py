@@ -14,23 +14,15 @@ import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
+from ..common.vocabulary import FIELD_LABELS
+from ..common.vocabulary import MODE_LABELS
+from ..common.vocabulary import ONLINE_MODES
+from ..common.vocabulary import Mode
+from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..extensions import enum_column
 
-
-
-class Mode(str, enum.Enum):
-    CHAT = "chat"
-    VIDEO = "video"
-    FACE = "face"
-
-
-class Field(str, enum.Enum):
-    PERSONAL = "pribadi"
-    SOCIAL = "sosial"
-    LEARNING = "belajar"
-    CAREER = "karir"
 
 
 class BookingStatus(str, enum.Enum):
@@ -90,13 +82,8 @@ class ReferralStatus(str, enum.Enum):
 
 
 LABELS = {
-    Mode.CHAT: _l("Chat"),
-    Mode.VIDEO: _l("Video"),
-    Mode.FACE: _l("Tatap muka di ruang BK"),
-    Field.PERSONAL: _l("Pribadi"),
-    Field.SOCIAL: _l("Sosial (teman, keluarga)"),
-    Field.LEARNING: _l("Belajar"),
-    Field.CAREER: _l("Karier dan cita-cita"),
+    **MODE_LABELS,
+    **FIELD_LABELS,
     BookingStatus.PENDING: _l("Menunggu konfirmasi Guru BK"),
     BookingStatus.CONFIRMED: _l("Sudah dikonfirmasi"),
     BookingStatus.DECLINED: _l("Tidak bisa dilayani"),
@@ -263,7 +250,7 @@ class Booking(db.Model):
     starts_at: so.Mapped[datetime]
     ends_at: so.Mapped[datetime]
     mode: so.Mapped[Mode] = so.mapped_column(enum_column(Mode))
-    field: so.Mapped[Field | None] = so.mapped_column(enum_column(Field))
+    field: so.Mapped[ServiceField | None] = so.mapped_column(enum_column(ServiceField))
     status: so.Mapped[BookingStatus] = so.mapped_column(
         enum_column(BookingStatus), default=BookingStatus.PENDING)
     urgent: so.Mapped[bool] = so.mapped_column(default=False)
@@ -300,8 +287,8 @@ class Booking(db.Model):
     @property
     def live(self):
         """A chat or video session that is confirmed (or done: its history stays readable)."""
-        return self.mode in (Mode.CHAT, Mode.VIDEO) and self.status in (BookingStatus.CONFIRMED,
-                                                                          BookingStatus.DONE)
+        return self.mode in ONLINE_MODES and self.status in (BookingStatus.CONFIRMED,
+                                                             BookingStatus.DONE)
 
     @property
     def is_open(self):
@@ -341,7 +328,7 @@ class SessionRecord(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL"))
     held_at: so.Mapped[datetime]
     mode: so.Mapped[Mode] = so.mapped_column(enum_column(Mode))
-    field: so.Mapped[Field] = so.mapped_column(enum_column(Field))
+    field: so.Mapped[ServiceField] = so.mapped_column(enum_column(ServiceField))
     topic: so.Mapped[str] = so.mapped_column(sa.String(200))
     summary: so.Mapped[str] = so.mapped_column(sa.Text)
     technique: so.Mapped[str] = so.mapped_column(sa.String(200), default="")

@@ -13,14 +13,19 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from .. import ratelimit
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..audit.services import record
-from ..auth.decorators import roles_required
+from ..common.forms import EmptyForm
+from ..common.fragments import wants_fragment
+from ..common.schooltime import local_today
+from ..common.schooltime import to_local
+from ..common.schooltime import to_utc
+from ..common.schooltime import utcnow
+from ..common.vocabulary import Mode
+from ..common.vocabulary import ServiceField
 from ..extensions import db
-from ..forms import EmptyForm
-from ..fragments import wants_fragment
 from ..school.services import crisis_contacts
 from . import bp
 from . import services
@@ -45,9 +50,7 @@ from .forms import WEEKDAYS
 from .models import AvailabilityException
 from .models import Booking
 from .models import CounselingCase
-from .models import Field
 from .models import HelpBefore
-from .models import Mode
 from .models import Outcome
 from .models import ParentRequest
 from .models import Referral
@@ -108,7 +111,7 @@ def slot_context(counselor_id, endpoint, **url_args):
     """Free slots of one week for the slot picker, with links to the other weeks."""
     days_ahead = services.config("BOOKING_DAYS_AHEAD")
     week, last = week_offset(days_ahead)
-    first_day = services.local_today() + timedelta(days=7 * week)
+    first_day = local_today() + timedelta(days=7 * week)
     groups = services.slot_choices(counselor_id, first_day, min(7, days_ahead - 7 * week))
     links = []
     if week > 0:
@@ -191,8 +194,9 @@ def intake():
     counselor_id, starts_at = form.slot.slot
     try:
         booking = services.book_for_student(
-            current_user, counselor_id, starts_at, Mode(form.mode.data), Field(form.field.data),
-            phone_times=(form.phone_times.data or "").strip(), consented=form.consented,
+            current_user, counselor_id, starts_at, Mode(form.mode.data),
+            ServiceField(form.field.data), phone_times=(form.phone_times.data or "").strip(),
+            consented=form.consented,
             intake={"description": form.description.data.strip(),
                     "help_before": HelpBefore(form.help_before.data),
                     "feels_unsafe": form.feels_unsafe.data == "yes",
@@ -476,11 +480,11 @@ def delete_own_schedule_entry(model, entry_id, message):
 @roles_required(Role.COUNSELOR)
 def agenda():
     week, last = week_offset(7 * 8)
-    first_day = services.local_today() + timedelta(days=7 * week)
+    first_day = local_today() + timedelta(days=7 * week)
     return render_template("booking/counselor/agenda.html",
                            pending=services.pending_for_counselor(current_user),
                            days=services.agenda(current_user, first_day, 7),
-                           today=services.local_today(), week=week, last_week=last,
+                           today=local_today(), week=week, last_week=last,
                            has_hours=bool(services.weekly_hours(current_user)))
 
 
@@ -636,12 +640,12 @@ def new_record(case_id):
         if booking is None or booking.case_id != case.id:
             abort(404)
     if request.method == "GET":
-        when = services.to_local(booking.starts_at if booking else utcnow())
+        when = to_local(booking.starts_at if booking else utcnow())
         form = SessionRecordForm(formdata=None, held_on=when.date(),
                                  held_time=when.time().replace(second=0, microsecond=0),
                                  mode=booking.mode.value if booking else Mode.FACE.value,
                                  field=booking.field.value if booking and booking.field
-                                 else Field.PERSONAL.value)
+                                 else ServiceField.PERSONAL.value)
         return render_template("booking/counselor/record.html", case=case, booking=booking,
                                form=form)
     form = SessionRecordForm()
@@ -650,9 +654,10 @@ def new_record(case_id):
                                form=form), 400
     services.add_record(
         case, current_user, booking=booking,
-        held_at=services.to_utc(datetime.combine(form.held_on.data, form.held_time.data)),
-        mode=Mode(form.mode.data), field=Field(form.field.data), topic=form.topic.data.strip(),
-        summary=form.summary.data.strip(), technique=(form.technique.data or "").strip(),
+        held_at=to_utc(datetime.combine(form.held_on.data, form.held_time.data)),
+        mode=Mode(form.mode.data), field=ServiceField(form.field.data),
+        topic=form.topic.data.strip(), summary=form.summary.data.strip(),
+        technique=(form.technique.data or "").strip(),
         follow_up=(form.follow_up.data or "").strip(),
         laiseg_understanding=(form.laiseg_understanding.data or "").strip(),
         laiseg_comfort=(form.laiseg_comfort.data or "").strip(),

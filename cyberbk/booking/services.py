@@ -8,7 +8,6 @@ from datetime import timedelta
 from datetime import timezone
 from itertools import groupby
 from urllib.parse import quote
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import current_app
@@ -20,7 +19,13 @@ from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common import signals
+from ..common.schooltime import day_bounds
+from ..common.schooltime import local_today
+from ..common.schooltime import to_local
+from ..common.schooltime import to_utc
+from ..common.schooltime import utcnow
+from ..common.vocabulary import Mode
 from ..extensions import db
 from .models import ACTIVE_STATUSES
 from .models import AvailabilityException
@@ -31,7 +36,6 @@ from .models import CounselingCase
 from .models import CounselorSchedule
 from .models import ExceptionKind
 from .models import Intake
-from .models import Mode
 from .models import ParentRequest
 from .models import Referral
 from .models import ReferralStatus
@@ -69,32 +73,6 @@ class NotAllowed(Exception):
 
 def config(name):
     return current_app.config.get(name, DEFAULTS[name])
-
-
-# Time: the database holds naive UTC; people think in the school's zone.
-
-def school_zone():
-    return ZoneInfo(current_app.config["CYBERBK_TIMEZONE"])
-
-
-def to_utc(local_wall_time):
-    """A naive wall-clock time in the school's zone -> naive UTC."""
-    aware = local_wall_time.replace(tzinfo=school_zone())
-    return aware.astimezone(timezone.utc).replace(tzinfo=None)
-
-
-def to_local(utc_naive):
-    return utc_naive.replace(tzinfo=timezone.utc).astimezone(school_zone())
-
-
-def local_today(now=None):
-    return to_local(now or utcnow()).date()
-
-
-def day_bounds(first_day, days=1):
-    """UTC start and end of `days` local days from `first_day`."""
-    return (to_utc(datetime.combine(first_day, time())),
-            to_utc(datetime.combine(first_day + timedelta(days=days), time())))
 
 
 # Availability and slots.
@@ -552,6 +530,18 @@ def counselor_overview(counselor):
                                 .where(ParentRequest.handled_at.is_(None)))
     return {"today": today, "pending": pending, "urgent": urgent, "referrals": referrals,
             "parent_requests": parents}
+
+
+@signals.home_page.connect
+def home_part(user):
+    """A student's next sessions, a homeroom teacher's latest referrals, a counselor's day."""
+    if user.role == Role.STUDENT:
+        return {"upcoming": upcoming_for_student(user)}
+    if user.role == Role.HOMEROOM:
+        return {"referrals": referrals_by(user, limit=5)}
+    if user.role == Role.COUNSELOR:
+        return {"booking": counselor_overview(user)}
+    return {}
 
 
 # Reminders without content.

@@ -17,15 +17,15 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..audit.services import record
-from ..auth.decorators import roles_required
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
+from ..common import signals
+from ..common.forms import EmptyForm
 from ..extensions import db
-from ..forms import EmptyForm
 from ..problembox.models import ProblemReport
-from ..problembox.thread import open_report as open_thread
 from ..school.services import crisis_contacts
 from ..school.services import get_settings
 from . import bp
@@ -50,9 +50,15 @@ def get_thread_seat_or_404(report_id):
     return seat
 
 
+def opened_thread():
+    """The problem-box thread opened on this device, kept open (or closed, with a word why)."""
+    return signals.answer(signals.thread_opened_here, current_app._get_current_object(),
+                          touch=True)
+
+
 def reporter_seat_or_redirect():
     """The reporter's seat at the thread opened here, or a redirect to the code form."""
-    report = open_thread()
+    report = opened_thread()
     if report is None:
         return None, redirect(url_for("problembox.check"), 303)
     return services.reporter_seat(report), None
@@ -242,5 +248,5 @@ def staff_thread_send(report_id):
 def keepalive():
     """chat.js calls this while the person types or taps: a live chat is activity, so the
     login (and an opened problem-box thread) must not time out under it."""
-    open_thread()
+    opened_thread()
     return "", 204

@@ -21,31 +21,29 @@ from sqlalchemy.exc import IntegrityError
 from .. import ratelimit
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..booking.models import AvailabilityException
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
 from ..booking.models import CounselingCase
 from ..booking.models import ExceptionKind
-from ..booking.models import Mode
 from ..booking.models import WeeklyHours
-from ..booking.services import day_bounds
-from ..booking.services import local_today
-from ..booking.services import to_local
-from ..booking.services import to_utc
-from ..common.signals import signing_out
+from ..common import signals
+from ..common.schooltime import day_bounds
+from ..common.schooltime import local_today
+from ..common.schooltime import to_local
+from ..common.schooltime import to_utc
+from ..common.schooltime import utcnow
+from ..common.vocabulary import ONLINE_MODES
+from ..common.vocabulary import Mode
 from ..extensions import db
 from ..extensions import socketio
-from ..problembox import services as problembox
 from ..problembox.models import ProblemMessage
 from ..problembox.models import ProblemReport
-from ..problembox import thread as problembox_thread
 from .models import ChatConnection
 from .models import ChatMessage
 from .models import ChatRoom
 
 NAMESPACE = "/chat"
-ONLINE_MODES = (Mode.CHAT, Mode.VIDEO)
 #: A booking's chat opens when the counselor confirms it and stays readable once done.
 LIVE_STATUSES = (BookingStatus.CONFIRMED, BookingStatus.DONE)
 #: The built-in after-session questionnaire of the assessments feature (laiseg).
@@ -341,10 +339,8 @@ class ThreadChat(Chat):
         # terms flag it urgent, the reporter's time is kept to the hour only.
         counselor = seat.side == Side.COUNSELOR
         self.room()  # the counselors' homes count unread live messages per room
-        if counselor:
-            problembox.add_counselor_reply(self.report, seat.user, body)
-        else:
-            problembox.add_student_reply(self.report, body)
+        signals.thread_message.send(self.report, counselor=seat.user if counselor else None,
+                                    body=body)
         message = db.session.scalar(
             sa.select(ProblemMessage)
             .where(ProblemMessage.report_id == self.report.id,
@@ -420,16 +416,6 @@ def counselor_thread_seat(user, report):
     return Seat(ThreadChat(report), Side.COUNSELOR, user)
 
 
-def reporter_thread():
-    """The thread this browser opened with its code, looked up without touching the session.
-
-    A socket's session is a frozen copy: nothing written to it would reach the
-    browser, so the problem box's own open_thread() is for HTTP pages only.
-    """
-    report_id = problembox_thread.opened_report_id()
-    return db.session.get(ProblemReport, report_id) if report_id is not None else None
-
-
 def seat_for_key(key, user_id=None):
     """The current person's seat at chat `key`: "b<booking id>", "k" (the reporter's own
     thread) or "k<report id>" (a counselor at a thread); None when they have none.
@@ -441,7 +427,8 @@ def seat_for_key(key, user_id=None):
         booking, room, _account = booking_and_room(int(number), user_id)
         return booking_seat(current_user, booking, room)
     if key == "k":
-        return reporter_seat(reporter_thread())
+        return reporter_seat(signals.answer(signals.thread_opened_here,
+                                            current_app._get_current_object(), touch=False))
     if kind == "k" and number.isdigit():
         return counselor_thread_seat(current_user, db.session.get(ProblemReport, int(number)))
     return None
@@ -543,7 +530,7 @@ def mark(seat, up_to, read):
             .values({column.key: up_to}).execution_options(synchronize_session=False))
         moved = moved or result.rowcount > 0
     if read and seat.side == Side.COUNSELOR and isinstance(chat, ThreadChat):
-        problembox.mark_seen(chat.report)
+        signals.thread_seen.send(chat.report)
     db.session.commit()
     return moved
 
@@ -633,6 +620,20 @@ def counselor_overview(counselor):
             "unread": sum(s.unread for s in sessions) + sum(count for _id, count in threads)}
 
 
+@signals.home_page.connect
+def home_part(user):
+    if user.role == Role.STUDENT:
+        return {"chats": student_overview(user)}
+    if user.role == Role.COUNSELOR:
+        return {"chats": counselor_overview(user)}
+    return {}
+
+
+@signals.day_summary.connect
+def day_part(counselor):
+    return {"unread_chats": counselor_overview(counselor)["unread"]}
+
+
 def evaluation_waiting(student):
     """The open after-session questionnaire for a student whose session ended lately.
 
@@ -646,10 +647,8 @@ def evaluation_waiting(student):
         Booking.updated_at >= since)))
     if not ended:
         return None
-    # Imported here: assessments needs accounts.services, which calls disconnect_user().
-    from ..assessments.services import open_for_student
-
-    for administration, answered, _draft in open_for_student(student):
+    for administration, answered, _draft in signals.answer(signals.open_questionnaires,
+                                                           student):
         if administration.instrument.builtin_key == EVALUATION_INSTRUMENT and not answered:
             return administration
     return None
@@ -759,21 +758,22 @@ def forget_socket(sid):
     db.session.commit()
 
 
-def disconnect_user(user_id):
-    """Close every open chat socket of this account (deactivated, password reset, signed out)."""
-    _disconnect(ChatConnection.user_id == user_id)
+@signals.account_signed_out.connect
+def disconnect_user(user):
+    """Close every open chat socket of this account (deactivated, password reset)."""
+    _disconnect(ChatConnection.user_id == user.id)
 
 
-@signing_out.connect
-def disconnect_session(_app):
+@signals.session_ending.connect
+def disconnect_session(app):
     """Close the sockets of whoever signs out in this request: their account's, and those of
     the problem-box thread opened in this browser."""
     conditions = []
     if current_user.is_authenticated:
         conditions.append(ChatConnection.user_id == current_user.id)
-    report_id = problembox_thread.opened_report_id()
-    if report_id is not None:
-        conditions.append(ChatConnection.report_id == report_id)
+    thread = signals.answer(signals.thread_opened_here, app, touch=False)
+    if thread is not None:
+        conditions.append(ChatConnection.report_id == thread.id)
     if conditions:
         _disconnect(sa.or_(*conditions))
 

@@ -1,11 +1,63 @@
-"""Events that cross features (Blinker, as Flask's own signals): the feature where it
-happens sends, the features that care connect, and neither imports the other."""
+"""What features tell and ask each other, instead of importing each other's routes or
+services (docs/architecture.md; .importlinter checks it).
+
+Events say what happened; any feature may listen. Questions are answered by the feature
+that owns the data: by one receiver (`answer`), or by each feature adding its part of a
+page (`gather`). A feature connects its receivers at module level in the module that
+does the work, which its blueprint package imports, so they are connected as soon as
+create_app has registered the blueprints.
+"""
 
 from blinker import Namespace
 
 signals = Namespace()
 
-#: This browser signs out (logout, quick exit, idle timeout), sent before its session is
-#: cleared; features drop what they keep for the browser (open sockets, an opened
-#: problem-box thread). Sender: the app.
-signing_out = signals.signal("signing-out")
+# Events.
+
+#: Every session of an account was ended for it (deactivated, or its password reset by an
+#: admin). Sender: the user. Their open sockets must not outlive the sessions.
+account_signed_out = signals.signal("account-signed-out")
+#: This browser's session is about to be cleared: sign-out, quick exit, or the problem-box
+#: thread closed on this device. Sender: the app. Sent while the session still holds it all.
+session_ending = signals.signal("session-ending")
+#: Someone wrote in the live chat of a problem-box thread. Sender: the report; `counselor`:
+#: the counselor who wrote, None for the reporter; `body`: the text. The problem box
+#: stores it under its own rules.
+thread_message = signals.signal("thread-message")
+#: A counselor read a problem-box thread's live chat. Sender: the report.
+thread_seen = signals.signal("thread-seen")
+
+# Questions.
+
+#: The problem-box thread this device opened with its code, or None. Sender: the app;
+#: `touch`: True on a page (keeps it open, or says it was closed), False for a socket,
+#: whose session is a frozen copy that must not be written.
+thread_opened_here = signals.signal("thread-opened-here")
+#: What a feature shows on a home page. Sender: the user whose home it is; each feature
+#: answers a dictionary of template values (empty when it shows nothing to that role).
+home_page = signals.signal("home-page")
+#: Counts for a counselor's "today" summary. Sender: the counselor; each feature answers
+#: a dictionary of its counts.
+day_summary = signals.signal("day-summary")
+#: The questionnaires open now for a student. Sender: the student; answer:
+#: [(administration, answered, has a draft)], closing soonest first.
+open_questionnaires = signals.signal("open-questionnaires")
+#: A class's needs profiles from its questionnaires, newest first. Sender: the class.
+class_needs = signals.signal("class-needs")
+#: A student's questionnaire answers given with their name, for the export of their data.
+#: Sender: the student; answer: [(title, submitted at, question, answer text)].
+student_answers = signals.signal("student-answers")
+
+
+def answer(signal, sender, **values):
+    """The answer of the one feature that owns it (ValueError when none or several do)."""
+    [(_receiver, value)] = signal.send(sender, **values)
+    return value
+
+
+def gather(signal, sender, **values):
+    """Every feature's part, as one dictionary."""
+    parts = {}
+    for _receiver, part in signal.send(sender, **values):
+        parts.update(part)
+    return parts

@@ -1,5 +1,6 @@
-"""The counselor's dashboard (today's work, semester targets, reports) and the pages of
-data care: the audit log, retention, a student's data on request, parents' consent."""
+"""The counselor's dashboard (today's work, semester targets, reports) and data care:
+the audit log, retention, a student's data on request, parents' consent, and the
+backup, restore and purge commands."""
 
 from flask import Blueprint
 

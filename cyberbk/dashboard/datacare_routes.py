@@ -14,19 +14,19 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
 from ..audit.services import record
-from ..auth.decorators import roles_required
-from ..booking.services import local_today
-from ..datacare import consent
-from ..datacare import retention
-from ..datacare import student_data
+from ..common.forms import EmptyForm
+from ..common.schooltime import local_today
 from ..extensions import db
-from ..forms import EmptyForm
 from . import audit_log
 from . import bp
+from . import consent
+from . import retention
+from . import student_data
 from .forms import ConsentForm
 from .forms import EraseForm
 from .forms import RetentionForm

@@ -13,8 +13,8 @@ from datetime import timedelta
 from flask_babel import format_date
 from flask_babel import gettext as _
 
-from ..booking.services import day_bounds
-from ..booking.services import local_today
+from ..common.schooltime import day_bounds
+from ..common.schooltime import local_today
 
 MONTH_KEY = re.compile(r"^(\d{4})-(\d{2})$")
 SEMESTER_KEY = re.compile(r"^(\d{4})-(ganjil|genap)$")

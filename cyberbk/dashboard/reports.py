@@ -19,27 +19,22 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..booking.models import CounselingCase
 from ..booking.models import SessionRecord
-from ..booking.services import local_today
+from ..common import vocabulary
+from ..common.schooltime import local_today
+from ..common.vocabulary import Mode
+from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..outreach.models import ServiceComponent
 from ..outreach.models import ServicePlan
 from ..problembox.models import ProblemReport
 from . import periods
 
-FIELDS = ("pribadi", "sosial", "belajar", "karir")
-FIELD_LABELS = {"pribadi": _l("Pribadi"), "sosial": _l("Sosial"), "belajar": _l("Belajar"),
-                "karir": _l("Karier"), None: _l("Tidak diisi")}
-MODES = ("chat", "video", "face", "kotak")
-MODE_LABELS = {"chat": _l("Chat"), "video": _l("Video"), "face": _l("Tatap muka"),
-               "kotak": _l("Kotak masalah")}
-# The problem box and the RPLs name the four bidang in English in the database.
-ENGLISH_FIELDS = {"personal": "pribadi", "social": "sosial", "learning": "belajar",
-                  "career": "karir"}
-
-
-def _bidang(column):
-    return sa.case(*((column == english, bidang) for english, bidang in ENGLISH_FIELDS.items()),
-                   else_=None)
+# Keys are the stored values, as the GROUP BYs return them; the labels are the vocabulary's.
+FIELDS = tuple(field.value for field in ServiceField)
+FIELD_LABELS = {**vocabulary.FIELD_LABELS, None: _l("Tidak diisi")}
+# A problem-box report counts as a service of its own kind.
+MODES = (*(mode.value for mode in Mode), "kotak")
+MODE_LABELS = {**vocabulary.MODE_LABELS, "kotak": _l("Kotak masalah")}
 
 
 def services_in(period):
@@ -54,7 +49,7 @@ def services_in(period):
         .where(SessionRecord.held_at >= start, SessionRecord.held_at < end))
     reports = (
         sa.select(sa.literal("kotak", sa.String).label("mode"),
-                  _bidang(sa.type_coerce(ProblemReport.field, sa.String)).label("field"),
+                  sa.type_coerce(ProblemReport.field, sa.String).label("field"),
                   StudentProfile.class_id.label("class_id"))
         .outerjoin(StudentProfile, StudentProfile.user_id == ProblemReport.author_id)
         .where(ProblemReport.created_at >= start, ProblemReport.created_at < end))
@@ -116,7 +111,7 @@ def service_report(period):
 def classroom_guidance_by_field(period):
     """Layanan dasar RPLs held in the period (up to today), per bidang."""
     last = min(period.end - timedelta(days=1), local_today())
-    field = _bidang(sa.type_coerce(ServicePlan.field, sa.String))
+    field = sa.type_coerce(ServicePlan.field, sa.String)
     return db.session.execute(
         sa.select(field, sa.func.count(ServicePlan.id))
         .where(ServicePlan.component == ServiceComponent.BASIC,
@@ -202,7 +197,7 @@ def programme(period):
     in_period = sa.and_(ServicePlan.held_on >= period.first, ServicePlan.held_on < period.end)
     year = sa.extract("year", ServicePlan.held_on)
     month_number = sa.extract("month", ServicePlan.held_on)
-    field = _bidang(sa.type_coerce(ServicePlan.field, sa.String))
+    field = sa.type_coerce(ServicePlan.field, sa.String)
     counts = {(f"{int(y):04d}-{int(m):02d}", f): n for y, m, f, n in db.session.execute(
         sa.select(year, month_number, field, sa.func.count(ServicePlan.id))
         .where(in_period).group_by(year, month_number, field))}

@@ -13,11 +13,11 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..audit.services import record
-from ..auth.decorators import roles_required
+from ..common.fragments import wants_fragment
 from ..extensions import db
-from ..fragments import wants_fragment
 from ..school.services import get_settings
 from . import bp
 from . import periods

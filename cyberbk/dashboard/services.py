@@ -2,21 +2,21 @@
 
 import sqlalchemy as sa
 
-from ..assessments import results as assessment_results
+from ..accounts.models import Role
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
 from ..booking.models import ParentRequest
 from ..booking.models import Referral
 from ..booking.models import ReferralStatus
-from ..booking.services import day_bounds
-from ..booking.services import local_today
-from ..chat import services as chat_services
+from ..common import signals
+from ..common.schooltime import day_bounds
+from ..common.schooltime import local_today
 from ..extensions import db
-from ..problembox.services import inbox_counts
 
 
 def today_summary(counselor):
-    """Counts for "Ringkasan hari ini": each one a link to where the work waits."""
+    """Counts for "Ringkasan hari ini": each one a link to where the work waits. The
+    problem box, chat and assessments add theirs (signals.day_summary)."""
     start, end = day_bounds(local_today())
     sessions, referrals, parents = db.session.execute(sa.select(
         sa.select(sa.func.count(Booking.id))
@@ -28,16 +28,14 @@ def today_summary(counselor):
         sa.select(sa.func.count(ParentRequest.id))
         .where(ParentRequest.handled_at.is_(None)).scalar_subquery(),
     )).one()
-    reports = inbox_counts()
     return {
         "sessions_today": sessions,
-        "urgent_reports": reports["urgent"],
-        "new_reports": reports["new"],
-        "unread_chats": chat_services.counselor_overview(counselor)["unread"],
         "referrals": referrals,
         "parent_requests": parents,
-        "questionnaires": [
-            (administration, answered, students,
-             assessment_results.percent(answered, students))
-            for administration, answered, students in assessment_results.open_with_completion()],
+        **signals.gather(signals.day_summary, counselor),
     }
+
+
+@signals.home_page.connect
+def home_part(user):
+    return {"today": today_summary(user)} if user.role == Role.COUNSELOR else {}

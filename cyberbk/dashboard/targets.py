@@ -11,7 +11,6 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..assessments.models import Administration
 from ..assessments.models import Answer
 from ..assessments.models import Instrument
@@ -20,7 +19,8 @@ from ..assessments.models import ItemType
 from ..assessments.models import Participation
 from ..assessments.models import Response
 from ..booking.models import SessionRecord
-from ..booking.services import local_today
+from ..common.schooltime import local_today
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..outreach.models import ServiceComponent
 from ..outreach.models import ServicePlan

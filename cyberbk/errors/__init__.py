@@ -14,8 +14,8 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from .. import sessions
+from ..common.fragments import wants_fragment
 from ..extensions import db
-from ..fragments import wants_fragment
 
 bp = Blueprint("errors", __name__)
 log = logging.getLogger("cyberbk.errors")

@@ -13,17 +13,11 @@ from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import text
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
-from ..assessments import results as assessment_results
-from ..assessments import services as assessment_services
-from ..auth.decorators import roles_required
-from ..auth.routes import safe_next
-from ..booking import services as booking_services
-from ..chat import services as chat_services
-from ..dashboard.services import today_summary
+from ..common import signals
+from ..common.redirects import safe_next
 from ..extensions import db
-from ..outreach.services import share_kit
-from ..problembox.services import inbox_counts
 from ..school.services import crisis_contacts
 from ..school.services import get_settings
 from . import bp
@@ -63,31 +57,26 @@ def set_language():
 @roles_required(Role.STUDENT)
 def student_home():
     return render_template("main/student_home.html", contacts=crisis_contacts(),
-                           upcoming=booking_services.upcoming_for_student(current_user),
-                           questionnaires=assessment_services.open_for_student(current_user),
-                           chats=chat_services.student_overview(current_user))
+                           **home_parts())
 
 
 @bp.route("/wali")
 @roles_required(Role.HOMEROOM)
 def homeroom_home():
     return render_template("main/homeroom_home.html",
-                           classes=services.homeroom_classes(current_user),
-                           referrals=booking_services.referrals_by(current_user, limit=5),
-                           questionnaires=assessment_results.homeroom_overview(current_user,
-                                                                               open_only=True),
-                           share_kit=share_kit(current_user))
+                           classes=services.homeroom_classes(current_user), **home_parts())
 
 
 @bp.route("/bk")
 @roles_required(Role.COUNSELOR)
 def counselor_home():
     return render_template("main/counselor_home.html", summary=services.school_summary(),
-                           booking=booking_services.counselor_overview(current_user),
-                           problembox=inbox_counts(),
-                           questionnaires=assessment_results.open_with_completion(),
-                           chats=chat_services.counselor_overview(current_user),
-                           today=today_summary(current_user))
+                           **home_parts())
+
+
+def home_parts():
+    """What each feature shows on the signed-in person's home (signals.home_page)."""
+    return signals.gather(signals.home_page, current_user._get_current_object())
 
 
 @bp.route("/logo")

@@ -16,7 +16,7 @@ SERVICE_SECTIONS = {
            "- **Pribadi**: perasaan, rasa percaya diri, keluarga.\n"
            "- **Sosial**: teman, pergaulan, dirundung.\n"
            "- **Belajar**: cara belajar, nilai, tugas yang menumpuk.\n"
-           "- **Karir**: cita-cita dan sekolah lanjutan."),
+           "- **Karier**: cita-cita dan sekolah lanjutan."),
     ),
     "counselor_role": (
         _l("Peran Guru BK"),

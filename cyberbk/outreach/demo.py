@@ -4,12 +4,12 @@ import sqlalchemy as sa
 
 from ..accounts.models import Role
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
+from ..common.vocabulary import ServiceField
 from ..extensions import db
 from . import content
 from .models import Material
 from .models import MaterialStatus
-from .models import ServiceField
 from .models import ServicePlan
 
 LESSON = """# Mengenal layanan BK dan Guru BK
@@ -33,7 +33,7 @@ Kenalan dulu, yuk: apa yang bisa kamu dapat dari ruang BK?
 | Pribadi | perasaan, percaya diri, keluarga |
 | Sosial | teman, pergaulan, dirundung |
 | Belajar | cara belajar, nilai, tugas |
-| Karir | cita-cita, sekolah lanjutan |
+| Karier | cita-cita, sekolah lanjutan |
 
 ---
 

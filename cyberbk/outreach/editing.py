@@ -14,12 +14,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..audit.services import record
-from ..auth.decorators import roles_required
+from ..common.forms import EmptyForm
 from ..extensions import db
-from ..forms import EmptyForm
 from . import bp
 from . import content
 from . import plans

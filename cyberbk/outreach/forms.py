@@ -15,11 +15,12 @@ from wtforms.validators import Length
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from ..common.vocabulary import FIELD_LABELS
+from ..common.vocabulary import ServiceField
 from . import content
 from . import plans
 from . import services
 from .models import ServiceComponent
-from .models import ServiceField
 
 REQUIRED = _l("Bagian ini wajib diisi.")
 NOT_IN_LIST = _l("Pilihan ini tidak ada di daftar.")
@@ -32,12 +33,6 @@ COMPONENT_LABELS = {
     ServiceComponent.PLANNING: _l("Peminatan dan perencanaan individual"),
     ServiceComponent.RESPONSIVE: _l("Layanan responsif"),
     ServiceComponent.SYSTEM: _l("Dukungan sistem"),
-}
-FIELD_LABELS = {
-    ServiceField.PERSONAL: _l("Pribadi"),
-    ServiceField.SOCIAL: _l("Sosial"),
-    ServiceField.LEARNING: _l("Belajar"),
-    ServiceField.CAREER: _l("Karir"),
 }
 
 

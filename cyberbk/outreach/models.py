@@ -13,7 +13,8 @@ import sqlalchemy.orm as so
 
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
-from ..accounts.models import utcnow
+from ..common.schooltime import utcnow
+from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..extensions import enum_column
 
@@ -37,15 +38,6 @@ class ServiceComponent(str, enum.Enum):
     PLANNING = "planning"
     RESPONSIVE = "responsive"
     SYSTEM = "system"
-
-
-class ServiceField(str, enum.Enum):
-    """Bidang layanan."""
-
-    PERSONAL = "personal"
-    SOCIAL = "social"
-    LEARNING = "learning"
-    CAREER = "career"
 
 
 class OutreachSettings(db.Model):

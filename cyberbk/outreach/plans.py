@@ -4,11 +4,11 @@ import sqlalchemy as sa
 from flask_babel import gettext as _
 
 from ..accounts.models import SchoolClass
-from ..assessments import results
+from ..common import signals
+from ..common.vocabulary import ServiceField
 from ..extensions import db
 from . import content
 from .models import ServiceComponent
-from .models import ServiceField
 from .models import ServicePlan
 
 #: The built-in needs assessment; its profile is preferred over other instruments'.
@@ -45,7 +45,7 @@ def values_from_profile(school_class):
 
     Only area names go in, never percentages: an RPL may be attached to public material.
     """
-    profiles = results.class_profile(school_class)
+    profiles = signals.answer(signals.class_needs, school_class)
     if not profiles:
         return None
     profile = next((p for p in profiles

@@ -17,8 +17,9 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from ..accounts.models import Role
+from ..common.fragments import wants_fragment
+from ..common.vocabulary import FIELD_LABELS
 from ..extensions import db
-from ..fragments import wants_fragment
 from ..school.services import crisis_contacts
 from . import bp
 from . import markup
@@ -26,7 +27,6 @@ from . import poster as posters
 from . import services
 from . import uploads
 from .forms import COMPONENT_LABELS
-from .forms import FIELD_LABELS
 from .models import Material
 from .models import MaterialAttachment
 from .models import VideoSource

@@ -13,10 +13,12 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 from markupsafe import Markup
 
+from ..accounts.models import Role
 from ..accounts.models import SchoolClass
-from ..accounts.models import utcnow
 from ..assessments.models import Administration
-from ..assessments.services import class_condition
+from ..assessments.models import class_condition
+from ..common import signals
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..school.services import get_settings as school_settings
 from . import content
@@ -323,3 +325,9 @@ def share_kit(teacher):
             "Ini poster layanan BK sekolah kita. Simpan, dan bagikan ke teman yang butuh:")),
     ]
     return items
+
+
+@signals.home_page.connect
+def home_part(user):
+    """A homeroom teacher's home has what they pass on to their class group."""
+    return {"share_kit": share_kit(user)} if user.role == Role.HOMEROOM else {}

@@ -11,33 +11,22 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import StopValidation
 
-from .models import ReportField
+from ..common.vocabulary import FIELD_LABELS
+from ..common.vocabulary import MODE_LABELS
+from ..common.vocabulary import ONLINE_MODES
+from ..common.vocabulary import ServiceField
 from .models import ReportStatus
-from .models import SessionMode
 
 REPORT_MAX = 3000
 REPLY_MAX = 2000
 #: The honeypot's field name: plausible to a bot, never offered to people.
 HONEYPOT = "website"
 
-FIELD_LABELS = {
-    ReportField.PERSONAL: _l("Pribadi"),
-    ReportField.SOCIAL: _l("Sosial"),
-    ReportField.LEARNING: _l("Belajar"),
-    ReportField.CAREER: _l("Karir"),
-}
-FIELD_HINTS = {
-    ReportField.PERSONAL: _l("perasaan, diri sendiri, keluarga"),
-    ReportField.SOCIAL: _l("teman, pacar, dirundung"),
-    ReportField.LEARNING: _l("pelajaran, nilai, PR"),
-    ReportField.CAREER: _l("cita-cita, sekolah lanjutan"),
-}
 STATUS_LABELS = {
     ReportStatus.NEW: _l("Baru"),
     ReportStatus.IN_PROGRESS: _l("Diproses"),
     ReportStatus.CLOSED: _l("Selesai"),
 }
-SESSION_LABELS = {SessionMode.CHAT: _l("Chat"), SessionMode.VIDEO: _l("Video")}
 
 
 def strip(value):
@@ -48,13 +37,12 @@ def options(pairs):
     return [SelectChoice(value, label) for value, label in pairs]
 
 
-def _enum_or_none(cls):
-    """Coerce to the enum; anything else becomes None (left to `chosen` to refuse)."""
+def _enum_or_none(members):
+    """Coerce to the member of `members` (an Enum, or some of its members) that the value
+    names; anything else becomes None (left to `chosen` to refuse)."""
 
     def coerce(value):
-        if isinstance(value, cls) or value is None:
-            return value
-        return cls(value) if value in {m.value for m in cls} else None
+        return next((member for member in members if member == value), None)
 
     return coerce
 
@@ -89,7 +77,7 @@ class ReportForm(FlaskForm):
         _l("Tentang apa? (boleh dilewati)"),
         choices=options([("", _l("Belum tahu"))]
                         + [(f.value, label) for f, label in FIELD_LABELS.items()]),
-        coerce=_enum_or_none(ReportField), validators=[Optional()], validate_choice=False,
+        coerce=_enum_or_none(ServiceField), validators=[Optional()], validate_choice=False,
     )
     include_name = BooleanField(_l("Sertakan namaku supaya Guru BK tahu siapa aku"))
 
@@ -116,8 +104,8 @@ class ReplyForm(FlaskForm):
 
 class SessionRequestForm(FlaskForm):
     mode = RadioField(_l("Mau ngobrol lewat apa?"),
-                      choices=options((m.value, label) for m, label in SESSION_LABELS.items()),
-                      coerce=_enum_or_none(SessionMode), validate_choice=False,
+                      choices=options((m.value, MODE_LABELS[m]) for m in ONLINE_MODES),
+                      coerce=_enum_or_none(ONLINE_MODES), validate_choice=False,
                       validators=[chosen(_l("Pilih chat atau video."))])
     times = StringField(
         _l("Kapan kamu bisa pegang HP? (boleh dikosongkan)"), filters=[strip],
@@ -159,7 +147,7 @@ class InboxFilterForm(FlaskForm):
 
     status = SelectField(_l("Status"), coerce=_enum_or_none(ReportStatus), choices=options(
         [("", _l("Semua status"))] + [(s.value, label) for s, label in STATUS_LABELS.items()]))
-    field = SelectField(_l("Bidang"), coerce=_enum_or_none(ReportField), choices=options(
+    field = SelectField(_l("Bidang"), coerce=_enum_or_none(ServiceField), choices=options(
         [("", _l("Semua bidang"))] + [(f.value, label) for f, label in FIELD_LABELS.items()]))
     urgent = SelectField(_l("Urgensi"), coerce=_urgency, choices=options(
         [("", _l("Semua")), ("1", _l("Mendesak")), ("0", _l("Tidak mendesak"))]))

@@ -11,17 +11,17 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..audit.services import record
-from ..auth.decorators import roles_required
+from ..common.forms import EmptyForm
+from ..common.fragments import wants_fragment
+from ..common.vocabulary import FIELD_LABELS
+from ..common.vocabulary import MODE_LABELS
 from ..extensions import db
-from ..forms import EmptyForm
-from ..fragments import wants_fragment
 from . import bp
 from . import risk
 from . import services
-from .forms import FIELD_LABELS
-from .forms import SESSION_LABELS
 from .forms import STATUS_LABELS
 from .forms import CounselorReplyForm
 from .forms import InboxFilterForm
@@ -40,7 +40,7 @@ counselor_only = roles_required(Role.COUNSELOR)
 @bp.context_processor
 def labels():
     return {"pb_status_labels": STATUS_LABELS, "pb_field_labels": FIELD_LABELS,
-            "pb_session_labels": SESSION_LABELS}
+            "pb_session_labels": MODE_LABELS}
 
 
 def get_report_or_404(report_id):

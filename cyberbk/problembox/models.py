@@ -11,6 +11,8 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..accounts.models import User
+from ..common.vocabulary import Mode
+from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..extensions import enum_column
 
@@ -22,20 +24,6 @@ class ReportStatus(str, enum.Enum):
     CLOSED = "closed"
 
 
-class ReportField(str, enum.Enum):
-    """The four bidang of BK services."""
-
-    PERSONAL = "personal"
-    SOCIAL = "social"
-    LEARNING = "learning"
-    CAREER = "career"
-
-
-class SessionMode(str, enum.Enum):
-    CHAT = "chat"
-    VIDEO = "video"
-
-
 class ProblemReport(db.Model):
     __tablename__ = "problem_reports"
 
@@ -44,7 +32,7 @@ class ProblemReport(db.Model):
     #: database cannot open a thread.
     code_digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     body: so.Mapped[str] = so.mapped_column(sa.Text)
-    field: so.Mapped[ReportField | None] = so.mapped_column(enum_column(ReportField))
+    field: so.Mapped[ServiceField | None] = so.mapped_column(enum_column(ServiceField))
     status: so.Mapped[ReportStatus] = so.mapped_column(enum_column(ReportStatus),
                                                        default=ReportStatus.NEW, index=True)
     is_urgent: so.Mapped[bool] = so.mapped_column(default=False, index=True)
@@ -57,7 +45,7 @@ class ProblemReport(db.Model):
     closed_at: so.Mapped[datetime | None]
     #: The student wrote since a counselor last opened the report.
     has_new_reply: so.Mapped[bool] = so.mapped_column(default=False, index=True)
-    session_mode: so.Mapped[SessionMode | None] = so.mapped_column(enum_column(SessionMode))
+    session_mode: so.Mapped[Mode | None] = so.mapped_column(enum_column(Mode))
     #: When the student can hold the phone, in their own words.
     session_times: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
     #: A chat/video request the counselors have not arranged yet.
@@ -76,6 +64,12 @@ class ProblemReport(db.Model):
     @property
     def is_anonymous(self):
         return self.author_id is None
+
+    @classmethod
+    def closed_before(cls, cutoff):
+        """SQL condition: closed before `cutoff` (naive UTC). The retention rule, for the
+        problem box's own purge and for the school's retention settings alike."""
+        return sa.and_(cls.status == ReportStatus.CLOSED, cls.closed_at < cutoff)
 
     def __repr__(self):
         return f"<ProblemReport {self.id} {self.status.value}>"

@@ -21,21 +21,22 @@ from htmx_flask import make_response
 
 from .. import ratelimit
 from ..accounts.models import Role
-from ..common.signals import signing_out
+from ..common import signals
+from ..common.forms import EmptyForm
+from ..common.fragments import wants_fragment
+from ..common.vocabulary import FIELD_HINTS
 from ..extensions import db
 from ..extensions import limiter
-from ..forms import EmptyForm
-from ..fragments import wants_fragment
 from ..school.services import crisis_contacts
 from . import bp
 from . import services
 from . import thread
-from .forms import FIELD_HINTS
 from .forms import HONEYPOT
 from .forms import CodeForm
 from .forms import ReplyForm
 from .forms import ReportForm
 from .forms import SessionRequestForm
+from .models import ProblemReport
 
 log = logging.getLogger("cyberbk.problembox")
 
@@ -176,10 +177,20 @@ def open_thread():
     return report
 
 
-@signing_out.connect
+@signals.session_ending.connect
 def close_on_sign_out(_app):
     if thread.had_cookie():
         thread.forget()
+
+
+@signals.thread_opened_here.connect
+def thread_opened_here(_app, touch):
+    """For the live chat: its pages keep the thread open as ours do (`touch`); its sockets
+    only look, without renewing the cookie, which a socket's answer cannot carry."""
+    if touch:
+        return open_thread()
+    report_id = thread.opened_report_id()
+    return db.session.get(ProblemReport, report_id) if report_id is not None else None
 
 
 def thread_or_redirect():
@@ -249,7 +260,7 @@ def request_session():
 @bp.route("/kotak/cek/tutup", methods=["POST"])
 def close_thread():
     if EmptyForm().validate_on_submit():
-        signing_out.send(current_app._get_current_object())
+        signals.session_ending.send(current_app._get_current_object())
         db.session.commit()
         flash(_("Percakapan sudah ditutup di HP ini. Untuk membukanya lagi, masukkan kodemu."),
               "info")

@@ -12,7 +12,9 @@ from flask import current_app
 from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 
-from ..accounts.models import utcnow
+from ..accounts.models import Role
+from ..common import signals
+from ..common.schooltime import utcnow
 from ..extensions import db
 from . import risk
 from .models import ProblemMessage
@@ -179,6 +181,15 @@ def add_counselor_reply(report, counselor, body):
     db.session.commit()
 
 
+@signals.thread_message.connect
+def add_live_message(report, counselor, body):
+    """A message from the thread's live chat, under the same rules as a reply written here."""
+    if counselor is None:
+        add_student_reply(report, body)
+    else:
+        add_counselor_reply(report, counselor, body)
+
+
 def add_note(report, author, body):
     db.session.add(ProblemNote(report=report, author_id=author.id, body=body,
                                created_at=utcnow()))
@@ -196,6 +207,7 @@ def close_session_request(report):
     db.session.commit()
 
 
+@signals.thread_seen.connect
 def mark_seen(report):
     """A counselor opened the report: its new replies are no longer new."""
     report.has_new_reply = False
@@ -247,6 +259,18 @@ def inbox_counts():
     return {"new": row[0], "urgent": row[1], "replies": row[2], "session_requests": row[3]}
 
 
+@signals.home_page.connect
+def home_part(user):
+    """The counselor's home counts what waits in the box."""
+    return {"problembox": inbox_counts()} if user.role == Role.COUNSELOR else {}
+
+
+@signals.day_summary.connect
+def day_part(_counselor):
+    counts = inbox_counts()
+    return {"urgent_reports": counts["urgent"], "new_reports": counts["new"]}
+
+
 def reply_templates():
     """(key, title, body) of every template: the built-in ones, then the counselors' own."""
     builtin = [(f"b{number}", str(title), str(body))
@@ -258,8 +282,5 @@ def reply_templates():
 def purge_closed(days):
     """Delete reports closed more than `days` days ago (threads and notes go with them)."""
     cutoff = utcnow() - timedelta(days=days)
-    result = db.session.execute(
-        sa.delete(ProblemReport).where(ProblemReport.status == ReportStatus.CLOSED,
-                                       ProblemReport.closed_at < cutoff)
-    )
+    result = db.session.execute(sa.delete(ProblemReport).where(ProblemReport.closed_before(cutoff)))
     return result.rowcount

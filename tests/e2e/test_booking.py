@@ -29,7 +29,7 @@ def book_a_chat(page, js=True):
     page.goto("/jadwal")
     choose_counselor(page, js)
     page.get_by_label("Chat", exact=True).check()
-    page.get_by_label("Sosial (teman, keluarga)").check()
+    page.get_by_label("Sosial", exact=True).check()
     first_slot = page.locator("#slots input[type=radio]").first
     first_slot.check()
     page.get_by_label("Kapan biasanya kamu pegang HP?").fill("Sore, HP gantian dengan kakak")

@@ -9,7 +9,7 @@ import time
 from sqlalchemy import event
 
 from . import scheduling
-from .extensions import db
+from ..extensions import db
 
 WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 # A reader in WAL mode is busy only in rare moments (recovery after a crash); waiting

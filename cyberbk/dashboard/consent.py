@@ -8,8 +8,8 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..audit.services import record
-from ..dashboard.models import ParentConsent
 from ..extensions import db
+from .models import ParentConsent
 
 
 def classes_with_counts():

@@ -8,7 +8,6 @@ import click
 import sqlalchemy as sa
 from flask import current_app
 
-from ..accounts.models import utcnow
 from ..audit.services import record
 from ..booking.models import Booking
 from ..booking.models import CaseStatus
@@ -17,9 +16,10 @@ from ..booking.models import Referral
 from ..booking.models import SessionRecord
 from ..chat.models import ChatMessage
 from ..chat.models import ChatRoom
-from ..dashboard.models import RetentionSettings
+from ..common.schooltime import utcnow
 from ..extensions import db
-from ..problembox.services import purge_closed
+from ..problembox.models import ProblemReport
+from .models import RetentionSettings
 
 DEFAULT_CHAT_DAYS = 365
 # A student stays three years in an SMP: a case file outlives their time at school.
@@ -59,6 +59,14 @@ def purge_chat_messages(days, now=None):
                               .execution_options(synchronize_session=False)).rowcount
 
 
+def purge_closed_reports(days, now=None):
+    """Problem-box reports closed more than `days` days ago; their threads and notes go
+    with them."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    return db.session.execute(sa.delete(ProblemReport)
+                              .where(ProblemReport.closed_before(cutoff))).rowcount
+
+
 def purge_closed_cases(days, now=None):
     """Case files closed more than `days` days ago, with everything that belongs to them:
     session records, bookings (with their intake and chat) and referral reasons; and
@@ -83,7 +91,7 @@ def purge_closed_cases(days, now=None):
 
 
 def _reports(days, now):
-    removed = purge_closed(days)
+    removed = purge_closed_reports(days, now)
     return f"{removed} report(s) with their threads and notes", f"{removed} laporan tertutup"
 
 

@@ -28,13 +28,9 @@ from flask_babel import gettext as _
 from ..accounts.models import Role
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
-from ..accounts.models import utcnow
 from ..accounts.services import set_active
-from ..assessments.export import safe_cell
 from ..assessments.models import Participation
 from ..assessments.models import Response
-from ..assessments.services import answer_labels
-from ..assessments.services import answers_of
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
 from ..booking.models import CaseStatus
@@ -42,12 +38,15 @@ from ..booking.models import CounselingCase
 from ..booking.models import Intake
 from ..booking.models import Referral
 from ..booking.models import SessionRecord
-from ..booking.services import to_local
 from ..chat.models import ChatMessage
 from ..chat.models import ChatRoom
-from ..dashboard.models import ParentConsent
+from ..common import signals
+from ..common.cells import safe_cell
+from ..common.schooltime import to_local
+from ..common.schooltime import utcnow
 from ..extensions import db
 from ..problembox.models import ProblemReport
+from .models import ParentConsent
 
 ERASED_PREFIX = "terhapus-"
 
@@ -176,20 +175,10 @@ def reports_csv(student):
 
 def answers_csv(student):
     """Answers of questionnaires the student answered with their name."""
-    lines = []
-    responses = db.session.scalars(
-        sa.select(Response).where(Response.user_id == student.id,
-                                  Response.submitted_at.is_not(None))
-        .order_by(Response.submitted_at)).all()
-    for response in responses:
-        administration = response.administration
-        instrument = administration.instrument
-        shown = answer_labels(instrument, answers_of(response))
-        for item in instrument.items:
-            if item.id in shown:
-                lines.append((administration.title, local(response.submitted_at), item.text,
-                              "; ".join(shown[item.id])))
-    return to_csv(["angket", "dikirim", "pertanyaan", "jawaban"], lines)
+    return to_csv(["angket", "dikirim", "pertanyaan", "jawaban"],
+                  [(title, local(submitted_at), question, answer)
+                   for title, submitted_at, question, answer
+                   in signals.answer(signals.student_answers, student)])
 
 
 def chat_csv(student):

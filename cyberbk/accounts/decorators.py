@@ -5,8 +5,8 @@ from functools import wraps
 from flask import abort
 from flask_login import current_user
 
+from ..common.fragments import wants_fragment
 from ..extensions import login_manager
-from ..fragments import wants_fragment
 
 
 def roles_required(*roles):

@@ -5,8 +5,8 @@ from pathlib import Path
 import click
 from flask import current_app
 
+from ..accounts import promotion
 from . import backup as backups
-from . import promotion
 from . import retention
 
 

@@ -1,0 +1,50 @@
+"""One word for each thing every feature talks about: the four fields (bidang) of BK
+services and the ways a counseling session is held.
+
+The values are what the database stores in every table (the migration e2a1vocabulary
+rewrote the older English and "karir" ones); the labels are the one term people see.
+"""
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class ServiceField(str, enum.Enum):
+    """The four fields (bidang) of BK services."""
+
+    PERSONAL = "pribadi"
+    SOCIAL = "sosial"
+    LEARNING = "belajar"
+    CAREER = "karier"
+
+
+class Mode(str, enum.Enum):
+    """How a counseling session is held."""
+
+    CHAT = "chat"
+    VIDEO = "video"
+    FACE = "face"
+
+
+#: The modes held inside the app; face to face happens in the BK room.
+ONLINE_MODES = (Mode.CHAT, Mode.VIDEO)
+
+FIELD_LABELS = {
+    ServiceField.PERSONAL: _l("Pribadi"),
+    ServiceField.SOCIAL: _l("Sosial"),
+    ServiceField.LEARNING: _l("Belajar"),
+    ServiceField.CAREER: _l("Karier"),
+}
+#: What each field covers, in a student's words.
+FIELD_HINTS = {
+    ServiceField.PERSONAL: _l("perasaan, diri sendiri, keluarga"),
+    ServiceField.SOCIAL: _l("teman, pacar, dirundung"),
+    ServiceField.LEARNING: _l("pelajaran, nilai, PR"),
+    ServiceField.CAREER: _l("cita-cita, sekolah lanjutan"),
+}
+MODE_LABELS = {
+    Mode.CHAT: _l("Chat"),
+    Mode.VIDEO: _l("Video"),
+    Mode.FACE: _l("Tatap muka"),
+}

@@ -1,1 +1,0 @@
-"""Care of the school's data: backups, restore, the new school year."""
