@@ -435,3 +435,24 @@ def test_pages_with_the_thread_are_not_cached(client, school):
     code = send(client)
     client.post("/kotak/cek", data={"code": code})
     assert client.get("/kotak/cek").headers["Cache-Control"] == "no-store"
+
+
+def test_the_same_story_sent_twice_is_stored_once_and_its_code_not_shown_again(client, school):
+    """A reload of the confirmation (without JavaScript it is the POST's answer) or a double
+    tap sends the form again: one report, and the second answer shows no code."""
+    form = {"body": "Dikirim dua kali.", "submission": "satu-pengisian-formulir"}
+    first = client.post("/kotak", data=form).get_data(as_text=True)
+    again = client.post("/kotak", data=form)
+    assert CODE.search(first)
+    assert again.status_code == 200
+    assert not CODE.search(again.get_data(as_text=True))
+    assert "hanya ditampilkan sekali" in again.get_data(as_text=True)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ProblemReport)) == 1
+    other = client.post("/kotak", data={**form, "submission": "pengisian-lain"})
+    assert CODE.search(other.get_data(as_text=True))
+
+
+def test_each_form_shown_carries_its_own_submission_name(client, school):
+    names = {re.search(r'name="submission" type="hidden" value="([^"]+)"',
+                       client.get("/kotak").get_data(as_text=True)).group(1) for _ in range(2)}
+    assert len(names) == 2

@@ -1,6 +1,9 @@
+import secrets
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
+from wtforms import HiddenField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
@@ -80,6 +83,10 @@ class ReportForm(FlaskForm):
         coerce=_enum_or_none(ServiceField), validators=[Optional()], validate_choice=False,
     )
     include_name = BooleanField(_l("Sertakan namaku supaya Guru BK tahu siapa aku"))
+    #: A random name for this one filling-in of the form: the same story sent twice (a
+    #: reload of the confirmation, a double tap) is stored once.
+    submission = HiddenField(default=lambda: secrets.token_urlsafe(16),
+                             validators=[Length(max=64)])
 
 
 class CodeForm(FlaskForm):

@@ -31,6 +31,10 @@ class ProblemReport(db.Model):
     #: HMAC-SHA256 (keyed with SECRET_KEY) of the follow-up code; a copied
     #: database cannot open a thread.
     code_digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    #: HMAC-SHA256 of the form's random submission name (forms.ReportForm.submission), so
+    #: that a story sent twice is stored once. Names nothing but that filling-in.
+    submission_digest: so.Mapped[str | None] = so.mapped_column(sa.String(64), unique=True,
+                                                                index=True)
     body: so.Mapped[str] = so.mapped_column(sa.Text)
     field: so.Mapped[ServiceField | None] = so.mapped_column(enum_column(ServiceField))
     status: so.Mapped[ReportStatus] = so.mapped_column(enum_column(ReportStatus),

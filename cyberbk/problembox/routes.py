@@ -80,9 +80,12 @@ def new():
     if not form.validate_on_submit():
         return render_form(form, 400)
     author = current_user if may_give_name() and form.include_name.data else None
-    report, code = services.send_report(form.body.data, form.field.data, author)
+    report, code = services.send_report(form.body.data, form.field.data, author,
+                                        form.submission.data)
     db.session.commit()
-    page = render_sent(code, report.is_urgent, author is not None)
+    # Sent before (a reload of this page resends the form): stored once, and the code,
+    # shown once then, is not shown again.
+    page = render_sent(code, report.is_urgent, author is not None) if report else render_sent()
     if wants_fragment("kotak-form"):
         # The whole page, not the form's place; a reload of the address pushed here finds
         # the code gone (sent()) instead of sending the story again.

@@ -84,8 +84,12 @@ def normalise_code(text):
 
 def code_digest(symbols):
     """HMAC-SHA256 of the code's symbols keyed with the app secret: all that is stored."""
+    return keyed_digest("problembox-code:", symbols)
+
+
+def keyed_digest(purpose, text):
     key = current_app.config["SECRET_KEY"].encode()
-    return hmac.new(key, b"problembox-code:" + symbols.encode(), hashlib.sha256).hexdigest()
+    return hmac.new(key, purpose.encode() + text.encode(), hashlib.sha256).hexdigest()
 
 
 def this_hour():
@@ -124,15 +128,21 @@ def find_risk_terms(text):
     return risk.find_terms(text, risk_terms())
 
 
-def send_report(body, field=None, author=None):
-    """Add a new report to the session: (the report, whether risk terms made it urgent, its
-    follow-up code — shown once, never stored). The caller commits.
+def send_report(body, field=None, author=None, submission=None):
+    """Add a new report to the session: (the report, its follow-up code — shown once, never
+    stored). The caller commits. None for both when the form's `submission` was stored
+    already: the same story sent again.
 
     `author` is given only when a logged-in student chose to include their name.
     """
+    submitted = keyed_digest("problembox-submission:", submission) if submission else None
+    if submitted is not None and db.session.scalar(sa.select(ProblemReport.id).where(
+            ProblemReport.submission_digest == submitted)) is not None:
+        return None, None
     code = generate_code()
     report = ProblemReport(
-        code_digest=code_digest(normalise_code(code)), body=body, field=field,
+        code_digest=code_digest(normalise_code(code)), submission_digest=submitted,
+        body=body, field=field,
         status=ReportStatus.NEW, is_urgent=bool(find_risk_terms(body)),
         author_id=author.id if author is not None else None, created_at=this_hour(),
     )
