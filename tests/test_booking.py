@@ -525,32 +525,6 @@ def test_whatsapp_reminder_is_neutral(client, auth, school):
     assert PROBLEM_TEXT not in text and "konseling" not in text.lower()
 
 
-# The problem-box hook.
-
-def test_anonymous_reporter_requests_a_chat_session(app, hours, client, auth):
-    earliest = first_free_slot(hours["counselor"])
-    booking = services.request_anonymous_session("thread-42", "chat")
-    assert booking.student_id is None and booking.anonymous_key == "thread-42"
-    assert booking.mode == Mode.CHAT and booking.status == BookingStatus.PENDING
-    assert booking.starts_at == earliest.starts_at
-    assert services.anonymous_sessions("thread-42") == [booking]
-    auth.login("guru.a")
-    page = client.get(f"/bk/jadwal/{booking.id}").get_data(as_text=True)
-    assert "anonim dari kotak masalah" in page
-
-
-def test_anonymous_session_is_never_face_to_face(app, hours):
-    with pytest.raises(ValueError):
-        services.request_anonymous_session("thread-1", "face")
-    with pytest.raises(ValueError):
-        services.request_anonymous_session("", "chat")
-
-
-def test_anonymous_session_without_free_slots_says_so(app, school):
-    with pytest.raises(services.SlotTaken):
-        services.request_anonymous_session("thread-1", "chat")
-
-
 # Student home and demo data.
 
 def test_student_home_shows_upcoming_bookings(client, auth, school):

@@ -34,7 +34,6 @@ from .models import CounselingCase
 from .models import CounselorSchedule
 from .models import ExceptionKind
 from .models import Intake
-from .models import Mode
 from .models import ParentRequest
 from .models import Referral
 from .models import ReferralStatus
@@ -337,8 +336,7 @@ def open_bookings_count(student):
                Booking.starts_at >= utcnow()))
 
 
-def book(counselor_id, starts_at, mode, *, student=None, anonymous_key=None, intake=None,
-         now=None, **fields):
+def book(counselor_id, starts_at, mode, *, student, intake=None, now=None, **fields):
     """Claim a slot and return the new booking (committed).
 
     counselor_id None means any free counselor. The unique index on (counselor, start)
@@ -354,9 +352,8 @@ def book(counselor_id, starts_at, mode, *, student=None, anonymous_key=None, int
         slot = find_free_slot(candidate, starts_at, now=now)
         if slot is None:
             continue
-        booking = Booking(student_id=student.id if student else None, anonymous_key=anonymous_key,
-                          counselor_id=candidate, starts_at=slot.starts_at, ends_at=slot.ends_at,
-                          mode=mode, **fields)
+        booking = Booking(student_id=student.id, counselor_id=candidate,
+                          starts_at=slot.starts_at, ends_at=slot.ends_at, mode=mode, **fields)
         if intake is not None:
             booking.intake = Intake(**intake)
         db.session.add(booking)
@@ -383,38 +380,6 @@ def book_for_student(student, counselor_id, starts_at, mode, field, *, phone_tim
                 consent_version=CONSENT_VERSION, consented_at=utcnow(),
                 intake=dict(intake, student_name=student.full_name,
                             class_name=school_class.name if school_class else ""))
-
-
-def request_anonymous_session(thread_key, mode="chat", starts_at=None, phone_times="",
-                              consent_version=None, now=None):
-    """Hook for the problem box: an anonymous reporter asks for a session.
-
-    `thread_key` identifies the reporter's thread, e.g. str(thread.id); never pass the
-    follow-up code itself. `mode` is "chat" or "video" (face to face would reveal who
-    they are). Without `starts_at` (naive UTC) the earliest free slot of any counselor
-    is taken. Pass consent_version=CONSENT_VERSION only after showing the consent text.
-    Returns the booking, or raises SlotTaken when nothing is free, ValueError for bad input.
-    """
-    mode = Mode(mode)
-    if mode == Mode.FACE:
-        raise ValueError("an anonymous session is by chat or video")
-    if not thread_key or len(thread_key) > 64:
-        raise ValueError("thread_key must be 1-64 characters")
-    if starts_at is None:
-        ids = [c.id for c in bookable_counselors()]
-        slots = free_slots(ids, local_today(now), config("BOOKING_DAYS_AHEAD"), now=now)
-        if not slots:
-            raise SlotTaken()
-        starts_at = slots[0].starts_at
-    return book(None, starts_at, mode, anonymous_key=thread_key, now=now, source=Source.ANONYMOUS,
-                phone_times=phone_times[:200], consent_version=consent_version,
-                consented_at=utcnow() if consent_version else None)
-
-
-def anonymous_sessions(thread_key):
-    """The sessions a problem-box thread asked for, newest first (for its follow-up page)."""
-    return db.session.scalars(sa.select(Booking).where(Booking.anonymous_key == thread_key)
-                              .order_by(Booking.starts_at.desc())).all()
 
 
 def can_change(booking, now=None):
@@ -476,7 +441,7 @@ def confirm(booking, message=""):
         raise NotAllowed(_("Hanya jadwal yang menunggu konfirmasi yang bisa dikonfirmasi."))
     booking.status = BookingStatus.CONFIRMED
     booking.counselor_message = message
-    if booking.student_id and booking.case_id is None:
+    if booking.case_id is None:
         booking.case = open_case(booking.student, booking.counselor)
     db.session.commit()
 

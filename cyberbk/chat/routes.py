@@ -88,7 +88,7 @@ def names(seat):
     """How the page names each side: "Kamu" for oneself, a name (or role) for the other."""
     chat = seat.chat
     if isinstance(chat, BookingChat):
-        student = chat.booking.student.full_name if chat.booking.student else _("Siswa")
+        student = chat.booking.student.full_name
         counselor = chat.booking.counselor.full_name
     else:
         student, counselor = _("Siswa (tanpa nama)"), _("Guru BK")
@@ -180,8 +180,7 @@ def end(booking_id):
         flash(_("Sesi ini sudah selesai atau belum dikonfirmasi."), "error")
         return redirect(url_for(".show", booking_id=booking_id), 303)
     services.end_session(seat.chat)
-    student = seat.chat.booking.student
-    if student is not None and services.evaluation_waiting(student) is None:
+    if services.evaluation_waiting(seat.chat.booking.student) is None:
         flash(_("Sesi diakhiri. Belum ada angket “Evaluasi sesi konseling” yang dibuka untuk "
                 "siswa ini: buka di menu Asesmen supaya siswa bisa mengisinya dari berandanya."),
               "info")

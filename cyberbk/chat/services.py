@@ -282,7 +282,7 @@ class BookingFacts:
 
     mode: Mode
     status: BookingStatus
-    student_id: int | None
+    student_id: int
     counselor_id: int
     case_counselor_id: int | None
     consent_version: str | None
@@ -300,7 +300,7 @@ def booking_side(facts, user_id, role):
     are no participant: its student, or its counselor or the counselor of its case."""
     if facts.mode not in ONLINE_MODES:
         return None
-    if facts.student_id is not None and facts.student_id == user_id:
+    if facts.student_id == user_id:
         return Side.STUDENT
     if role == Role.COUNSELOR and user_id in {facts.counselor_id, facts.case_counselor_id}:
         return Side.COUNSELOR
@@ -313,7 +313,7 @@ def booking_closed_reason(facts):
         return "ended"
     if facts.status != BookingStatus.CONFIRMED:
         return "not_confirmed"
-    if facts.student_id is not None and not facts.consent_version:
+    if not facts.consent_version:
         return "no_consent"
     return None
 
