@@ -119,7 +119,6 @@ def set_slot_minutes(counselor, minutes):
         schedule = CounselorSchedule(counselor_id=counselor.id)
         db.session.add(schedule)
     schedule.slot_minutes = minutes
-    db.session.commit()
 
 
 def weekly_hours(counselor):
@@ -140,7 +139,6 @@ def add_weekly_hours(counselor, weekday, start, end):
         raise NotAllowed(_("Jam ini bertumpuk dengan jam yang sudah ada di hari itu."))
     db.session.add(WeeklyHours(counselor_id=counselor.id, weekday=weekday, start_time=start,
                                end_time=end))
-    db.session.commit()
 
 
 def upcoming_exceptions(counselor, now=None):
@@ -173,7 +171,6 @@ def _add_exception(counselor, kind, starts_at, ends_at, note):
     entry = AvailabilityException(counselor_id=counselor.id, kind=kind, starts_at=starts_at,
                                   ends_at=ends_at, note=note)
     db.session.add(entry)
-    db.session.commit()
     return entry
 
 
@@ -337,7 +334,7 @@ def open_bookings_count(student):
 
 
 def book(counselor_id, starts_at, mode, *, student, intake=None, now=None, **fields):
-    """Claim a slot and return the new booking (committed).
+    """Claim a slot and return the new booking (written, for the caller to commit).
 
     counselor_id None means any free counselor. The unique index on (counselor, start)
     settles a race: the loser's insert fails and they get SlotTaken.
@@ -356,11 +353,12 @@ def book(counselor_id, starts_at, mode, *, student, intake=None, now=None, **fie
                           starts_at=slot.starts_at, ends_at=slot.ends_at, mode=mode, **fields)
         if intake is not None:
             booking.intake = Intake(**intake)
-        db.session.add(booking)
         try:
-            db.session.commit()
+            # In a savepoint: losing the race undoes this insert alone, not what the
+            # caller's transaction already holds.
+            with db.session.begin_nested():
+                db.session.add(booking)
         except IntegrityError:
-            db.session.rollback()
             continue
         return booking
     raise SlotTaken()
@@ -400,7 +398,6 @@ def _check_change_window(booking, now):
 def cancel_by_student(booking, now=None):
     _check_change_window(booking, now)
     booking.status = BookingStatus.CANCELLED
-    db.session.commit()
 
 
 def move(booking, starts_at, now=None, **changes):
@@ -408,14 +405,14 @@ def move(booking, starts_at, now=None, **changes):
     slot = find_free_slot(booking.counselor_id, starts_at, now=now)
     if slot is None:
         raise SlotTaken()
-    booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
-    for name, value in changes.items():
-        setattr(booking, name, value)
     try:
-        db.session.commit()
+        # In a savepoint, like a new booking's insert (see book()).
+        with db.session.begin_nested():
+            booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
+            for name, value in changes.items():
+                setattr(booking, name, value)
     except IntegrityError:
-        db.session.rollback()
-        raise SlotTaken()
+        raise SlotTaken() from None
 
 
 def move_by_student(booking, starts_at, now=None):
@@ -433,7 +430,6 @@ def move_by_counselor(booking, starts_at, message, now=None):
 def give_consent(booking):
     booking.consent_version = CONSENT_VERSION
     booking.consented_at = utcnow()
-    db.session.commit()
 
 
 def confirm(booking, message=""):
@@ -443,7 +439,6 @@ def confirm(booking, message=""):
     booking.counselor_message = message
     if booking.case_id is None:
         booking.case = open_case(booking.student, booking.counselor)
-    db.session.commit()
 
 
 def decline(booking, message):
@@ -451,7 +446,6 @@ def decline(booking, message):
         raise NotAllowed(_("Jadwal ini sudah tidak bisa ditolak."))
     booking.status = BookingStatus.DECLINED
     booking.counselor_message = message
-    db.session.commit()
 
 
 def student_bookings(student):
@@ -613,7 +607,6 @@ def add_record(case, counselor, booking=None, **fields):
             booking.case = case
         if booking.referral is not None:
             booking.referral.status = ReferralStatus.DONE
-    db.session.commit()
     return record
 
 
@@ -626,7 +619,6 @@ def close_case(case, outcome, note=""):
     case.closing_note = note
     for referral in case.referrals:
         referral.status = ReferralStatus.DONE
-    db.session.commit()
 
 
 def hand_over(case, to_counselor):
@@ -639,7 +631,6 @@ def hand_over(case, to_counselor):
     case.counselor = to_counselor
     for referral in case.referrals:
         referral.counselor = to_counselor
-    db.session.commit()
 
 
 # Referrals.
@@ -657,7 +648,6 @@ def refer(teacher, student_id, reason):
         raise NotAllowed(_("Hanya siswa kelas perwalian Bapak/Ibu yang bisa dirujuk."))
     referral = Referral(student_id=student_id, referrer_id=teacher.id, reason=reason)
     db.session.add(referral)
-    db.session.commit()
     return referral
 
 
@@ -696,7 +686,6 @@ def schedule_referral(referral, counselor, starts_at, mode, now=None):
     referral.case = case
     referral.counselor = counselor
     referral.status = ReferralStatus.SCHEDULED
-    db.session.commit()
     return booking
 
 
@@ -754,7 +743,6 @@ def parent_request_allowed(address, whatsapp):
 def add_parent_request(**fields):
     request = ParentRequest(**fields)
     db.session.add(request)
-    db.session.commit()
     return request
 
 
@@ -768,7 +756,6 @@ def parent_requests():
 def mark_parent_request_handled(request, counselor):
     request.handled_at = utcnow()
     request.handled_by_id = counselor.id
-    db.session.commit()
 
 
 def class_names():
