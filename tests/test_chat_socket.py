@@ -10,6 +10,7 @@ from cyberbk.accounts import services as accounts
 from cyberbk.accounts.models import User
 from cyberbk.accounts.models import utcnow
 from cyberbk.booking.models import SessionRecord
+from cyberbk.chat import services as chat_services
 from cyberbk.chat.models import ChatConnection
 from cyberbk.chat.models import ChatMessage
 from cyberbk.extensions import db
@@ -291,9 +292,11 @@ def test_deactivation_and_password_reset_disconnect_the_user(app, school, pair, 
     with app.app_context():
         user = db.session.get(User, school["student_a"].id)
         if action == "deactivate":
-            accounts.set_active(user, False)
+            sockets = accounts.set_active(user, False)
         else:
-            accounts.reset_password(user)
+            _password, sockets = accounts.reset_password(user)
+        db.session.commit()
+        chat_services.close_sockets(sockets)
     assert not student.connected and counselor.connected
 
 
@@ -418,6 +421,7 @@ def test_problembox_service_replies_and_live_messages_are_one_thread(app, thread
         guru = db.session.scalar(sa.select(User).where(User.username == "guru.a"))
         problembox.add_counselor_reply(db.session.get(type(report), report.id), guru,
                                        "Balasan lewat kotak masalah")
+        db.session.commit()
     reporter.send("dan ini lewat chat")
     assert [m["body"] for m in reporter.sync()["messages"]] == ["Balasan lewat kotak masalah",
                                                                 "dan ini lewat chat"]

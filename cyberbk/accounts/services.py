@@ -4,7 +4,7 @@ import unicodedata
 
 import sqlalchemy as sa
 
-from ..chat.services import disconnect_user
+from ..chat.services import forget_user_sockets
 from ..extensions import db
 from .models import Role
 from .models import SchoolClass
@@ -87,21 +87,22 @@ def create_user(username, full_name, role, password, must_change_password=True, 
 
 
 def reset_password(user):
-    """Give the user a new generated password to change at next login; returns it once."""
+    """Give the user a new generated password to change at next login: (the password, shown
+    once; their chat sockets, for close_sockets() once the caller has committed)."""
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
     user.failed_logins = 0
     user.locked_until = None
     user.end_sessions()
-    db.session.commit()
-    disconnect_user(user.id)
-    return password
+    return password, forget_user_sockets(user.id)
 
 
 def set_active(user, active):
+    """Returns the chat sockets of a deactivated account, for close_sockets() once the
+    caller has committed."""
     user.is_active_account = active
-    if not active:
-        user.end_sessions()
-        disconnect_user(user.id)
-    db.session.commit()
+    if active:
+        return []
+    user.end_sessions()
+    return forget_user_sockets(user.id)

@@ -12,6 +12,7 @@ from ..accounts import services as accounts
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..auth.decorators import roles_required
+from ..chat.services import close_sockets
 from ..datacare import promotion
 from ..extensions import db
 from ..forms import EmptyForm
@@ -62,7 +63,10 @@ def reset_password(user_id):
     user = get_user_or_404(user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    password = accounts.reset_password(user)
+    password, sockets = accounts.reset_password(user)
+    db.session.commit()
+    # After the commit, not before: see close_sockets().
+    close_sockets(sockets)
     return render_template("admin/password_reset.html", user=user, password=password)
 
 
@@ -74,7 +78,10 @@ def toggle_active(user_id):
     if user.id == current_user.id:
         flash(_("Kamu tidak bisa menonaktifkan akunmu sendiri."), "error")
     else:
-        accounts.set_active(user, not user.is_active_account)
+        sockets = accounts.set_active(user, not user.is_active_account)
+        db.session.commit()
+        # After the commit, not before: see close_sockets().
+        close_sockets(sockets)
         flash(_("Akun %(name)s sekarang aktif.", name=user.full_name) if user.is_active_account
               else _("Akun %(name)s dinonaktifkan.", name=user.full_name), "success")
     return redirect(url_for("admin.accounts_list"), 303)

@@ -15,7 +15,8 @@ from flask_login import logout_user
 
 from ..accounts.models import User
 from ..accounts.models import utcnow
-from ..chat.services import disconnect_session
+from ..chat.services import close_sockets
+from ..chat.services import forget_session_sockets
 from ..extensions import csrf
 from ..extensions import db
 from ..pagecache import cacheable
@@ -78,9 +79,17 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
+def close_chat_sockets():
+    """Whoever signs out here leaves the chat on every device: their sockets are forgotten,
+    committed, and only then closed (see close_sockets())."""
+    sockets = forget_session_sockets()
+    db.session.commit()
+    close_sockets(sockets)
+
+
 @bp.route("/logout", methods=["POST"])
 def logout():
-    disconnect_session()
+    close_chat_sockets()
     logout_user()
     session.clear()
     flash(_("Kamu sudah keluar."), "info")
@@ -95,7 +104,7 @@ def quick_exit():
     Exempt from CSRF on purpose: an escape must never fail on an expired token,
     and the worst a forged request can do is log someone out.
     """
-    disconnect_session()
+    close_chat_sockets()
     logout_user()
     session.clear()
     return redirect(current_app.config["QUICK_EXIT_URL"], 303)

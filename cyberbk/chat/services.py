@@ -163,11 +163,13 @@ def get_room(**subject):
     query = sa.select(ChatRoom).filter_by(**subject)
     room = db.session.scalar(query)
     if room is None:
-        db.session.add(ChatRoom(**subject))
         try:
-            db.session.commit()
+            # In a savepoint: the maker that loses the race takes the winner's room without
+            # undoing what the caller's transaction holds.
+            with db.session.begin_nested():
+                db.session.add(ChatRoom(**subject))
         except IntegrityError:
-            db.session.rollback()
+            pass
         room = db.session.scalar(query)
     return room
 
@@ -465,10 +467,11 @@ def seat_for_key(key, user_id=None):
 
 # Messages.
 
-def send(seat, raw_body, ref=None, skip_sid=None):
-    """Store a message and then tell the room (but `skip_sid`); returns its payload.
-
-    The database commit comes first: nobody hears of a message that could still be lost.
+def send(seat, raw_body, ref=None):
+    """Store a message: (its payload, whether it is new). A thread's message is written in
+    the caller's transaction, a booking's by the group commit (writer.py), which needs the
+    chat's room committed and the write lock free. The caller commits, then tells the room
+    of a new message with broadcast(): nobody hears of a message that could still be lost.
     """
     reason = seat.chat.closed_reason()
     if reason:
@@ -479,9 +482,7 @@ def send(seat, raw_body, ref=None, skip_sid=None):
     payload = seat.chat.payload(message)
     if ref:
         payload["ref"] = ref
-    if new:
-        broadcast(seat.chat, "new_message", payload, skip_sid=skip_sid)
-    return payload
+    return payload, new
 
 
 @dataclass(frozen=True)
@@ -544,7 +545,8 @@ MARKERS = {
 def mark(seat, up_to, read):
     """The seat's side has received (and read, if `read`) everything up to id `up_to`.
 
-    Markers only move forward and never past the last message. Returns whether one moved.
+    Markers only move forward and never past the last message. Returns whether one moved;
+    the caller commits, then tells the room the new state().
     """
     if isinstance(up_to, bool) or not isinstance(up_to, int) or up_to <= 0:
         return False
@@ -560,13 +562,7 @@ def mark(seat, up_to, read):
         moved = moved or result.rowcount > 0
     if read and seat.side == Side.COUNSELOR and isinstance(chat, ThreadChat):
         problembox.mark_seen(chat.report)
-    db.session.commit()
     return moved
-
-
-def mark_and_tell(seat, up_to, read, skip_sid=None):
-    if mark(seat, up_to, read):
-        broadcast(seat.chat, "state", seat.chat.state(), skip_sid=skip_sid)
 
 
 def message_state(chat, message, side):
@@ -584,12 +580,11 @@ def message_state(chat, message, side):
 
 
 def end_session(chat):
-    """The counselor ends a booking's session: the chat becomes read-only, the booking done."""
+    """The counselor ends a booking's session: the chat becomes read-only, the booking done.
+    The caller commits, then tells the room with broadcast(chat, "ended", {})."""
     room = chat.room()
     room.ended_at = utcnow()
     chat.booking.status = BookingStatus.DONE
-    db.session.commit()
-    broadcast(chat, "ended", {})
 
 
 # Unread counts and the homes.
@@ -662,7 +657,7 @@ def evaluation_waiting(student):
         Booking.updated_at >= since)))
     if not ended:
         return None
-    # Imported here: assessments needs accounts.services, which calls disconnect_user().
+    # Imported here: assessments needs accounts.services, which calls forget_user_sockets().
     from ..assessments.services import open_for_student
 
     for administration, answered, _draft in open_for_student(student):
@@ -730,7 +725,7 @@ def video_room(chat):
             sa.update(ChatRoom).where(ChatRoom.id == room.id, ChatRoom.video_room.is_(None))
             .values(video_room="bk" + secrets.token_hex(20))
             .execution_options(synchronize_session=False))
-        db.session.commit()
+        db.session.refresh(room, ["video_room"])
     return room.video_room
 
 
@@ -775,38 +770,41 @@ def jitsi_token(room_name, display_name, moderator, now=None):
 def register_socket(sid, seat):
     db.session.add(ChatConnection(sid=sid, user_id=seat.user.id if seat.user else None,
                                   report_id=seat.chat.report.id if seat.user is None else None))
-    db.session.commit()
 
 
 def forget_socket(sid):
     db.session.execute(sa.delete(ChatConnection).where(ChatConnection.sid == sid))
-    db.session.commit()
 
 
-def disconnect_user(user_id):
-    """Close every open chat socket of this account (deactivated, password reset, signed out)."""
-    _disconnect(ChatConnection.user_id == user_id)
+def forget_user_sockets(user_id):
+    """Forget every open chat socket of this account (deactivated, password reset, signed
+    out) in the caller's transaction; returns their ids for close_sockets()."""
+    return _forget(ChatConnection.user_id == user_id)
 
 
-def disconnect_session():
-    """Close the sockets of whoever signs out in this request: their account's, and those of
-    the problem-box thread opened in this browser. Call it before the session is cleared."""
+def forget_session_sockets():
+    """Forget the sockets of whoever signs out in this request: their account's, and those of
+    the problem-box thread opened in this browser; returns their ids for close_sockets().
+    Call it before the session is cleared."""
     conditions = []
     if current_user.is_authenticated:
         conditions.append(ChatConnection.user_id == current_user.id)
     entry = session.get(THREAD_KEY)
     if entry:
         conditions.append(ChatConnection.report_id == entry[0])
-    if conditions:
-        _disconnect(sa.or_(*conditions))
+    return _forget(sa.or_(*conditions)) if conditions else []
 
 
-def _disconnect(condition):
+def _forget(condition):
     sids = db.session.scalars(sa.select(ChatConnection.sid).where(condition)).all()
-    if not sids:
-        return
-    db.session.execute(sa.delete(ChatConnection).where(condition))
-    db.session.commit()
+    if sids:
+        db.session.execute(sa.delete(ChatConnection).where(condition))
+    return sids
+
+
+def close_sockets(sids):
+    """Tell the sockets why, and close them: only once the caller has committed the end of
+    their sessions, or one could connect again in time to pass the old session's check."""
     reason = refusal("signed_out")
     for sid in sids:
         # Through the message queue: the socket may live in another process.

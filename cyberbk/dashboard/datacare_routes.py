@@ -20,6 +20,7 @@ from ..accounts.models import User
 from ..audit.services import record
 from ..auth.decorators import roles_required
 from ..booking.services import local_today
+from ..chat.services import close_sockets
 from ..datacare import consent
 from ..datacare import retention
 from ..datacare import student_data
@@ -144,6 +145,15 @@ def export_student(student_id):
 
 
 @bp.route("/data-siswa/<int:student_id>/hapus", methods=["POST"])
+@bp.errorhandler(student_data.NotAllowed)
+def refused(error):
+    """A rule forbids the erasure: none of it is kept, nor its audit entry, and the
+    counselor is back on the student's page with the reason."""
+    db.session.rollback()
+    flash(str(error), "error")
+    return redirect(url_for("dashboard.student_record", **request.view_args), 303)
+
+
 @roles_required(Role.COUNSELOR)
 def erase_student(student_id):
     student = get_student_or_404(student_id)
@@ -156,14 +166,11 @@ def erase_student(student_id):
     if form.username.data.strip().lower() != student.username:
         form.username.errors.append(_("Nama pengguna tidak cocok. Periksa lagi, ya."))
         return render_student(student, form, 400)
-    try:
-        record(current_user, "erase", "student", student.id,
-               summary="Data pribadi satu siswa dihapus atas permintaan")
-        student_data.erase(student)
-    except student_data.NotAllowed as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return render_student(student, form, 400)
+    record(current_user, "erase", "student", student.id,
+           summary="Data pribadi satu siswa dihapus atas permintaan")
+    sockets = student_data.erase(student)
+    db.session.commit()
+    close_sockets(sockets)  # after the commit, not before: see close_sockets()
     flash(_("Data pribadi siswa dihapus. Angka laporan dan hasil angket tetap utuh."), "success")
     return redirect(url_for("dashboard.student_record", student_id=student.id), 303)
 

@@ -204,9 +204,12 @@ def request_session():
 def close_thread():
     if EmptyForm().validate_on_submit():
         # Imported here: the chat package imports the problem box's services.
-        from ..chat.services import disconnect_session
+        from ..chat.services import close_sockets
+        from ..chat.services import forget_session_sockets
 
-        disconnect_session()
+        sockets = forget_session_sockets()
+        db.session.commit()
+        close_sockets(sockets)  # after the commit, not before: see close_sockets()
         session.pop(THREAD_KEY, None)
         flash(_("Percakapan sudah ditutup di HP ini. Untuk membukanya lagi, masukkan kodemu."),
               "info")
