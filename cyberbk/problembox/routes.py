@@ -180,6 +180,7 @@ def reply():
         return render_thread(report, 400, reply_form=form)
     limits().reply.hit(client)
     services.add_student_reply(report, form.body.data)
+    db.session.commit()
     if wants_fragment("percakapan"):
         return render_thread(report)
     flash(_("Balasanmu sudah terkirim."), "success")
@@ -195,6 +196,7 @@ def request_session():
     if not form.validate_on_submit():
         return render_thread(report, 400, session_form=form)
     services.request_session(report, form.mode.data, form.times.data or "")
+    db.session.commit()
     flash(_("Permintaanmu sudah terkirim. Guru BK akan membalas di percakapan ini untuk "
             "mengatur waktunya."), "success")
     return redirect(url_for(".check"), 303)
