@@ -42,6 +42,7 @@ def seed_demo_command():
     except AlreadySeeded:
         raise click.ClickException("The database already holds people; seed-demo only fills an "
                                    "empty database.")
+    db.session.commit()
     click.echo("Demo school created. Every demo password is: cyberbk-demo")
 
 
@@ -53,9 +54,11 @@ def seed_demo_if_empty_command():
     if db.session.scalar(sa.select(sa.func.count(User.id))):
         get_settings()
         ensure_default_crisis_contacts()
+        db.session.commit()
         click.echo("Database already has people; demo seeding skipped.")
         return
     seed_demo()
+    db.session.commit()
     click.echo("Demo school created. Every demo password is: cyberbk-demo")
 
 
@@ -89,6 +92,7 @@ def import_people_command(file):
         for line, message in result.errors:
             click.echo(f"row {line}: {message}", err=True)
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported.")
+    db.session.commit()
     click.echo("class\tname\tusername\tinitial password")
     for entry in result.created:
         click.echo(f"{entry['class_name'] or '-'}\t{entry['user'].full_name}\t"

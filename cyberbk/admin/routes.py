@@ -99,6 +99,7 @@ def import_people():
             return render_template("admin/import.html", form=form), 400
         if not result.ok:
             return render_template("admin/import.html", form=form, errors=result.errors), 400
+        db.session.commit()
         return render_template("admin/import_result.html", created=group_by_class(result.created),
                                total=len(result.created))
     return render_template("admin/import.html", form=form), 400 if form.errors else 200
@@ -137,6 +138,7 @@ def add_crisis_contact():
     form = CrisisContactForm(prefix="new")
     if form.validate_on_submit():
         school_services.add_crisis_contact(form.name.data.strip(), form.contact.data.strip(), (form.description.data or "").strip())
+        db.session.commit()
         flash(_("Kontak darurat ditambahkan."), "success")
     else:
         flash(_("Nama layanan dan nomornya wajib diisi."), "error")
@@ -175,6 +177,7 @@ def new_school_year():
     form = EmptyForm()
     if form.validate_on_submit() and not clashes:
         promotion.apply(moves)
+        db.session.commit()
         flash(_("Tahun ajaran baru sudah diterapkan: kelas naik tingkat, kelas 9 lulus."), "success")
         return redirect(url_for("admin.home"), 303)
     return render_template("admin/new_school_year.html", moves=moves, clashes=clashes, form=form)

@@ -73,6 +73,7 @@ def retention_settings():
     if form.validate_on_submit():
         retention.save_settings(current_user, form.closed_reports_days.data,
                                 form.chat_days.data, form.closed_cases_days.data)
+        db.session.commit()
         flash(_("Pengaturan retensi disimpan. Data lama dihapus saat operator menjalankan "
                 "perintah purge."), "success")
         return redirect(url_for("dashboard.retention_settings"), 303)
@@ -144,7 +145,6 @@ def export_student(student_id):
         "Content-Disposition": f'attachment; filename="data-siswa-{student.id}.zip"'})
 
 
-@bp.route("/data-siswa/<int:student_id>/hapus", methods=["POST"])
 @bp.errorhandler(student_data.NotAllowed)
 def refused(error):
     """A rule forbids the erasure: none of it is kept, nor its audit entry, and the
@@ -154,6 +154,7 @@ def refused(error):
     return redirect(url_for("dashboard.student_record", **request.view_args), 303)
 
 
+@bp.route("/data-siswa/<int:student_id>/hapus", methods=["POST"])
 @roles_required(Role.COUNSELOR)
 def erase_student(student_id):
     student = get_student_or_404(student_id)
@@ -224,11 +225,13 @@ def consent_register():
         if not removed.isdigit() or int(removed) not in students:
             abort(404)
         consent.remove(students[int(removed)], current_user)
+        db.session.commit()
         flash(_("Catatan persetujuan dihapus."), "success")
         return redirect(url_for("dashboard.consent_register", kelas=school_class.id), 303)
     if form.validate_on_submit():
         consent.record_received([students[sid] for sid in form.students.data],
                                 form.received_on.data, current_user)
+        db.session.commit()
         flash(_("Surat persetujuan dicatat sudah diterima."), "success")
         return redirect(url_for("dashboard.consent_register", kelas=school_class.id), 303)
     if request.method == "POST":

@@ -197,4 +197,3 @@ def save_targets(period, values, user):
         else:
             target.value = value
             target.set_by_id = user.id
-    db.session.commit()
