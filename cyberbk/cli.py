@@ -76,6 +76,9 @@ def create_admin_command(username, full_name, password):
     if len(password) < 8:
         raise click.ClickException("The password needs at least 8 characters.")
     accounts.create_user(username, full_name, Role.ADMIN, password, must_change_password=False)
+    # The school's settings row too, so that no page has to make it (holding the write
+    # lock while it renders, and again on every page until a request commits it).
+    get_settings()
     db.session.commit()
     click.echo(f"Admin {username} created.")
 
