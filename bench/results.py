@@ -129,6 +129,7 @@ def generate():
                                            slug=slug)
             for title, slug, ago, days in (("Cek masalah bench – awal", "bench-awal", 90, -60),
                                            ("Cek masalah bench", "bench-akhir", 10, 20))]
+        session.flush()  # their ids, for the rows below
         for administration in administrations:
             submitted = administration.opens_at + timedelta(days=1)
             session.execute(sa.insert(Response), [

@@ -42,6 +42,7 @@ def seed_demo_command():
     except AlreadySeeded:
         raise click.ClickException("The database already holds people; seed-demo only fills an "
                                    "empty database.")
+    db.session.commit()
     click.echo("Demo school created. Every demo password is: cyberbk-demo")
 
 
@@ -53,9 +54,11 @@ def seed_demo_if_empty_command():
     if db.session.scalar(sa.select(sa.func.count(User.id))):
         get_settings()
         ensure_default_crisis_contacts()
+        db.session.commit()
         click.echo("Database already has people; demo seeding skipped.")
         return
     seed_demo()
+    db.session.commit()
     click.echo("Demo school created. Every demo password is: cyberbk-demo")
 
 
@@ -73,6 +76,9 @@ def create_admin_command(username, full_name, password):
     if len(password) < 8:
         raise click.ClickException("The password needs at least 8 characters.")
     accounts.create_user(username, full_name, Role.ADMIN, password, must_change_password=False)
+    # The school's settings row too, so that no page has to make it (holding the write
+    # lock while it renders, and again on every page until a request commits it).
+    get_settings()
     db.session.commit()
     click.echo(f"Admin {username} created.")
 
@@ -89,6 +95,7 @@ def import_people_command(file):
         for line, message in result.errors:
             click.echo(f"row {line}: {message}", err=True)
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported.")
+    db.session.commit()
     click.echo("class\tname\tusername\tinitial password")
     for entry in result.created:
         click.echo(f"{entry['class_name'] or '-'}\t{entry['user'].full_name}\t"

@@ -69,7 +69,6 @@ def seed_demo():
                                                   "Kirana", "Laras", "Nanda", "Putri")
                 else Gender.MALE)
             person += 1
-    db.session.commit()
     booking_demo.seed()
     assessments_demo.seed()
     outreach_demo.seed()

@@ -50,10 +50,12 @@ def give(instrument, classes=(), anonymous=False, opens=None, closes=None, slug=
          scope=None):
     """An administration of `instrument`, open now by default, to `classes` (or the school)."""
     now = utcnow()
-    return services.create_administration(
+    administration = services.create_administration(
         instrument, None, f"Uji {instrument.title}", opens or now - timedelta(hours=1),
         closes or now + timedelta(days=1), scope or ("classes" if classes else "school"),
         class_ids=[c.id for c in classes], anonymous=anonymous, slug=slug)
+    db.session.commit()
+    return administration
 
 
 def add_response(administration, student=None, answers=(), school_class=None, gender=None,
@@ -407,6 +409,7 @@ def test_grade_audience_includes_every_class_of_the_grade(client, auth, school):
     administration = services.create_administration(
         instrument, None, "Kelas 7", utcnow() - timedelta(hours=1),
         utcnow() + timedelta(days=1), "grades", grades=[7])
+    db.session.commit()
     assert {c.name for c in services.audience_classes(administration)} == {"7A", "7B"}
     auth.login("siswa.b")
     assert client.get(f"/asesmen/{administration.slug}/bagian/1").status_code == 200

@@ -276,6 +276,7 @@ def test_item_and_section_edit_pages_save(client, auth, draft_instrument):
 
 def test_duplicate_copies_every_item_and_builtin_instruments_are_locked(client, auth, school):
     builtin = services.ensure_builtin_instruments()["pemahaman-bk"]
+    db.session.commit()
     auth.login("guru.a")
     locked = client.post(f"/bk/asesmen/instrumen/{builtin.id}/bagian",
                          data={"bagian-title": "Tambahan"})

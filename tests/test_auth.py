@@ -212,6 +212,7 @@ def test_password_reset_ends_existing_sessions(client, auth, school):
 
     auth.login("siswa.a")
     reset_password(school["student_a"])
+    db.session.commit()
     assert client.get("/siswa").status_code == 302
 
 

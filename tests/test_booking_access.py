@@ -45,7 +45,8 @@ ROUTES = [
     ("POST", "/bk/jadwal/pengecualian/{exception}/hapus", COUNSELOR,
      {"counselor": 303, "counselor_b": 404}),
     ("GET", "/bk/jadwal/{booking}", COUNSELOR, {"counselor_b": 404}),
-    ("POST", "/bk/jadwal/{booking}/konfirmasi", COUNSELOR, {"counselor": 400, "counselor_b": 404}),
+    # Confirmed already: refused, back to the booking with the reason.
+    ("POST", "/bk/jadwal/{booking}/konfirmasi", COUNSELOR, {"counselor": 303, "counselor_b": 404}),
     ("POST", "/bk/jadwal/{booking}/tolak", COUNSELOR, {"counselor": 400, "counselor_b": 404}),
     ("GET", "/bk/jadwal/{booking}/pindah", COUNSELOR, {"counselor_b": 404}),
     ("POST", "/bk/jadwal/{booking}/pindah", COUNSELOR, {"counselor": 400, "counselor_b": 404}),
@@ -83,6 +84,7 @@ def world(school):
     db.session.commit()
     closed = services.add_closed_period(counselor, local_today(),
                                         local_today())
+    db.session.commit()
     return {"booking": booking.id, "case": booking.case_id, "hours": hours.id,
             "referral": referral.id, "parent": parent.id, "exception": closed.id}
 

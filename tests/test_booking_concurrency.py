@@ -70,6 +70,7 @@ def test_two_threads_booking_one_slot_exactly_one_wins(app, school, race):
                 student = db.session.get(User, student_id)
                 booking = services.book(slot.counselor_id, slot.starts_at, Mode.CHAT,
                                         student=student)
+                db.session.commit()
                 return booking.id
         return job
 

@@ -124,6 +124,7 @@ def test_closing_the_case_finishes_its_referrals(client, auth, school):
     slot = first_free_slot(school["counselor"])
     booking = services.schedule_referral(referral, school["counselor"], slot.starts_at,
                                          Mode.CHAT)
+    db.session.commit()
     auth.login("guru.a")
     client.post(f"/bk/kasus/{booking.case_id}/tutup", data={"outcome": "referral"})
     assert the_referral().status == ReferralStatus.DONE
@@ -138,6 +139,7 @@ def test_a_claimed_referral_is_hidden_from_other_counselors(client, auth, school
     auth.logout()
     slot = first_free_slot(school["counselor"])
     services.schedule_referral(referral, school["counselor"], slot.starts_at, Mode.CHAT)
+    db.session.commit()
     auth.login("guru.b")
     assert client.get(f"/bk/kasus/rujukan/{referral.id}").status_code == 404
     assert "Siswa A" not in client.get("/bk/kasus/rujukan").get_data(as_text=True)

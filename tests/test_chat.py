@@ -86,6 +86,16 @@ def page(client, booking):
     return client.get(f"/konseling/{booking.id}")
 
 
+def say(seat, body):
+    """A message sent as the pages send one: the chat's room committed first (the group
+    commit stores a booking's message on a connection of its own), then the message."""
+    seat.chat.room()
+    db.session.commit()
+    message, _new = services.send(seat, body)
+    db.session.commit()
+    return message
+
+
 # Who may open a booking's chat.
 
 @pytest.mark.parametrize("person, status", [
@@ -118,7 +128,7 @@ def test_a_wrong_booking_id_is_not_found(client, auth, school, booking, person):
 
 
 def test_homeroom_teacher_cannot_read_chat_of_their_student(client, auth, school, booking):
-    services.send(services.booking_seat(school["student_a"], booking), "Rahasia untuk Guru BK")
+    say(services.booking_seat(school["student_a"], booking), "Rahasia untuk Guru BK")
     auth.login("wali.a")
     response = client.get(f"/konseling/{booking.id}")
     assert response.status_code == 403
@@ -179,7 +189,7 @@ def test_page_works_without_javascript(client, auth, booking):
 
 def test_script_payloads_render_as_text(client, auth, school, booking):
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    services.send(services.booking_seat(school["counselor"], booking), attack)
+    say(services.booking_seat(school["counselor"], booking), attack)
     auth.login("siswa.a")
     html = page(client, booking).get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -208,7 +218,7 @@ def test_flooding_the_form_gets_429(app, client, auth, booking):
 def test_history_pages_back_with_a_link(app, client, auth, school, booking):
     app.config["CHAT_PAGE_SIZE"] = 3
     seat = services.booking_seat(school["student_a"], booking)
-    ids = [services.send(seat, f"pesan {n}")["id"] for n in range(5)]
+    ids = [say(seat, f"pesan {n}")["id"] for n in range(5)]
     auth.login("siswa.a")
     html = page(client, booking).get_data(as_text=True)
     assert "pesan 4" in html and "pesan 1" not in html
@@ -229,13 +239,13 @@ def test_text_is_cleaned_of_control_characters_but_keeps_lines_and_emoji(app):
 # Delivered and read, unread counts on the homes.
 
 def test_unread_counts_on_both_homes_clear_when_read(client, auth, school, booking):
-    services.send(services.booking_seat(school["student_a"], booking), "Bu, aku di sini")
+    say(services.booking_seat(school["student_a"], booking), "Bu, aku di sini")
     auth.login("guru.a")
     home = client.get("/bk").get_data(as_text=True)
     assert "1 pesan baru" in home and f"/konseling/{booking.id}" in home
     page(client, booking)
     assert "1 pesan baru" not in client.get("/bk").get_data(as_text=True)
-    services.send(services.booking_seat(school["counselor"], booking), "Halo, Ibu sudah siap")
+    say(services.booking_seat(school["counselor"], booking), "Halo, Ibu sudah siap")
     auth.logout()
     auth.login("siswa.a")
     home = client.get("/siswa").get_data(as_text=True)
@@ -244,11 +254,12 @@ def test_unread_counts_on_both_homes_clear_when_read(client, auth, school, booki
 
 def test_own_messages_show_sent_delivered_and_read(client, auth, school, booking):
     seat = services.booking_seat(school["student_a"], booking)
-    first = services.send(seat, "satu")["id"]
-    second = services.send(seat, "dua")["id"]
+    first = say(seat, "satu")["id"]
+    second = say(seat, "dua")["id"]
     counselor = services.booking_seat(school["counselor"], booking)
     services.mark(counselor, first, read=True)
     services.mark(counselor, second, read=False)
+    db.session.commit()
     auth.login("siswa.a")
     html = page(client, booking).get_data(as_text=True)
     states = re.findall(r'data-id="(\d+)".*?class="chat-state">(\w+)<', html, re.S)
@@ -257,9 +268,10 @@ def test_own_messages_show_sent_delivered_and_read(client, auth, school, booking
 
 def test_markers_only_move_forward_and_never_past_the_last_message(school, booking):
     seat = services.booking_seat(school["counselor"], booking)
-    last = services.send(services.booking_seat(school["student_a"], booking), "x")["id"]
+    last = say(services.booking_seat(school["student_a"], booking), "x")["id"]
     assert services.mark(seat, last + 50, read=True)
     assert not services.mark(seat, last - 1, read=True)
+    db.session.commit()
     room = db.session.scalar(sa.select(ChatRoom))
     assert room.counselor_read_id == room.counselor_delivered_id == last
 
@@ -275,6 +287,7 @@ def add_hours(counselor, day, start, end):
 def test_outside_service_hours_the_student_learns_when_to_expect_a_reply(client, auth, school,
                                                                           booking):
     add_crisis_contact("TPPK Sekolah", "0812-0000-0000")
+    db.session.commit()
     tomorrow = to_local(utcnow()).date() + timedelta(days=1)
     add_hours(school["counselor"], tomorrow, time(8), time(9))
     auth.login("siswa.a")
@@ -322,6 +335,7 @@ def give_session_evaluation(counselor):
 def test_counselor_ends_the_session_and_the_student_gets_the_evaluation(client, auth, school,
                                                                         booking):
     give_session_evaluation(school["counselor"])
+    db.session.commit()
     auth.login("guru.a")
     response = client.post(f"/konseling/{booking.id}/selesai")
     assert response.status_code == 303
@@ -514,7 +528,7 @@ def test_counselor_home_lists_threads_with_unread_live_messages(client, auth, sc
 
 def test_deleting_a_booking_or_report_takes_its_chat_along(school, booking, anonymous_report):
     report, _code = anonymous_report
-    services.send(services.booking_seat(school["student_a"], booking), "x")
+    say(services.booking_seat(school["student_a"], booking), "x")
     services.reporter_seat(report).chat.room()
     db.session.delete(db.session.get(Booking, booking.id))
     db.session.delete(db.session.get(type(report), report.id))

@@ -10,6 +10,7 @@ from cyberbk import ratelimit
 from cyberbk.accounts import services as accounts
 from cyberbk.accounts.models import User
 from cyberbk.booking.models import SessionRecord
+from cyberbk.chat import services as chat_services
 from cyberbk.chat.models import ChatConnection
 from cyberbk.chat.models import ChatMessage
 from cyberbk.common.schooltime import utcnow
@@ -306,6 +307,7 @@ def test_deactivation_and_password_reset_disconnect_the_user(app, school, pair, 
             accounts.set_active(user, False)
         else:
             accounts.reset_password(user)
+        db.session.commit()
     assert not student.connected and counselor.connected
 
 
@@ -430,6 +432,7 @@ def test_problembox_service_replies_and_live_messages_are_one_thread(app, thread
         guru = db.session.scalar(sa.select(User).where(User.username == "guru.a"))
         problembox.add_counselor_reply(db.session.get(type(report), report.id), guru,
                                        "Balasan lewat kotak masalah")
+        db.session.commit()
     reporter.send("dan ini lewat chat")
     assert [m["body"] for m in reporter.sync()["messages"]] == ["Balasan lewat kotak masalah",
                                                                 "dan ini lewat chat"]

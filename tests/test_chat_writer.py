@@ -15,7 +15,9 @@ from tests.test_chat import make_booking  # noqa: F401
 
 @pytest.fixture
 def room(app, school, booking):  # noqa: F811
-    return services.get_room(booking_id=booking.id)
+    room = services.get_room(booking_id=booking.id)
+    db.session.commit()
+    return room
 
 
 @pytest.fixture

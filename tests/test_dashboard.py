@@ -87,6 +87,7 @@ def add_plan(held_on, component=ServiceComponent.BASIC, field=ServiceField.LEARN
 
 def builtin(key):
     assessment_services.ensure_builtin_instruments()
+    db.session.commit()
     return db.session.scalar(sa.select(Instrument).where(Instrument.builtin_key == key))
 
 

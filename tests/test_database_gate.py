@@ -59,6 +59,16 @@ def test_the_gate_is_released_when_a_write_is_rolled_back(app):
     assert notes() == ["kept"]
 
 
+def test_a_savepoint_opens_the_write_transaction_and_its_release_commits_nothing(app):
+    create_notes_table()
+    with db.engine.connect() as connection:
+        with connection.begin_nested():
+            connection.execute(sa.text("INSERT INTO gate_notes VALUES ('in a savepoint')"))
+        assert connection.connection.dbapi_connection.write_gate is not None
+        connection.rollback()
+    assert notes() == []
+
+
 def test_the_gate_is_released_when_a_connection_goes_back_unfinished(app):
     create_notes_table()
     with db.engine.connect() as connection:

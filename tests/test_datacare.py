@@ -100,7 +100,7 @@ def test_promotion_preview_equals_what_applies(app):
     preview = [(m.school_class.name, m.new_name, m.students) for m in promotion.plan()]
     assert preview == [("9A", None, 1), ("8A", "9A", 1), ("7A", "8A", 1), ("7B", "8B", 1)]
     promotion.apply(promotion.plan())
-    db.session.expire_all()
+    db.session.commit()
     names = db.session.execute(sa.select(SchoolClass.name, SchoolClass.grade)
                                .order_by(SchoolClass.name)).all()
     assert names == [("8A", 8), ("8B", 8), ("9A", 9)]

@@ -23,6 +23,7 @@ from cyberbk.booking.models import Reminder
 from cyberbk.common.schooltime import utcnow
 from cyberbk.common.vocabulary import Mode
 from cyberbk.common.vocabulary import ServiceField
+from cyberbk.extensions import db
 from cyberbk.problembox import services as problembox
 from tests import factories
 from tests import test_assessments as assessment_helpers
@@ -105,12 +106,14 @@ def world(app, school):
         whatsapp="6281234567890", preferred_times="Sore",
         topic=f"Anak saya murung. {marker('TOPIKORTU')}")
 
+    db.session.commit()
     if HAS_CHAT:
         from cyberbk.chat import services as chat
+        from tests.test_chat import say
 
         seat = chat.booking_seat(school["student_a"], session)
         with app.test_request_context():
-            chat.send(seat, f"Halo Bu. {CHAT_MARKER}")
+            say(seat, f"Halo Bu. {CHAT_MARKER}")
 
     return {
         "code": code,

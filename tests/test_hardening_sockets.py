@@ -29,6 +29,7 @@ from tests.test_hardening_crash import connect_chat  # noqa: E402
 from tests.test_hardening_crash import csrf_of  # noqa: E402
 from tests.test_hardening_crash import live_school  # noqa: E402,F401  (fixture)
 from tests.test_hardening_crash import login as live_login  # noqa: E402
+from tests.test_chat import say  # noqa: E402
 from tests.test_role_matrix import PEOPLE  # noqa: E402
 
 REPORTER = "reporter"
@@ -103,11 +104,11 @@ def world(app, school):
     booking.intake.description = "Aku ingin cerita. RHS-SOKET-DATAAWAL-4"
     db.session.commit()
     with app.test_request_context():
-        chat_services.send(chat_services.booking_seat(school["student_a"], booking),
-                           "Halo Bu. RHS-SOKET-CHAT-1")
+        say(chat_services.booking_seat(school["student_a"], booking), "Halo Bu. RHS-SOKET-CHAT-1")
     report, code = factories.make_report("Aku dirundung.")
     problembox.add_student_reply(report, "Masih terjadi. RHS-SOKET-BALASAN-2")
     problembox.add_note(report, school["counselor"], "Pantau. RHS-SOKET-CATATAN-3")
+    db.session.commit()
     keys = {"booking": f"b{booking.id}", "thread": f"k{report.id}", "own thread": "k"}
     return {"keys": keys, "code": code, "booking": booking, "report": report}
 

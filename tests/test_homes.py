@@ -2,6 +2,8 @@
 
 import pytest
 
+from cyberbk.extensions import db
+
 HOMES = {"student_a": "/siswa", "homeroom_a": "/wali", "counselor": "/bk", "admin": "/admin/"}
 
 
@@ -45,6 +47,7 @@ def test_student_home_shows_crisis_contacts_and_quick_exit(client, auth, school)
     from cyberbk.school.services import ensure_default_crisis_contacts
 
     ensure_default_crisis_contacts()
+    db.session.commit()
     auth.login("siswa.a")
     page = client.get("/siswa").get_data(as_text=True)
     assert "SAPA 129" in page

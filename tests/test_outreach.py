@@ -303,6 +303,7 @@ def test_without_an_embed_origin_youtube_is_only_linked(app, client, auth, schoo
 
 def test_guide_steps_are_readable_without_any_video(client, school):
     assert services.get_settings().video_source == VideoSource.NONE
+    db.session.commit()
     page = client.get("/panduan").get_data(as_text=True)
     assert "<video" not in page and "op-video" not in page
     assert "Pilih waktu" in page
@@ -504,6 +505,7 @@ def test_home_page_shows_the_three_ways_in_and_keeps_login_and_crisis_contacts(c
     from cyberbk.school.services import ensure_default_crisis_contacts
 
     ensure_default_crisis_contacts()
+    db.session.commit()
     page = client.get("/").get_data(as_text=True)
     for href in ("/kotak", "/jadwal", "/login", "/layanan", "/panduan", "/materi", "/poster"):
         assert f'href="{href}"' in page

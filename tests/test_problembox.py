@@ -148,6 +148,7 @@ def test_student_reads_the_counselors_reply_and_answers_back(client, school):
     code = send(client, body="Aku takut ke sekolah.")
     report = only_report()
     services.add_counselor_reply(report, school["counselor"], "Terima kasih sudah cerita, ya.")
+    db.session.commit()
     client.post("/kotak/cek", data={"code": code})
     page = client.get("/kotak/cek").get_data(as_text=True)
     assert "Terima kasih sudah cerita, ya." in page
@@ -166,6 +167,7 @@ def test_reply_to_a_closed_report_opens_it_again(client, school):
     code = send(client)
     report = only_report()
     services.set_triage(report, ReportStatus.CLOSED, False)
+    db.session.commit()
     client.post("/kotak/cek", data={"code": code})
     client.post("/kotak/cek/balas", data={"body": "Masalahnya muncul lagi."})
     db.session.refresh(report)
@@ -266,6 +268,7 @@ def test_unknown_field_value_is_ignored_not_a_500(client, school):
 
 def test_urgent_text_flags_the_report_and_shows_crisis_contacts_calmly(client, school):
     ensure_default_crisis_contacts()
+    db.session.commit()
     page = client.post("/kotak", data={"body": "udah gk kuat lg, pengeeen matiii aja"}).get_data(
         as_text=True)
     assert only_report().is_urgent
@@ -275,6 +278,7 @@ def test_urgent_text_flags_the_report_and_shows_crisis_contacts_calmly(client, s
 
 def test_ordinary_text_is_not_urgent_and_shows_no_crisis_block(client, school):
     ensure_default_crisis_contacts()
+    db.session.commit()
     page = client.post("/kotak", data={"body": "Aku mau tanya soal jurusan di SMK."}).get_data(
         as_text=True)
     assert not only_report().is_urgent

@@ -165,6 +165,7 @@ def test_inbox_filters(client, auth, school, query, expected):
     for key in ("learning", "urgent", "reply"):
         services.set_triage(made[key], ReportStatus.IN_PROGRESS, made[key].is_urgent)
     services.add_student_reply(made["reply"], "ada kabar baru")
+    db.session.commit()
     auth.login("guru.a")
     response = client.get(f"/bk/kotak?{query}")
     assert response.status_code == 200
@@ -285,6 +286,7 @@ def test_bad_triage_input_is_a_400_with_a_message(client, auth, school, report, 
 
 def test_opening_a_report_clears_its_new_reply_mark(client, auth, school, report):
     services.add_student_reply(report, "halo?")
+    db.session.commit()
     assert services.inbox_counts()["replies"] == 1
     auth.login("guru.a")
     client.get(f"/bk/kotak/{report.id}")
@@ -293,6 +295,7 @@ def test_opening_a_report_clears_its_new_reply_mark(client, auth, school, report
 
 def test_session_request_is_shown_and_can_be_marked_arranged(client, auth, school, report):
     services.request_session(report, Mode.VIDEO, "Selasa sore")
+    db.session.commit()
     auth.login("guru.a")
     assert "Minta sesi video" in client.get("/bk/kotak").get_data(as_text=True)
     page = client.get(f"/bk/kotak/{report.id}").get_data(as_text=True)
@@ -357,6 +360,7 @@ def test_counselor_home_shows_new_urgent_and_reply_counts(client, auth, school):
     replied, _ = factories.make_report("ada lanjutan")
     services.set_triage(replied, ReportStatus.IN_PROGRESS, False)
     services.add_student_reply(replied, "halo lagi")
+    db.session.commit()
     assert services.inbox_counts() == {"new": 2, "urgent": 1, "replies": 1,
                                        "session_requests": 0}
     auth.login("guru.a")
@@ -384,8 +388,10 @@ def test_purge_removes_only_closed_reports_past_the_retention(runner, school):
     services.add_note(old_closed, school["counselor"], "catatan lama")
     services.set_triage(old_closed, ReportStatus.CLOSED, False)
     old_closed.closed_at = utcnow() - timedelta(days=400)
+    db.session.commit()
     recent_closed, _ = factories.make_report("baru selesai")
     services.set_triage(recent_closed, ReportStatus.CLOSED, False)
+    db.session.commit()
     old_open, _ = factories.make_report("lama tapi masih diproses")
     old_open.created_at -= timedelta(days=800)
     db.session.commit()

@@ -21,7 +21,7 @@ def table_of(difference):
     for part in difference[1:]:
         table = getattr(part, "table", None)
         name = table.name if table is not None else getattr(part, "name", part)
-        if name in TABLES:
+        if isinstance(name, str) and name in TABLES:
             return name
     return None
 

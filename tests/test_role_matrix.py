@@ -8,6 +8,7 @@ import pytest
 from flask import url_for
 
 from cyberbk.accounts.models import Role
+from cyberbk.extensions import db
 
 PEOPLE = ("anonymous", "student_a", "student_b", "homeroom_a", "homeroom_b", "counselor",
           "counselor_b", "admin")
@@ -221,6 +222,7 @@ def matrix_school(school):
     from cyberbk.school.services import add_crisis_contact
 
     school["contact"] = add_crisis_contact("TPPK", "0812")
+    db.session.commit()
     return school
 
 

@@ -24,6 +24,9 @@ def csrf_client(app_config):
         db.create_all()
         factories.make_user(Role.STUDENT, "siswa.csrf")
         yield app.test_client()
+        # The client's requests share this context's session, as a request's teardown
+        # would not: an error page may have written the school's settings row in it.
+        db.session.remove()
         db.drop_all()
 
 

@@ -196,7 +196,8 @@ def validate(table):
 
 
 def import_people(filename, data):
-    """Validate the file; when every row is good, create everyone and return their passwords."""
+    """Validate the file; when every row is good, add everyone (the caller commits) and return
+    their passwords."""
     result = validate(read_table(filename, data))
     if not result.ok:
         return result
@@ -214,5 +215,4 @@ def import_people(filename, data):
             school_class.homeroom_teacher = user
         result.created.append({"user": user, "password": password,
                                "class_name": school_class.name if school_class else None})
-    db.session.commit()
     return result

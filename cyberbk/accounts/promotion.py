@@ -71,4 +71,3 @@ def apply(moves):
         if move.new_name:
             move.school_class.name = move.new_name
             move.school_class.grade += 1
-    db.session.commit()

@@ -87,19 +87,21 @@ def create_user(username, full_name, role, password, must_change_password=True, 
 
 
 def reset_password(user):
-    """Give the user a new generated password to change at next login; returns it once."""
+    """Give the user a new generated password to change at next login; returns it, shown
+    once. Their sessions end, and so (account_signed_out) does what other features keep
+    open for them. The caller commits."""
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
     user.end_sessions()
-    db.session.commit()
     signals.account_signed_out.send(user)
     return password
 
 
 def set_active(user, active):
+    """Activate or deactivate; a deactivated account's sessions end (as in reset_password).
+    The caller commits."""
     user.is_active_account = active
     if not active:
         user.end_sessions()
         signals.account_signed_out.send(user)
-    db.session.commit()

@@ -63,6 +63,7 @@ def reset_password(user_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     password = accounts.reset_password(user)
+    db.session.commit()
     return render_template("admin/password_reset.html", user=user, password=password)
 
 
@@ -75,6 +76,7 @@ def toggle_active(user_id):
         flash(_("Kamu tidak bisa menonaktifkan akunmu sendiri."), "error")
     else:
         accounts.set_active(user, not user.is_active_account)
+        db.session.commit()
         flash(_("Akun %(name)s sekarang aktif.", name=user.full_name) if user.is_active_account
               else _("Akun %(name)s dinonaktifkan.", name=user.full_name), "success")
     return redirect(url_for("admin.accounts_list"), 303)
@@ -92,6 +94,7 @@ def import_people():
             return render_template("admin/import.html", form=form), 400
         if not result.ok:
             return render_template("admin/import.html", form=form, errors=result.errors), 400
+        db.session.commit()
         return render_template("admin/import_result.html", created=group_by_class(result.created),
                                total=len(result.created))
     return render_template("admin/import.html", form=form), 400 if form.errors else 200
@@ -130,6 +133,7 @@ def add_crisis_contact():
     form = CrisisContactForm(prefix="new")
     if form.validate_on_submit():
         school_services.add_crisis_contact(form.name.data.strip(), form.contact.data.strip(), (form.description.data or "").strip())
+        db.session.commit()
         flash(_("Kontak darurat ditambahkan."), "success")
     else:
         flash(_("Nama layanan dan nomornya wajib diisi."), "error")
@@ -168,6 +172,7 @@ def new_school_year():
     form = EmptyForm()
     if form.validate_on_submit() and not clashes:
         promotion.apply(moves)
+        db.session.commit()
         flash(_("Tahun ajaran baru sudah diterapkan: kelas naik tingkat, kelas 9 lulus."), "success")
         return redirect(url_for("admin.home"), 303)
     return render_template("admin/new_school_year.html", moves=moves, clashes=clashes, form=form)

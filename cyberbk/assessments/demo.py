@@ -45,9 +45,11 @@ def seed(rng=None):
     now = utcnow().replace(second=0, microsecond=0)
 
     def give(key, title, slug, opens_days_ago, closes_in_days):
-        return services.create_administration(
+        administration = services.create_administration(
             builtin[key], counselor, title, now - timedelta(days=opens_days_ago),
             now + timedelta(days=closes_in_days), AudienceScope.SCHOOL, slug=slug)
+        db.session.flush()  # its id, for the participation rows
+        return administration
 
     before = give("pemahaman-bk", "Pemahaman layanan BK – awal semester", "pemahaman-bk-awal",
                   40, -33)
@@ -65,7 +67,6 @@ def seed(rng=None):
                          rng)
         if rng.random() < 0.75:
             add_response(checklist, student, checklist_answers(checklist, student, rng), rng)
-    db.session.commit()
 
 
 def add_response(administration, student, rows, rng):

@@ -48,7 +48,6 @@ class Filters:
 ALL = Filters()
 GENDER_LABELS = {"L": _l("Laki-laki"), "P": _l("Perempuan"), None: _l("Tidak diisi")}
 SCORED_TYPES = (ItemType.YES_NO, ItemType.LIKERT4, ItemType.LIKERT5)
-LIKERT_TYPES = (ItemType.LIKERT4, ItemType.LIKERT5)
 
 
 def _where(administration, filters):

@@ -216,6 +216,7 @@ def begin(slug):
     school_class = db.session.get(SchoolClass, form.school_class.data)
     _response, token = services.start_response(administration, school_class=school_class,
                                                gender=form.gender.data)
+    db.session.commit()
     session[SESSION_DRAFTS] = {**session.get(SESSION_DRAFTS, {}), slug: token}
     return redirect(url_for(".answer_section", slug=slug, number=1), 303)
 
@@ -252,6 +253,7 @@ def answer_section(slug, number):
             target = number - 1 if going_back else number + 1
             services.save_section(response, section, parsed,
                                   max(1, min(target, len(sections))))
+            db.session.commit()  # the valid answers, also when others are sent back
         if not errors:
             return redirect(next_url(slug, number, going_back, len(sections)), 303)
         values = {item.id: request.form.getlist(f"q{item.id}") for item in section.items}
@@ -311,6 +313,7 @@ def submit(slug):
         missing = services.submit(response, respondent.user)
     except services.AlreadyAnswered:
         stop_answered()
+    db.session.commit()
     if missing:
         flash(_("Masih ada pertanyaan wajib yang belum dijawab. Pertanyaannya ditandai di "
                 "bawah."), "error")
@@ -391,6 +394,7 @@ def require_post_form():
 @roles_required(Role.COUNSELOR)
 def index():
     services.ensure_builtin_instruments()
+    db.session.commit()  # the built-in instruments, added on first use
     return render_template("assessments/dashboard.html",
                            administrations=results.administrations_with_counts(),
                            instruments=services.list_instruments(),
@@ -406,8 +410,8 @@ def new_instrument():
                                 description=(form.description.data or "").strip(),
                                 created_by_id=current_user.id)
         db.session.add(instrument)
-        db.session.commit()
         services.add_section(instrument, _("Bagian 1"))
+        db.session.commit()
         flash(_("Angket dibuat. Sekarang tambahkan pertanyaannya."), "success")
         return redirect(url_for(".edit_instrument", iid=instrument.id), 303)
     return render_template("assessments/instrument_new.html", form=form), \
@@ -441,6 +445,7 @@ def add_section(iid):
     if not form.validate_on_submit():
         return render_editor(instrument, 400, section_form=form)
     section = services.add_section(instrument, form.title.data, form.code.data, form.intro.data)
+    db.session.commit()
     return editor_done(instrument, f"bagian-{section.id}")
 
 
@@ -467,6 +472,7 @@ def move_section(iid, sid, arah):
     section = get_section_or_404(instrument, sid)
     require_post_form()
     services.move(instrument.sections, section, step_of(arah))
+    db.session.commit()
     return editor_done(instrument, f"bagian-{sid}")
 
 
@@ -484,6 +490,7 @@ def delete_section(iid, sid):
     section = get_section_or_404(instrument, sid)
     require_post_form()
     services.remove(instrument.sections, section)
+    db.session.commit()
     return editor_done(instrument)
 
 
@@ -497,6 +504,7 @@ def add_item(iid, sid):
         return render_editor(instrument, 400, item_forms={sid: form})
     services.add_item(section, form.type.data, form.text.data, form.hint.data,
                       form.required.data, form.option_list)
+    db.session.commit()
     return editor_done(instrument, f"bagian-{sid}")
 
 
@@ -513,6 +521,7 @@ def edit_item(iid, item_id):
     if form.validate_on_submit():
         services.update_item(item, form.type.data, form.text.data, form.hint.data,
                              form.required.data, form.option_list)
+        db.session.commit()
         return redirect(url_for(".edit_instrument", iid=iid,
                                 _anchor=f"bagian-{item.section_id}"), 303)
     return render_template("assessments/part_edit.html", instrument=instrument, form=form,
@@ -526,6 +535,7 @@ def move_item(iid, item_id, arah):
     item = get_item_or_404(instrument, item_id)
     require_post_form()
     services.move(item.section.items, item, step_of(arah))
+    db.session.commit()
     return editor_done(instrument, f"bagian-{item.section_id}")
 
 
@@ -537,6 +547,7 @@ def delete_item(iid, item_id):
     require_post_form()
     section_id = item.section_id
     services.remove(item.section.items, item)
+    db.session.commit()
     return editor_done(instrument, f"bagian-{section_id}")
 
 
@@ -546,6 +557,7 @@ def duplicate_instrument(iid):
     instrument = get_instrument_or_404(iid)
     require_post_form()
     copy = services.duplicate_instrument(instrument, current_user)
+    db.session.commit()
     flash(_("Salinan dibuat. Sekarang kamu bisa mengubahnya."), "success")
     return redirect(url_for(".edit_instrument", iid=copy.id), 303)
 
@@ -609,9 +621,11 @@ def new_administration():
                 instrument, current_user, form.title.data, to_utc(form.opens_at.data),
                 to_utc(form.closes_at.data), form.scope.data, form.grades.data,
                 form.classes.data, form.anonymous.data, form.slug.data or None)
+            db.session.commit()
             flash(_("Angket siap dibagikan. Salin tautannya ke grup WhatsApp kelas."),
                   "success")
             return redirect(url_for(".administration", aid=administration.id), 303)
+    db.session.commit()  # the built-in instruments, added on first use
     return render_template("assessments/administration_new.html", form=form), \
         400 if form.errors else 200
 

@@ -113,18 +113,20 @@ def load_builtin(key):
 
 
 def ensure_builtin_instruments():
-    """Add the built-in instruments that are missing (safe to call on every visit)."""
+    """Add the built-in instruments that are missing (safe to call on every visit; the
+    caller's commit keeps them)."""
     present = set(db.session.scalars(
         sa.select(Instrument.builtin_key).where(Instrument.builtin_key.in_(BUILTIN_KEYS))))
     missing = [key for key in BUILTIN_KEYS if key not in present]
-    for key in missing:
-        db.session.add(instrument_from_data(load_builtin(key), builtin_key=key))
     if missing:
         try:
-            db.session.commit()
+            # In a savepoint: when another worker added them at the same moment, theirs
+            # stay and the caller's transaction goes on.
+            with db.session.begin_nested():
+                for key in missing:
+                    db.session.add(instrument_from_data(load_builtin(key), builtin_key=key))
         except IntegrityError:
-            # Another worker added them at the same moment.
-            db.session.rollback()
+            pass
     return {i.builtin_key: i for i in db.session.scalars(
         sa.select(Instrument).where(Instrument.builtin_key.is_not(None)))}
 
@@ -154,7 +156,6 @@ def add_section(instrument, title, code=None, intro=""):
     section = InstrumentSection(title=title.strip(), code=(code or "").strip().upper() or None,
                                 intro=(intro or "").strip(), position=len(instrument.sections))
     instrument.sections.append(section)
-    db.session.commit()
     return section
 
 
@@ -162,7 +163,6 @@ def add_item(section, item_type, text, hint="", required=False, options=None):
     item = make_item(item_type, text, hint, required, options)
     item.position = len(section.items)
     section.items.append(item)
-    db.session.commit()
     return item
 
 
@@ -170,7 +170,6 @@ def update_item(item, item_type, text, hint="", required=False, options=None):
     fresh = make_item(item_type, text, hint, required, options)
     item.type, item.text, item.hint = fresh.type, fresh.text, fresh.hint
     item.required, item.options = fresh.required, fresh.options
-    db.session.commit()
 
 
 def move(siblings, thing, step):
@@ -182,13 +181,11 @@ def move(siblings, thing, step):
     if 0 <= other < len(order):
         order[index], order[other] = order[other], order[index]
         _renumber(order)
-    db.session.commit()
 
 
 def remove(siblings, thing):
     siblings.remove(thing)
     _renumber(siblings)
-    db.session.commit()
 
 
 def duplicate_instrument(instrument, creator):
@@ -203,7 +200,6 @@ def duplicate_instrument(instrument, creator):
                 required=item.required, options=list(item.options)))
         copy.sections.append(new_section)
     db.session.add(copy)
-    db.session.commit()
     return copy
 
 
@@ -236,7 +232,6 @@ def create_administration(instrument, creator, title, opens_at, closes_at, scope
     elif administration.scope == AudienceScope.CLASSES:
         administration.targets = [AdministrationTarget(class_id=c) for c in sorted(set(class_ids))]
     db.session.add(administration)
-    db.session.commit()
     return administration
 
 
@@ -330,7 +325,8 @@ def has_participated(administration, user):
 
 
 def start_response(administration, user=None, school_class=None, gender=None):
-    """A new draft for a student (or, with no user, for a visitor: returns the token too)."""
+    """A new draft for a student (or, with no user, for a visitor: returns the token too),
+    written for the caller to commit."""
     token = None
     response = Response(administration=administration, is_anonymous=administration.anonymous)
     if user is not None:
@@ -343,12 +339,12 @@ def start_response(administration, user=None, school_class=None, gender=None):
         response.draft_key = draft_key_for(token)
         response.class_id = school_class.id if school_class else None
         response.gender = gender or None
-    db.session.add(response)
     try:
-        db.session.commit()
+        # In a savepoint: when a second tab of the same student created it first (one
+        # response per student), that one is taken and the caller's transaction goes on.
+        with db.session.begin_nested():
+            db.session.add(response)
     except IntegrityError:
-        # A second tab of the same student created it first: one response per student.
-        db.session.rollback()
         return find_response(administration, user=user), None
     return response, token
 
@@ -449,7 +445,6 @@ def save_section(response, section, parsed, next_section):
     response.current_section = next_section
     if not (response.is_anonymous and response.is_submitted):
         response.saved_at = utcnow()
-    db.session.commit()
 
 
 def _drop_unticked_heaviest(response):
@@ -541,19 +536,21 @@ def submit(response, user=None):
         return missing
     first_time = user is not None and not has_participated(response.administration, user)
     now = utcnow()
-    if response.is_anonymous:
-        # Keep nothing that points back to the student: no account, and only the day.
-        response.user_id = None
-        now = response.saved_at = now.replace(hour=0, minute=0, second=0, microsecond=0)
-    response.draft_key = None
-    response.submitted_at = now
-    if first_time:
-        db.session.add(Participation(administration_id=response.administration_id,
-                                     user_id=user.id))
     try:
-        db.session.commit()
+        # In a savepoint: when the student's other tab submitted first, nothing of this
+        # one stays, and the caller's transaction goes on.
+        with db.session.begin_nested():
+            if response.is_anonymous:
+                # Keep nothing that points back to the student: no account, only the day.
+                response.user_id = None
+                now = response.saved_at = now.replace(hour=0, minute=0, second=0,
+                                                      microsecond=0)
+            response.draft_key = None
+            response.submitted_at = now
+            if first_time:
+                db.session.add(Participation(administration_id=response.administration_id,
+                                             user_id=user.id))
     except IntegrityError:
-        db.session.rollback()
         raise AlreadyAnswered() from None
     return []
 

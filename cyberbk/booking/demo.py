@@ -57,4 +57,3 @@ def seed():
                       help_before=HelpBefore.NO, feels_unsafe=False, reminder=Reminder.NONE))
     booking.case = open_case(student, counselor)
     db.session.add(booking)
-    db.session.commit()

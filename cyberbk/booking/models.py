@@ -41,7 +41,6 @@ _ACTIVE_SQL = "status IN ('pending', 'confirmed', 'done')"
 class Source(str, enum.Enum):
     STUDENT = "student"
     REFERRAL = "referral"
-    ANONYMOUS = "anonymous"
 
 
 class HelpBefore(str, enum.Enum):
@@ -230,17 +229,14 @@ class Referral(db.Model):
 class Booking(db.Model):
     """One counseling appointment in one counselor's slot.
 
-    A student books it themselves, a counselor books it for a referred student,
-    or an anonymous problem-box reporter asks for it with their thread's key.
+    A student books it themselves, or a counselor books it for a referred student.
     """
 
     __tablename__ = "bookings"
 
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
-    student_id: so.Mapped[int | None] = so.mapped_column(
+    student_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: Set instead of student_id for a problem-box reporter: the thread's key, never the code.
-    anonymous_key: so.Mapped[str | None] = so.mapped_column(sa.String(64), index=True)
     counselor_id: so.Mapped[int] = so.mapped_column(sa.ForeignKey("users.id"), index=True)
     case_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("counseling_cases.id", ondelete="SET NULL"), index=True)
@@ -264,7 +260,7 @@ class Booking(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
-    student: so.Mapped[User | None] = so.relationship(foreign_keys=[student_id])
+    student: so.Mapped[User] = so.relationship(foreign_keys=[student_id])
     counselor: so.Mapped[User] = so.relationship(foreign_keys=[counselor_id])
     case: so.Mapped[CounselingCase | None] = so.relationship(back_populates="bookings")
     referral: so.Mapped[Referral | None] = so.relationship()
@@ -275,8 +271,6 @@ class Booking(db.Model):
         # The database, not the app, decides who gets a contested slot.
         sa.Index("uq_bookings_counselor_slot", "counselor_id", "starts_at", unique=True,
                  sqlite_where=sa.text(_ACTIVE_SQL), postgresql_where=sa.text(_ACTIVE_SQL)),
-        sa.CheckConstraint("(student_id IS NULL) <> (anonymous_key IS NULL)",
-                           name="one_requester"),
         sa.CheckConstraint("starts_at < ends_at", name="start_before_end"),
     )
 

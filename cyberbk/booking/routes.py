@@ -101,6 +101,31 @@ def get_referral_or_404(referral_id):
     return referral
 
 
+#: The page a refused change's form is on, where other than the form's own URL.
+REFUSED_PAGES = {
+    "booking.intake": "booking.index",
+    "booking.cancel": "booking.detail",
+    "booking.reschedule": "booking.detail",
+    "booking.add_hours": "booking.hours",
+    "booking.add_closed_period": "booking.hours",
+    "booking.confirm": "booking.staff_detail",
+    "booking.decline": "booking.staff_detail",
+    "booking.staff_reschedule": "booking.staff_detail",
+    "booking.close_case": "booking.case_file",
+    "booking.hand_over": "booking.case_file",
+}
+
+
+@bp.errorhandler(services.NotAllowed)
+def refused(error):
+    """A rule forbids the change: none of it is kept, and the person is back on the form's
+    page, which shows how things stand now, with the reason."""
+    db.session.rollback()
+    flash(str(error), "error")
+    page = REFUSED_PAGES.get(request.endpoint, request.endpoint)
+    return redirect(url_for(page, **request.view_args), 303)
+
+
 def week_offset(days_ahead):
     last = max(0, (days_ahead - 1) // 7)
     week = request.args.get("minggu", "0")
@@ -206,9 +231,7 @@ def intake():
         return render_choose(ChoiceForm(formdata=None, mode=form.mode.data, field=form.field.data,
                                         slot=form.slot.data, phone_times=form.phone_times.data),
                              409)
-    except services.NotAllowed as error:
-        flash(str(error), "error")
-        return render_intake(form, 400)
+    db.session.commit()
     return redirect(url_for("booking.detail", booking_id=booking.id, baru=1), 303)
 
 
@@ -251,11 +274,8 @@ def cancel(booking_id):
     booking = get_own_booking_or_404(booking_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    try:
-        services.cancel_by_student(booking)
-    except services.NotAllowed as error:
-        flash(str(error), "error")
-        return detail_page(booking), 400
+    services.cancel_by_student(booking)
+    db.session.commit()
     flash(_("Jadwal dibatalkan. Kamu bisa memilih waktu lain kapan saja."), "success")
     return redirect(url_for("booking.detail", booking_id=booking.id), 303)
 
@@ -284,10 +304,8 @@ def reschedule(booking_id):
         except services.SlotTaken:
             flash(slot_taken_message(), "error")
             status = 409
-        except services.NotAllowed as error:
-            flash(str(error), "error")
-            status = 400
         else:
+            db.session.commit()
             flash(_("Permintaan pindah jadwal terkirim. Tunggu konfirmasi Guru BK, ya."),
                   "success")
             return redirect(url_for("booking.detail", booking_id=booking.id), 303)
@@ -310,6 +328,7 @@ def consent(booking_id):
         flash(_("Centang ketiga pernyataan kalau kamu setuju."), "error")
         return detail_page(booking), 400
     services.give_consent(booking)
+    db.session.commit()
     flash(_("Terima kasih. Sampai bertemu di sesi nanti."), "success")
     return redirect(url_for("booking.detail", booking_id=booking.id), 303)
 
@@ -359,6 +378,7 @@ def parent_request():
             parent_name=form.parent_name.data.strip(), child_name=form.child_name.data.strip(),
             class_name=form.class_name.data, whatsapp=form.whatsapp.normalised,
             preferred_times=form.preferred_times.data.strip(), topic=form.topic.data.strip())
+        db.session.commit()
         return redirect(url_for("booking.parent_sent"), 303)
     return render_template("booking/parent.html", form=form), 400 if form.errors else 200
 
@@ -400,6 +420,7 @@ def set_slot_length():
     if not form.validate_on_submit():
         return render_hours(400, length_form=form)
     services.set_slot_minutes(current_user, form.minutes.data)
+    db.session.commit()
     return saved_hours(_("Lama sesi disimpan."))
 
 
@@ -407,15 +428,11 @@ def set_slot_length():
 @roles_required(Role.COUNSELOR)
 def add_hours():
     form = WeeklyHoursForm(prefix="jam")
-    if form.validate_on_submit():
-        try:
-            services.add_weekly_hours(current_user, form.weekday.data, form.start.data,
-                                      form.end.data)
-        except services.NotAllowed as error:
-            form.end.errors.append(str(error))
-        else:
-            return saved_hours(_("Jam layanan ditambahkan."))
-    return render_hours(400, hours_form=form)
+    if not form.validate_on_submit():
+        return render_hours(400, hours_form=form)
+    services.add_weekly_hours(current_user, form.weekday.data, form.start.data, form.end.data)
+    db.session.commit()
+    return saved_hours(_("Jam layanan ditambahkan."))
 
 
 @bp.route("/bk/jadwal/jam/<int:hours_id>/hapus", methods=["POST"])
@@ -430,18 +447,15 @@ def delete_hours(hours_id):
 @roles_required(Role.COUNSELOR)
 def add_closed_period():
     form = ClosedDaysForm(prefix="libur")
-    if form.validate_on_submit():
-        try:
-            services.add_closed_period(current_user, form.first_day.data,
-                                       form.last_day.data or form.first_day.data,
-                                       form.from_time.data, form.until_time.data,
-                                       (form.note.data or "").strip())
-        except services.NotAllowed as error:
-            form.last_day.errors.append(str(error))
-        else:
-            return saved_hours(_("Tanggal libur disimpan. Jadwal yang sudah ada di tanggal itu "
-                                 "tidak ikut batal: periksa agenda."))
-    return render_hours(400, closed_form=form)
+    if not form.validate_on_submit():
+        return render_hours(400, closed_form=form)
+    services.add_closed_period(current_user, form.first_day.data,
+                               form.last_day.data or form.first_day.data,
+                               form.from_time.data, form.until_time.data,
+                               (form.note.data or "").strip())
+    db.session.commit()
+    return saved_hours(_("Tanggal libur disimpan. Jadwal yang sudah ada di tanggal itu "
+                         "tidak ikut batal: periksa agenda."))
 
 
 @bp.route("/bk/jadwal/slot-tambahan", methods=["POST"])
@@ -452,6 +466,7 @@ def add_extra_slot():
         return render_hours(400, extra_form=form)
     services.add_extra_slot(current_user, form.day.data, form.start.data,
                             (form.note.data or "").strip())
+    db.session.commit()
     return saved_hours(_("Slot tambahan disimpan."))
 
 
@@ -514,11 +529,8 @@ def confirm(booking_id):
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_staff_detail(booking, 400, confirm_form=form)
-    try:
-        services.confirm(booking, (form.message.data or "").strip())
-    except services.NotAllowed as error:
-        flash(str(error), "error")
-        return render_staff_detail(booking, 400)
+    services.confirm(booking, (form.message.data or "").strip())
+    db.session.commit()
     flash(_("Jadwal dikonfirmasi. Siswa melihatnya di halaman jadwalnya."), "success")
     return redirect(url_for("booking.staff_detail", booking_id=booking.id), 303)
 
@@ -530,11 +542,8 @@ def decline(booking_id):
     form = DeclineForm()
     if not form.validate_on_submit():
         return render_staff_detail(booking, 400, decline_form=form)
-    try:
-        services.decline(booking, form.message.data.strip())
-    except services.NotAllowed as error:
-        flash(str(error), "error")
-        return render_staff_detail(booking, 400)
+    services.decline(booking, form.message.data.strip())
+    db.session.commit()
     flash(_("Jadwal ditolak. Siswa melihat alasannya."), "success")
     return redirect(url_for("booking.agenda"), 303)
 
@@ -551,10 +560,8 @@ def staff_reschedule(booking_id):
         except services.SlotTaken:
             flash(slot_taken_message(), "error")
             status = 409
-        except services.NotAllowed as error:
-            flash(str(error), "error")
-            status = 400
         else:
+            db.session.commit()
             flash(_("Jadwal dipindah. Siswa melihat waktu baru dan alasannya."), "success")
             return redirect(url_for("booking.staff_detail", booking_id=booking.id), 303)
     elif form.errors:
@@ -596,6 +603,7 @@ def handle_parent_request(request_id):
         abort(400)
     if entry.handled_at is None:
         services.mark_parent_request_handled(entry, current_user)
+        db.session.commit()
     flash(_("Permintaan ditandai sudah ditangani."), "success")
     return redirect(url_for("booking.parent_requests"), 303)
 
@@ -663,6 +671,7 @@ def new_record(case_id):
         laiseg_comfort=(form.laiseg_comfort.data or "").strip(),
         laiseg_action=(form.laiseg_action.data or "").strip(),
         private_note=(form.private_note.data or "").strip())
+    db.session.commit()
     flash(_("Catatan sesi disimpan."), "success")
     return redirect(url_for("booking.case_file", case_id=case.id), 303)
 
@@ -674,11 +683,8 @@ def close_case(case_id):
     form = CloseCaseForm()
     if not form.validate_on_submit():
         return render_case(case, 400, close_form=form)
-    try:
-        services.close_case(case, Outcome(form.outcome.data), (form.note.data or "").strip())
-    except services.NotAllowed as error:
-        flash(str(error), "error")
-        return render_case(case, 400)
+    services.close_case(case, Outcome(form.outcome.data), (form.note.data or "").strip())
+    db.session.commit()
     flash(_("Kasus ditutup."), "success")
     return redirect(url_for("booking.case_file", case_id=case.id), 303)
 
@@ -692,13 +698,9 @@ def hand_over(case_id):
     if not form.validate_on_submit():
         return render_case(case, 400, handover_form=form)
     target = db.session.get(User, form.counselor.data)
-    try:
-        services.hand_over(case, target)
-    except services.NotAllowed as error:
-        flash(str(error), "error")
-        return render_case(case, 400)
     record(current_user, "handover", "case", case.id,
            summary=f"Kasus dialihkan ke pengguna #{target.id}")
+    services.hand_over(case, target)
     db.session.commit()
     flash(_("Kasus dialihkan ke %(name)s.", name=target.full_name), "success")
     return redirect(url_for("booking.cases"), 303)
@@ -729,10 +731,8 @@ def referral(referral_id):
         except services.SlotTaken:
             flash(slot_taken_message(), "error")
             status = 409
-        except services.NotAllowed as error:
-            flash(str(error), "error")
-            status = 400
         else:
+            db.session.commit()
             flash(_("Siswa diundang. Wali kelas melihat status “Sudah dijadwalkan”."), "success")
             return redirect(url_for("booking.staff_detail", booking_id=booking.id), 303)
     else:
@@ -753,20 +753,13 @@ def homeroom_referrals():
     students = services.homeroom_students(current_user)
     form.student.choices = [SelectChoice(s.id, f"{s.full_name} ({s.school_class.name})")
                             for s in students]
-    status = 200
     if form.validate_on_submit():
-        try:
-            services.refer(current_user, form.student.data, form.reason.data.strip())
-        except services.NotAllowed as error:
-            form.student.errors.append(str(error))
-            status = 400
-        else:
-            flash(_("Rujukan terkirim ke Guru BK. Bapak/Ibu akan melihat statusnya di sini."),
-                  "success")
-            return redirect(url_for("booking.homeroom_referrals"), 303)
-    elif form.errors:
-        status = 400
+        services.refer(current_user, form.student.data, form.reason.data.strip())
+        db.session.commit()
+        flash(_("Rujukan terkirim ke Guru BK. Bapak/Ibu akan melihat statusnya di sini."),
+              "success")
+        return redirect(url_for("booking.homeroom_referrals"), 303)
     return render_template("booking/homeroom/referrals.html", form=form,
                            has_students=bool(students),
-                           rows=services.referrals_by(current_user)), status
+                           rows=services.referrals_by(current_user)), 400 if form.errors else 200
 

@@ -25,7 +25,6 @@ from ..common.schooltime import local_today
 from ..common.schooltime import to_local
 from ..common.schooltime import to_utc
 from ..common.schooltime import utcnow
-from ..common.vocabulary import Mode
 from ..extensions import db
 from .models import ACTIVE_STATUSES
 from .models import AvailabilityException
@@ -96,7 +95,6 @@ def set_slot_minutes(counselor, minutes):
         schedule = CounselorSchedule(counselor_id=counselor.id)
         db.session.add(schedule)
     schedule.slot_minutes = minutes
-    db.session.commit()
 
 
 def weekly_hours(counselor):
@@ -117,7 +115,6 @@ def add_weekly_hours(counselor, weekday, start, end):
         raise NotAllowed(_("Jam ini bertumpuk dengan jam yang sudah ada di hari itu."))
     db.session.add(WeeklyHours(counselor_id=counselor.id, weekday=weekday, start_time=start,
                                end_time=end))
-    db.session.commit()
 
 
 def upcoming_exceptions(counselor, now=None):
@@ -150,7 +147,6 @@ def _add_exception(counselor, kind, starts_at, ends_at, note):
     entry = AvailabilityException(counselor_id=counselor.id, kind=kind, starts_at=starts_at,
                                   ends_at=ends_at, note=note)
     db.session.add(entry)
-    db.session.commit()
     return entry
 
 
@@ -313,9 +309,8 @@ def open_bookings_count(student):
                Booking.starts_at >= utcnow()))
 
 
-def book(counselor_id, starts_at, mode, *, student=None, anonymous_key=None, intake=None,
-         now=None, **fields):
-    """Claim a slot and return the new booking (committed).
+def book(counselor_id, starts_at, mode, *, student, intake=None, now=None, **fields):
+    """Claim a slot and return the new booking (written, for the caller to commit).
 
     counselor_id None means any free counselor. The unique index on (counselor, start)
     settles a race: the loser's insert fails and they get SlotTaken.
@@ -330,16 +325,16 @@ def book(counselor_id, starts_at, mode, *, student=None, anonymous_key=None, int
         slot = find_free_slot(candidate, starts_at, now=now)
         if slot is None:
             continue
-        booking = Booking(student_id=student.id if student else None, anonymous_key=anonymous_key,
-                          counselor_id=candidate, starts_at=slot.starts_at, ends_at=slot.ends_at,
-                          mode=mode, **fields)
+        booking = Booking(student_id=student.id, counselor_id=candidate,
+                          starts_at=slot.starts_at, ends_at=slot.ends_at, mode=mode, **fields)
         if intake is not None:
             booking.intake = Intake(**intake)
-        db.session.add(booking)
         try:
-            db.session.commit()
+            # In a savepoint: losing the race undoes this insert alone, not what the
+            # caller's transaction already holds.
+            with db.session.begin_nested():
+                db.session.add(booking)
         except IntegrityError:
-            db.session.rollback()
             continue
         return booking
     raise SlotTaken()
@@ -361,38 +356,6 @@ def book_for_student(student, counselor_id, starts_at, mode, field, *, phone_tim
                             class_name=school_class.name if school_class else ""))
 
 
-def request_anonymous_session(thread_key, mode="chat", starts_at=None, phone_times="",
-                              consent_version=None, now=None):
-    """Hook for the problem box: an anonymous reporter asks for a session.
-
-    `thread_key` identifies the reporter's thread, e.g. str(thread.id); never pass the
-    follow-up code itself. `mode` is "chat" or "video" (face to face would reveal who
-    they are). Without `starts_at` (naive UTC) the earliest free slot of any counselor
-    is taken. Pass consent_version=CONSENT_VERSION only after showing the consent text.
-    Returns the booking, or raises SlotTaken when nothing is free, ValueError for bad input.
-    """
-    mode = Mode(mode)
-    if mode == Mode.FACE:
-        raise ValueError("an anonymous session is by chat or video")
-    if not thread_key or len(thread_key) > 64:
-        raise ValueError("thread_key must be 1-64 characters")
-    if starts_at is None:
-        ids = [c.id for c in bookable_counselors()]
-        slots = free_slots(ids, local_today(now), config("BOOKING_DAYS_AHEAD"), now=now)
-        if not slots:
-            raise SlotTaken()
-        starts_at = slots[0].starts_at
-    return book(None, starts_at, mode, anonymous_key=thread_key, now=now, source=Source.ANONYMOUS,
-                phone_times=phone_times[:200], consent_version=consent_version,
-                consented_at=utcnow() if consent_version else None)
-
-
-def anonymous_sessions(thread_key):
-    """The sessions a problem-box thread asked for, newest first (for its follow-up page)."""
-    return db.session.scalars(sa.select(Booking).where(Booking.anonymous_key == thread_key)
-                              .order_by(Booking.starts_at.desc())).all()
-
-
 def can_change(booking, now=None):
     """Whether the student may still cancel or move it."""
     limit = timedelta(hours=config("BOOKING_CHANGE_HOURS"))
@@ -411,7 +374,6 @@ def _check_change_window(booking, now):
 def cancel_by_student(booking, now=None):
     _check_change_window(booking, now)
     booking.status = BookingStatus.CANCELLED
-    db.session.commit()
 
 
 def move(booking, starts_at, now=None, **changes):
@@ -419,14 +381,14 @@ def move(booking, starts_at, now=None, **changes):
     slot = find_free_slot(booking.counselor_id, starts_at, now=now)
     if slot is None:
         raise SlotTaken()
-    booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
-    for name, value in changes.items():
-        setattr(booking, name, value)
     try:
-        db.session.commit()
+        # In a savepoint, like a new booking's insert (see book()).
+        with db.session.begin_nested():
+            booking.starts_at, booking.ends_at = slot.starts_at, slot.ends_at
+            for name, value in changes.items():
+                setattr(booking, name, value)
     except IntegrityError:
-        db.session.rollback()
-        raise SlotTaken()
+        raise SlotTaken() from None
 
 
 def move_by_student(booking, starts_at, now=None):
@@ -444,7 +406,6 @@ def move_by_counselor(booking, starts_at, message, now=None):
 def give_consent(booking):
     booking.consent_version = CONSENT_VERSION
     booking.consented_at = utcnow()
-    db.session.commit()
 
 
 def confirm(booking, message=""):
@@ -452,9 +413,8 @@ def confirm(booking, message=""):
         raise NotAllowed(_("Hanya jadwal yang menunggu konfirmasi yang bisa dikonfirmasi."))
     booking.status = BookingStatus.CONFIRMED
     booking.counselor_message = message
-    if booking.student_id and booking.case_id is None:
+    if booking.case_id is None:
         booking.case = open_case(booking.student, booking.counselor)
-    db.session.commit()
 
 
 def decline(booking, message):
@@ -462,7 +422,6 @@ def decline(booking, message):
         raise NotAllowed(_("Jadwal ini sudah tidak bisa ditolak."))
     booking.status = BookingStatus.DECLINED
     booking.counselor_message = message
-    db.session.commit()
 
 
 def student_bookings(student):
@@ -618,7 +577,6 @@ def add_record(case, counselor, booking=None, **fields):
             booking.case = case
         if booking.referral is not None:
             booking.referral.status = ReferralStatus.DONE
-    db.session.commit()
     return record
 
 
@@ -631,7 +589,6 @@ def close_case(case, outcome, note=""):
     case.closing_note = note
     for referral in case.referrals:
         referral.status = ReferralStatus.DONE
-    db.session.commit()
 
 
 def hand_over(case, to_counselor):
@@ -644,7 +601,6 @@ def hand_over(case, to_counselor):
     case.counselor = to_counselor
     for referral in case.referrals:
         referral.counselor = to_counselor
-    db.session.commit()
 
 
 # Referrals.
@@ -662,7 +618,6 @@ def refer(teacher, student_id, reason):
         raise NotAllowed(_("Hanya siswa kelas perwalian Bapak/Ibu yang bisa dirujuk."))
     referral = Referral(student_id=student_id, referrer_id=teacher.id, reason=reason)
     db.session.add(referral)
-    db.session.commit()
     return referral
 
 
@@ -701,7 +656,6 @@ def schedule_referral(referral, counselor, starts_at, mode, now=None):
     referral.case = case
     referral.counselor = counselor
     referral.status = ReferralStatus.SCHEDULED
-    db.session.commit()
     return booking
 
 
@@ -733,7 +687,6 @@ def parent_request_allowed(whatsapp):
 def add_parent_request(**fields):
     request = ParentRequest(**fields)
     db.session.add(request)
-    db.session.commit()
     return request
 
 
@@ -747,7 +700,6 @@ def parent_requests():
 def mark_parent_request_handled(request, counselor):
     request.handled_at = utcnow()
     request.handled_by_id = counselor.id
-    db.session.commit()
 
 
 def class_names():

@@ -109,14 +109,16 @@ def on_connect(auth=None):
     if seat is None or not seat.chat.can_connect():
         raise ConnectionRefusedError("unauthorized")
     booking = isinstance(seat.chat, services.BookingChat)
-    if booking:
-        seat.chat.room()  # made now, so that the checks of its messages find it
+    # Made now, committed with the connection: the checks of a booking's messages find it
+    # in the group commit's own connection, and no later event has to make it.
+    seat.chat.room()
     sockets()[request.sid] = LiveSocket(
         key=seat.chat.key, user_id=seat.user.id if seat.user else None,
         report_id=seat.chat.report.id if seat.user is None else None,
         idle_seconds=services.idle_seconds(seat), last_active=time.monotonic(),
         seat=services.SocketSeat.of(seat) if booking else None)
     services.register_socket(request.sid, seat)
+    db.session.commit()
     join_room(seat.chat.socket_room)
 
 
@@ -124,6 +126,7 @@ def on_connect(auth=None):
 def on_disconnect(reason=None):
     sockets().pop(request.sid, None)
     services.forget_socket(request.sid)
+    db.session.commit()
 
 
 @socketio.on("sync", namespace=NAMESPACE)
@@ -170,9 +173,12 @@ def send_seated(seat, data):
     ref = data.get("ref") if isinstance(data.get("ref"), str) else None
     try:
         services.take_message_slot(request.sid)
-        message = services.send(seat, data.get("body"), ref, skip_sid=request.sid)
+        message, new = services.send(seat, data.get("body"), ref)
     except Refused as error:
         return refuse(error, ref)
+    db.session.commit()  # on disk before anyone hears of it
+    if new:
+        services.broadcast(seat.chat, "new_message", message, skip_sid=request.sid)
     return {"ok": True, "message": message}
 
 
@@ -180,8 +186,11 @@ def send_seated(seat, data):
 @seated()
 def on_seen(seat, data):
     """{"id": n, "read": bool}: this side received (and read) everything up to n.
-    Everyone in the room gets the new markers as "state"."""
-    services.mark_and_tell(seat, data.get("id"), bool(data.get("read")))
+    Everyone in the room gets the new markers as "state", once they are committed."""
+    moved = services.mark(seat, data.get("id"), bool(data.get("read")))
+    db.session.commit()
+    if moved:
+        services.broadcast(seat.chat, "state", seat.chat.state())
     return {"ok": True}
 
 

@@ -73,7 +73,6 @@ def audit_read(seat):
     else:
         record(current_user, "read", "problem_report", seat.chat.report.id,
                summary="Membuka chat langsung kotak masalah")
-    db.session.commit()
 
 
 def chat_urls(seat):
@@ -94,7 +93,7 @@ def names(seat):
     """How the page names each side: "Kamu" for oneself, a name (or role) for the other."""
     chat = seat.chat
     if isinstance(chat, BookingChat):
-        student = chat.booking.student.full_name if chat.booking.student else _("Siswa")
+        student = chat.booking.student.full_name
         counselor = chat.booking.counselor.full_name
     else:
         student, counselor = _("Siswa (tanpa nama)"), _("Guru BK")
@@ -119,11 +118,17 @@ def client_texts(seat):
 
 def render_chat(seat, template="chat/session.html", status=200, form=None, error=None,
                 **extra):
+    """The chat page. Its writes (an audit entry, the room made on first use, the read
+    marker) are the request's one commit, made before the room hears of the marker."""
     chat = seat.chat
     before = request.args.get("sebelum", type=int)
     messages, has_older = chat.latest(services.config("CHAT_PAGE_SIZE"), before=before)
+    moved = False
     if messages and not before:
-        services.mark_and_tell(seat, messages[-1].id, read=True)
+        moved = services.mark(seat, messages[-1].id, read=True)
+    db.session.commit()
+    if moved:
+        services.broadcast(chat, "state", chat.state())
     closed = chat.closed_reason()
     notice = services.service_notice(chat) if seat.side == Side.STUDENT and not closed else None
     evaluation = None
@@ -145,13 +150,21 @@ def send_message(seat):
     form = MessageForm()
     if not form.validate_on_submit():
         return render_chat(seat, status=400, form=form)
+    # The room, made on first use, is committed before a booking's message goes to the
+    # group commit: its own connection must find the room, and the write lock free.
+    seat.chat.room()
+    db.session.commit()
     try:
         services.take_message_slot(seat.limit_key)
-        services.send(seat, form.body.data)
+        message, new = services.send(seat, form.body.data)
     except Refused as error:
         status = {"rate": 429, "ended": 409, "not_confirmed": 409, "no_consent": 409}
         return render_chat(seat, status=status.get(error.reason, 400), form=form,
                            error=str(error))
+    # A thread's message is on disk before anyone hears of it.
+    db.session.commit()
+    if new:
+        services.broadcast(seat.chat, "new_message", message)
     return redirect(chat_urls(seat)["page"] + "#bawah", 303)
 
 
@@ -163,8 +176,13 @@ def show(booking_id):
     seat = get_booking_seat_or_404(booking_id)
     audit_read(seat)
     if not seat.chat.can_connect():
-        return render_template("chat/unavailable.html", seat=seat, booking=seat.chat.booking)
+        return render_unavailable(seat)
     return render_chat(seat)
+
+
+def render_unavailable(seat):
+    db.session.commit()  # the audit entry of the opening
+    return render_template("chat/unavailable.html", seat=seat, booking=seat.chat.booking)
 
 
 @bp.route("/konseling/<int:booking_id>/kirim", methods=["POST"])
@@ -186,8 +204,10 @@ def end(booking_id):
         flash(_("Sesi ini sudah selesai atau belum dikonfirmasi."), "error")
         return redirect(url_for(".show", booking_id=booking_id), 303)
     services.end_session(seat.chat)
-    student = seat.chat.booking.student
-    if student is not None and services.evaluation_waiting(student) is None:
+    db.session.commit()
+    # Only now is the room told: nobody hears of an end that could still be lost.
+    services.broadcast(seat.chat, "ended", {})
+    if services.evaluation_waiting(seat.chat.booking.student) is None:
         flash(_("Sesi diakhiri. Belum ada angket “Evaluasi sesi konseling” yang dibuka untuk "
                 "siswa ini: buka di menu Asesmen supaya siswa bisa mengisinya dari berandanya."),
               "info")
@@ -203,7 +223,7 @@ def video(booking_id):
     seat = get_booking_seat_or_404(booking_id)
     audit_read(seat)
     if not seat.chat.can_connect():
-        return render_template("chat/unavailable.html", seat=seat, booking=seat.chat.booking)
+        return render_unavailable(seat)
     call = None
     if seat.chat.closed_reason() is None and current_app.config["JITSI_DOMAIN"]:
         room_name = services.video_room(seat.chat)

@@ -13,7 +13,9 @@ from datetime import timedelta
 import jwt
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import after_this_request
 from flask import current_app
+from flask import has_request_context
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -150,11 +152,13 @@ def get_room(**subject):
     query = sa.select(ChatRoom).filter_by(**subject)
     room = db.session.scalar(query)
     if room is None:
-        db.session.add(ChatRoom(**subject))
         try:
-            db.session.commit()
+            # In a savepoint: the maker that loses the race takes the winner's room without
+            # undoing what the caller's transaction holds.
+            with db.session.begin_nested():
+                db.session.add(ChatRoom(**subject))
         except IntegrityError:
-            db.session.rollback()
+            pass
         room = db.session.scalar(query)
     return room
 
@@ -269,7 +273,7 @@ class BookingFacts:
 
     mode: Mode
     status: BookingStatus
-    student_id: int | None
+    student_id: int
     counselor_id: int
     case_counselor_id: int | None
     consent_version: str | None
@@ -287,7 +291,7 @@ def booking_side(facts, user_id, role):
     are no participant: its student, or its counselor or the counselor of its case."""
     if facts.mode not in ONLINE_MODES:
         return None
-    if facts.student_id is not None and facts.student_id == user_id:
+    if facts.student_id == user_id:
         return Side.STUDENT
     if role == Role.COUNSELOR and user_id in {facts.counselor_id, facts.case_counselor_id}:
         return Side.COUNSELOR
@@ -300,7 +304,7 @@ def booking_closed_reason(facts):
         return "ended"
     if facts.status != BookingStatus.CONFIRMED:
         return "not_confirmed"
-    if facts.student_id is not None and not facts.consent_version:
+    if not facts.consent_version:
         return "no_consent"
     return None
 
@@ -436,10 +440,11 @@ def seat_for_key(key, user_id=None):
 
 # Messages.
 
-def send(seat, raw_body, ref=None, skip_sid=None):
-    """Store a message and then tell the room (but `skip_sid`); returns its payload.
-
-    The database commit comes first: nobody hears of a message that could still be lost.
+def send(seat, raw_body, ref=None):
+    """Store a message: (its payload, whether it is new). A thread's message is written in
+    the caller's transaction, a booking's by the group commit (writer.py), which needs the
+    chat's room committed and the write lock free. The caller commits, then tells the room
+    of a new message with broadcast(): nobody hears of a message that could still be lost.
     """
     reason = seat.chat.closed_reason()
     if reason:
@@ -450,9 +455,7 @@ def send(seat, raw_body, ref=None, skip_sid=None):
     payload = seat.chat.payload(message)
     if ref:
         payload["ref"] = ref
-    if new:
-        broadcast(seat.chat, "new_message", payload, skip_sid=skip_sid)
-    return payload
+    return payload, new
 
 
 @dataclass(frozen=True)
@@ -515,7 +518,8 @@ MARKERS = {
 def mark(seat, up_to, read):
     """The seat's side has received (and read, if `read`) everything up to id `up_to`.
 
-    Markers only move forward and never past the last message. Returns whether one moved.
+    Markers only move forward and never past the last message. Returns whether one moved;
+    the caller commits, then tells the room the new state().
     """
     if isinstance(up_to, bool) or not isinstance(up_to, int) or up_to <= 0:
         return False
@@ -531,13 +535,7 @@ def mark(seat, up_to, read):
         moved = moved or result.rowcount > 0
     if read and seat.side == Side.COUNSELOR and isinstance(chat, ThreadChat):
         signals.thread_seen.send(chat.report)
-    db.session.commit()
     return moved
-
-
-def mark_and_tell(seat, up_to, read, skip_sid=None):
-    if mark(seat, up_to, read):
-        broadcast(seat.chat, "state", seat.chat.state(), skip_sid=skip_sid)
 
 
 def message_state(chat, message, side):
@@ -555,12 +553,11 @@ def message_state(chat, message, side):
 
 
 def end_session(chat):
-    """The counselor ends a booking's session: the chat becomes read-only, the booking done."""
+    """The counselor ends a booking's session: the chat becomes read-only, the booking done.
+    The caller commits, then tells the room with broadcast(chat, "ended", {})."""
     room = chat.room()
     room.ended_at = utcnow()
     chat.booking.status = BookingStatus.DONE
-    db.session.commit()
-    broadcast(chat, "ended", {})
 
 
 # Unread counts and the homes.
@@ -713,7 +710,7 @@ def video_room(chat):
             sa.update(ChatRoom).where(ChatRoom.id == room.id, ChatRoom.video_room.is_(None))
             .values(video_room="bk" + secrets.token_hex(20))
             .execution_options(synchronize_session=False))
-        db.session.commit()
+        db.session.refresh(room, ["video_room"])
     return room.video_room
 
 
@@ -750,23 +747,21 @@ def jitsi_token(room_name, display_name, moderator, now=None):
 def register_socket(sid, seat):
     db.session.add(ChatConnection(sid=sid, user_id=seat.user.id if seat.user else None,
                                   report_id=seat.chat.report.id if seat.user is None else None))
-    db.session.commit()
 
 
 def forget_socket(sid):
     db.session.execute(sa.delete(ChatConnection).where(ChatConnection.sid == sid))
-    db.session.commit()
 
 
 @signals.account_signed_out.connect
-def disconnect_user(user):
-    """Close every open chat socket of this account (deactivated, password reset)."""
-    _disconnect(ChatConnection.user_id == user.id)
+def close_account_sockets(user):
+    """Every open chat socket of this account goes (deactivated, password reset)."""
+    close_after_commit(_forget(ChatConnection.user_id == user.id))
 
 
 @signals.session_ending.connect
-def disconnect_session(app):
-    """Close the sockets of whoever signs out in this request: their account's, and those of
+def close_session_sockets(app):
+    """The sockets of whoever signs out in this request go: their account's, and those of
     the problem-box thread opened in this browser."""
     conditions = []
     if current_user.is_authenticated:
@@ -775,15 +770,35 @@ def disconnect_session(app):
     if thread is not None:
         conditions.append(ChatConnection.report_id == thread.id)
     if conditions:
-        _disconnect(sa.or_(*conditions))
+        close_after_commit(_forget(sa.or_(*conditions)))
 
 
-def _disconnect(condition):
-    sids = db.session.scalars(sa.select(ChatConnection.sid).where(condition)).all()
+def close_after_commit(sids):
+    """Close sockets forgotten in this request's transaction once the view has committed it
+    (a view commits before it answers): closed sooner, one could connect again in time to
+    pass the old session's check. Outside a request (a command), at once."""
     if not sids:
         return
-    db.session.execute(sa.delete(ChatConnection).where(condition))
-    db.session.commit()
+    if not has_request_context():
+        close_sockets(sids)
+        return
+
+    @after_this_request
+    def close(response):
+        close_sockets(sids)
+        return response
+
+
+def _forget(condition):
+    sids = db.session.scalars(sa.select(ChatConnection.sid).where(condition)).all()
+    if sids:
+        db.session.execute(sa.delete(ChatConnection).where(condition))
+    return sids
+
+
+def close_sockets(sids):
+    """Tell the sockets why, and close them: only once the caller has committed the end of
+    their sessions, or one could connect again in time to pass the old session's check."""
     reason = refusal("signed_out")
     for sid in sids:
         # Through the message queue: the socket may live in another process.

@@ -11,7 +11,9 @@ from sqlalchemy import event
 from . import scheduling
 from ..extensions import db
 
-WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
+# A SAVEPOINT outside a transaction would become the transaction itself, and its RELEASE
+# would commit whatever the request had written so far: it opens the write transaction too.
+WRITE_STATEMENT = re.compile(r"\s*(INSERT|UPDATE|DELETE|REPLACE|SAVEPOINT)\b", re.IGNORECASE)
 # A reader in WAL mode is busy only in rare moments (recovery after a crash); waiting
 # inside SQLite blocks a whole gevent worker, so that wait stays short.
 READ_BUSY_TIMEOUT_MS = 20

@@ -6,6 +6,7 @@ import click
 from flask import current_app
 
 from ..accounts import promotion
+from ..extensions import db
 from . import backup as backups
 from . import retention
 
@@ -61,6 +62,7 @@ def promote_year_command(apply_):
         raise click.ClickException(f"these new names are taken: {', '.join(clashes)}")
     if apply_:
         promotion.apply(moves)
+        db.session.commit()
         click.echo("Applied.")
     else:
         click.echo("Preview only: run again with --apply to make these changes.")

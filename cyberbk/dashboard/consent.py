@@ -39,7 +39,8 @@ def consent_of(student_id):
 
 
 def record_received(students, received_on, user):
-    """Note the letters of these students as received on that day (again: the new date)."""
+    """Note the letters of these students as received on that day (again: the new date), with
+    the audit entry, in the caller's transaction."""
     for student in students:
         consent = db.session.get(ParentConsent, student.id)
         if consent is None:
@@ -50,7 +51,6 @@ def record_received(students, received_on, user):
             consent.recorded_by_id = user.id
     record(user, "consent", "parent_consent", None,
            summary=f"{len(students)} surat persetujuan orang tua dicatat diterima")
-    db.session.commit()
 
 
 def remove(student, user):
@@ -60,4 +60,3 @@ def remove(student, user):
         db.session.delete(consent)
         record(user, "consent_removed", "parent_consent", student.id,
                summary="Catatan persetujuan orang tua dihapus")
-        db.session.commit()

@@ -72,6 +72,7 @@ def retention_settings():
     if form.validate_on_submit():
         retention.save_settings(current_user, form.closed_reports_days.data,
                                 form.chat_days.data, form.closed_cases_days.data)
+        db.session.commit()
         flash(_("Pengaturan retensi disimpan. Data lama dihapus saat operator menjalankan "
                 "perintah purge."), "success")
         return redirect(url_for("dashboard.retention_settings"), 303)
@@ -143,6 +144,15 @@ def export_student(student_id):
         "Content-Disposition": f'attachment; filename="data-siswa-{student.id}.zip"'})
 
 
+@bp.errorhandler(student_data.NotAllowed)
+def refused(error):
+    """A rule forbids the erasure: none of it is kept, nor its audit entry, and the
+    counselor is back on the student's page with the reason."""
+    db.session.rollback()
+    flash(str(error), "error")
+    return redirect(url_for("dashboard.student_record", **request.view_args), 303)
+
+
 @bp.route("/data-siswa/<int:student_id>/hapus", methods=["POST"])
 @roles_required(Role.COUNSELOR)
 def erase_student(student_id):
@@ -156,14 +166,10 @@ def erase_student(student_id):
     if form.username.data.strip().lower() != student.username:
         form.username.errors.append(_("Nama pengguna tidak cocok. Periksa lagi, ya."))
         return render_student(student, form, 400)
-    try:
-        record(current_user, "erase", "student", student.id,
-               summary="Data pribadi satu siswa dihapus atas permintaan")
-        student_data.erase(student)
-    except student_data.NotAllowed as error:
-        db.session.rollback()
-        flash(str(error), "error")
-        return render_student(student, form, 400)
+    record(current_user, "erase", "student", student.id,
+           summary="Data pribadi satu siswa dihapus atas permintaan")
+    student_data.erase(student)
+    db.session.commit()
     flash(_("Data pribadi siswa dihapus. Angka laporan dan hasil angket tetap utuh."), "success")
     return redirect(url_for("dashboard.student_record", student_id=student.id), 303)
 
@@ -217,11 +223,13 @@ def consent_register():
         if not removed.isdigit() or int(removed) not in students:
             abort(404)
         consent.remove(students[int(removed)], current_user)
+        db.session.commit()
         flash(_("Catatan persetujuan dihapus."), "success")
         return redirect(url_for("dashboard.consent_register", kelas=school_class.id), 303)
     if form.validate_on_submit():
         consent.record_received([students[sid] for sid in form.students.data],
                                 form.received_on.data, current_user)
+        db.session.commit()
         flash(_("Surat persetujuan dicatat sudah diterima."), "success")
         return redirect(url_for("dashboard.consent_register", kelas=school_class.id), 303)
     if request.method == "POST":

@@ -37,6 +37,7 @@ def current_settings():
 
 
 def save_settings(user, closed_reports_days, chat_days, closed_cases_days):
+    """Save the settings with their audit entry, in the caller's transaction."""
     settings = current_settings()
     if settings.id is None:
         db.session.add(settings)
@@ -47,7 +48,6 @@ def save_settings(user, closed_reports_days, chat_days, closed_cases_days):
     record(user, "settings", "retention",
            summary=f"Retensi: laporan {closed_reports_days}, chat {chat_days}, "
                    f"kasus {closed_cases_days} hari")
-    db.session.commit()
 
 
 def purge_chat_messages(days, now=None):
@@ -125,7 +125,8 @@ class PurgeLine:
 
 
 def purge(now=None):
-    """Apply every retention setting; one line per kind of content, for the operator."""
+    """Apply every retention setting, with an audit entry each, in the caller's transaction;
+    one line per kind of content, for the operator."""
     settings = current_settings()
     lines = []
     for what, setting, target_type, apply in RULES:
@@ -136,7 +137,6 @@ def purge(now=None):
         removed, summary = apply(days, now)
         record(None, "purge", target_type, summary=f"{summary} lebih dari {days} hari dihapus")
         lines.append(PurgeLine(what, days, removed))
-    db.session.commit()
     return lines
 
 
@@ -144,7 +144,9 @@ def purge(now=None):
 def purge_command():
     """Remove what the retention settings say is due: closed problem reports, chat
     content and closed case files."""
-    for line in purge():
+    lines = purge()
+    db.session.commit()
+    for line in lines:
         if line.days is None:
             click.echo(f"{line.what}: no retention set, everything kept")
         else:

@@ -71,6 +71,7 @@ def targets_page():
     if form.validate_on_submit():
         targets.save_targets(period, {metric.key: _number(form[metric.key].data)
                                       for metric in targets.METRICS}, current_user)
+        db.session.commit()
         flash(_("Target %(period)s disimpan.", period=period.label), "success")
         return redirect(url_for("dashboard.targets_page", semester=period.key), 303)
     if request.method == "POST":

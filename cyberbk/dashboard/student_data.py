@@ -276,6 +276,8 @@ def erase(student):
     record texts, case and referral texts, chat messages, drafts, participation marks,
     and the consent record. Problem-box reports sent with a name stay with the
     anonymised account, like any anonymous report.
+
+    Written in the caller's transaction.
     """
     if student.role != Role.STUDENT:
         raise NotAllowed(_("Hanya data siswa yang bisa dihapus di sini."))
@@ -318,7 +320,7 @@ def erase(student):
         student.student_profile.nis = None
         student.student_profile.nisn = None
         student.student_profile.gender = None
-    set_active(student, False)  # ends the sessions and commits everything above
+    set_active(student, False)  # ends the sessions
 
 
 def find_students(query="", class_id=None, limit=50):

@@ -145,7 +145,6 @@ METRICS = (
            _l("Skala 1–4 dari angket evaluasi sesi yang diisi siswa semester ini."),
            "score", evaluation_score, 4),
 )
-METRICS_BY_KEY = {metric.key: metric for metric in METRICS}
 
 
 @dataclass(frozen=True)
@@ -197,4 +196,3 @@ def save_targets(period, values, user):
         else:
             target.value = value
             target.set_by_id = user.id
-    db.session.commit()

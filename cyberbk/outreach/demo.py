@@ -89,4 +89,3 @@ def seed():
                 "dari HP.",
         body=LESSON, status=MaterialStatus.PUBLISHED, published_at=utcnow(), plan=plan,
         author=counselor))
-    db.session.commit()

@@ -40,12 +40,13 @@ YOUTUBE_HOSTS = {"youtube.com", "www.youtube.com", "m.youtube.com", "youtu.be",
 # --- settings and the service page ---------------------------------------------------
 
 def get_settings():
-    """The outreach settings row, created empty (built-in texts) on first use."""
+    """The outreach settings row, written empty (built-in texts) on first use: the caller's
+    commit keeps it."""
     settings = db.session.get(OutreachSettings, 1)
     if settings is None:
         settings = OutreachSettings(id=1)
         db.session.add(settings)
-        db.session.commit()
+        db.session.flush()  # the columns' defaults
     return settings
 
 

@@ -107,6 +107,7 @@ def answer(report_id):
         return partial_or_page(report, "kotak-percakapan", "problembox/_counselor_thread.html",
                                400, reply_form=form)
     services.add_counselor_reply(report, current_user, form.body.data)
+    db.session.commit()
     if wants_fragment("kotak-percakapan"):
         return render_partial(report, "problembox/_counselor_thread.html", refresh_status=True)
     flash(_("Balasan terkirim. Siswa membacanya dengan kode balasannya."), "success")
@@ -122,6 +123,7 @@ def add_note(report_id):
         return partial_or_page(report, "kotak-catatan", "problembox/_notes.html", 400,
                                note_form=form)
     services.add_note(report, current_user, form.body.data)
+    db.session.commit()
     if wants_fragment("kotak-catatan"):
         return render_partial(report, "problembox/_notes.html")
     flash(_("Catatan disimpan."), "success")
@@ -137,6 +139,7 @@ def triage(report_id):
         return partial_or_page(report, "kotak-status", "problembox/_status.html", 400,
                                triage_form=form)
     services.set_triage(report, form.status.data, form.urgent.data)
+    db.session.commit()
     if wants_fragment("kotak-status"):
         return render_partial(report, "problembox/_status.html", saved=True)
     flash(_("Status dan urgensi disimpan."), "success")
@@ -150,6 +153,7 @@ def session_arranged(report_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     services.close_session_request(report)
+    db.session.commit()
     if wants_fragment("kotak-status"):
         return render_partial(report, "problembox/_status.html", saved=True)
     flash(_("Permintaan sesi ditandai sudah diatur."), "success")

@@ -240,6 +240,7 @@ def reply():
     if not form.validate_on_submit():
         return render_thread(report, 400, reply_form=form)
     services.add_student_reply(report, form.body.data)
+    db.session.commit()
     if wants_fragment("percakapan"):
         return render_thread(report)
     flash(_("Balasanmu sudah terkirim."), "success")
@@ -255,6 +256,7 @@ def request_session():
     if not form.validate_on_submit():
         return render_thread(report, 400, session_form=form)
     services.request_session(report, form.mode.data, form.times.data or "")
+    db.session.commit()
     flash(_("Permintaanmu sudah terkirim. Guru BK akan membalas di percakapan ini untuk "
             "mengatur waktunya."), "success")
     return redirect(url_for(".check"), 303)

@@ -171,7 +171,6 @@ def add_student_reply(report, body):
     urgent = bool(find_risk_terms(body))
     if urgent:
         report.is_urgent = True
-    db.session.commit()
     return urgent
 
 
@@ -180,7 +179,6 @@ def request_session(report, mode, times):
     report.session_times = times
     report.session_request_open = True
     report.has_new_reply = True
-    db.session.commit()
 
 
 def add_counselor_reply(report, counselor, body):
@@ -188,7 +186,6 @@ def add_counselor_reply(report, counselor, body):
                                   body=body, created_at=utcnow()))
     if report.status == ReportStatus.NEW:
         _set_status(report, ReportStatus.IN_PROGRESS)
-    db.session.commit()
 
 
 @signals.thread_message.connect
@@ -203,18 +200,15 @@ def add_live_message(report, counselor, body):
 def add_note(report, author, body):
     db.session.add(ProblemNote(report=report, author_id=author.id, body=body,
                                created_at=utcnow()))
-    db.session.commit()
 
 
 def set_triage(report, status, urgent):
     _set_status(report, status)
     report.is_urgent = urgent
-    db.session.commit()
 
 
 def close_session_request(report):
     report.session_request_open = False
-    db.session.commit()
 
 
 @signals.thread_seen.connect

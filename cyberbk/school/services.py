@@ -14,12 +14,13 @@ DEFAULT_CRISIS_CONTACTS = (
 
 
 def get_settings():
-    """The school's settings row, created with defaults on first use."""
+    """The school's settings row, written with defaults on first use: the caller's commit
+    keeps it."""
     settings = db.session.get(SchoolSettings, 1)
     if settings is None:
         settings = SchoolSettings(id=1, name=DEFAULT_SCHOOL_NAME)
         db.session.add(settings)
-        db.session.commit()
+        db.session.flush()  # the columns' defaults
     return settings
 
 
@@ -33,7 +34,6 @@ def add_crisis_contact(name, contact, description=""):
     last = db.session.scalar(db.select(db.func.max(CrisisContact.position))) or 0
     entry = CrisisContact(name=name, contact=contact, description=description, position=last + 1)
     db.session.add(entry)
-    db.session.commit()
     return entry
 
 
