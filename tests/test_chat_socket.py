@@ -10,7 +10,6 @@ from cyberbk import ratelimit
 from cyberbk.accounts import services as accounts
 from cyberbk.accounts.models import User
 from cyberbk.booking.models import SessionRecord
-from cyberbk.chat import services as chat_services
 from cyberbk.chat.models import ChatConnection
 from cyberbk.chat.models import ChatMessage
 from cyberbk.common.schooltime import utcnow
