@@ -81,7 +81,11 @@ def test_a_student_page_leaves_the_screen_by_itself_after_the_idle_time(app, cli
     auth.login("siswa.a")
     page = client.get("/siswa").get_data(as_text=True)
     seconds = app.config["STUDENT_IDLE_MINUTES"] * 60 + 5
-    assert f'<meta http-equiv="refresh" content="{seconds};url=/keluar-otomatis">' in page
+    assert f'<meta name="cyberbk-idle-exit" content="{seconds}" data-url="/keluar-otomatis">' \
+        in page
+    # Without scripts the same, by a refresh only such a browser reads (no script to hold it).
+    assert f'<noscript><meta http-equiv="refresh" content="{seconds};url=/keluar-otomatis">' \
+        '</noscript>' in page
     # Still active (another tab, say): the page goes home and nothing ends.
     assert client.get("/keluar-otomatis").headers["Location"] == "/siswa"
     with client.session_transaction() as session:
@@ -93,7 +97,8 @@ def test_a_student_page_leaves_the_screen_by_itself_after_the_idle_time(app, cli
 
 def test_staff_pages_do_not_leave_by_themselves(client, auth, school):
     auth.login("guru.a")
-    assert 'http-equiv="refresh"' not in client.get("/bk").get_data(as_text=True)
+    page = client.get("/bk").get_data(as_text=True)
+    assert 'http-equiv="refresh"' not in page and "cyberbk-idle-exit" not in page
 
 
 def test_an_opened_thread_reloads_itself_closed_after_its_idle_time(app, client, school,
@@ -104,6 +109,7 @@ def test_an_opened_thread_reloads_itself_closed_after_its_idle_time(app, client,
     assert "Aku sering sedih" in page
     seconds = app.config["PROBLEMBOX_THREAD_IDLE_MINUTES"] * 60 + 5
     assert f'<meta http-equiv="refresh" content="{seconds};url=/kotak/cek">' in page
+    assert f'<meta name="cyberbk-idle-exit" content="{seconds}" data-url="/kotak/cek">' in page
     later = int(time.time()) + seconds
     monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda _signer: later)
     page = client.get("/kotak/cek").get_data(as_text=True)

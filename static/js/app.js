@@ -24,4 +24,21 @@
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("[data-print]").forEach(function (b) { b.hidden = false; });
   });
+
+  // A shared phone: after the idle time the page leaves the screen by itself (see
+  // leave_when_idle in _macros.html); a tap, a key or an htmx request starts the wait anew.
+  var idle = document.querySelector('meta[name="cyberbk-idle-exit"]');
+  if (idle) {
+    var timer;
+    var wait = function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        window.location.replace(idle.getAttribute("data-url"));
+      }, Number(idle.content) * 1000);
+    };
+    ["pointerdown", "keydown", "htmx:afterRequest"].forEach(function (name) {
+      document.addEventListener(name, wait, true);
+    });
+    wait();
+  }
 })();
