@@ -32,9 +32,12 @@ run: db
 	@echo "CyberBK on http://$(HOST):$(PORT)  (demo password: cyberbk-demo)"
 	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) wsgi:app
 
+# Two processes (pytest-xdist): most tests wait on SQLite's fsync or a browser, not the CPU.
+PYTEST_WORKERS ?= 2
+
 test: setup
 	$(BIN)/lint-imports
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 bench: setup
 	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
