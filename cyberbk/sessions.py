@@ -5,6 +5,7 @@ like every other table) and in Redis when SESSION_REDIS_URL is set. Ending a ses
 deletes what the server holds, so a copied or replayed cookie opens nothing.
 """
 
+import logging
 from datetime import datetime
 from datetime import timedelta
 
@@ -13,11 +14,17 @@ import sqlalchemy.orm as so
 from flask import current_app
 from flask import g
 from flask import session
+from flask_babel import gettext as _
 from flask_session import Session
 from flask_session.base import ServerSideSessionInterface
 from flask_session.sqlalchemy import SqlAlchemySessionInterface
+from sqlalchemy.exc import OperationalError
 
 from .extensions import db
+
+log = logging.getLogger("cyberbk.sessions")
+#: As the app's other answers when the database is busy (errors.RETRY_AFTER_SECONDS).
+RETRY_AFTER_SECONDS = 5
 
 #: Flask-Session's own store for the database backend.
 TABLE = "sessions"
@@ -61,7 +68,20 @@ class DatabaseSessionInterface(SqlAlchemySessionInterface):
         # view commits its own work; whatever it left uncommitted (a failed request
         # answered by an error handler) must not be committed by the session's write.
         db.session.rollback()
-        super().save_session(app, session, response)
+        try:
+            super().save_session(app, session, response)
+        except OperationalError as error:
+            # Locked past the wait, or the disk is full: the page was made, but what the
+            # next step relies on (a sign-in, a form's token) is not stored. Say so, as
+            # the error pages do, rather than send a page whose next step fails.
+            db.session.rollback()
+            log.warning("session not saved: %s", error.orig)
+            response.status_code = 503
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+            response.headers.pop("Content-Encoding", None)
+            response.set_data(_("Server sedang sibuk, jadi kirimanmu belum tersimpan. Tunggu "
+                                "beberapa detik, lalu kirim lagi."))
+            response.mimetype = "text/plain"
 
 
 def init_app(app):

@@ -32,7 +32,7 @@ def test_migration_matches_the_models(app, tmp_path):
     env.pop("DATABASE_URL", None)
     # In a subprocess: Alembic's env.py reconfigures logging for the whole process.
     subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", "db", "upgrade",
-                    "p3a1problembox"], cwd=ROOT, env=env, check=True, capture_output=True)
+                    "head"], cwd=ROOT, env=env, check=True, capture_output=True)
     engine = sa.create_engine(f"sqlite:///{instance / 'cyberbk.sqlite'}")
     with engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})

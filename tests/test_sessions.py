@@ -181,6 +181,7 @@ def test_a_deactivated_account_is_signed_out_everywhere(client, auth, school):
 
     auth.login("guru.a")
     set_active(school["counselor"], False)
+    db.session.commit()
     assert client.get("/bk").status_code == 302
 
 
