@@ -171,7 +171,12 @@ async def run_clients(base, chats, seconds, start_signal, interval=INTERVAL):
     while time.monotonic() < deadline and (len(tally.received) < len(tally.sent)
                                            or len(tally.acked) + tally.refused < len(tally.sent)):
         await asyncio.sleep(0.1)
-    await asyncio.gather(*(client.disconnect() for _name, client in clients))
+    try:
+        # A client whose server went away (a killed worker) may never finish saying goodbye.
+        await asyncio.wait_for(asyncio.gather(*(client.disconnect() for _name, client in clients)),
+                               DRAIN_SECONDS)
+    except asyncio.TimeoutError:
+        pass
     return {"sent": len(tally.sent), "acked": len(tally.acked), "refused": tally.refused,
             "lost": len(tally.acked - tally.received.keys()),
             "duplicates": sum(count - 1 for count in tally.received.values()),

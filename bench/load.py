@@ -4,6 +4,7 @@ import re
 import subprocess
 
 from .servers import LOAD_CPU
+from .servers import cpu_seconds
 
 DURATION = "8s"
 CONNECTIONS = "16"
@@ -12,9 +13,11 @@ CONNECTIONS = "16"
 TURNS = 3
 
 
-def wrk(url, headers=()):
+def wrk(url, headers=(), worker=None):
     """Requests per second, latency percentiles (ms) and errors (answers other than 2xx or
-    3xx, and socket errors) of one wrk run."""
+    3xx, and socket errors) of one wrk run; with the server's `worker` pid, the CPU time
+    it spent per request (`cpu_ms`): what a page costs whatever else runs on its core."""
+    cpu_before = worker and cpu_seconds(worker)
     command = ["taskset", "-c", LOAD_CPU, "wrk", "-t1", f"-c{CONNECTIONS}", f"-d{DURATION}",
                "--latency"]
     for header in headers:
@@ -31,8 +34,9 @@ def wrk(url, headers=()):
     errors = (int(non_2xx.group(1)) if non_2xx else 0) + \
         (sum(map(int, sockets.groups())) if sockets else 0)
     total = int(re.search(r"(\d+) requests in", output).group(1))
+    cpu_ms = worker and (cpu_seconds(worker) - cpu_before) * 1000 / max(total, 1)
     return {"rps": rps, "requests": total, "p50": percentiles.get("50"),
-            "p99": percentiles.get("99"), "errors": errors, "raw": output}
+            "p99": percentiles.get("99"), "errors": errors, "cpu_ms": cpu_ms, "raw": output}
 
 
 def turns(run):
