@@ -141,9 +141,10 @@ def measure_throughput(table, base, worker, bare):
     scale = load.wrk(bare + "/")
     table.add("bare Flask hello, same server settings (for scale)",
               f"{scale['rps']:.0f} req/s, p99 {scale['p99']:.0f} ms", "—", None)
-    scale = load.wrk(base + "/healthz")
+    scale = load.wrk(base + "/healthz", worker=worker)
     table.add("GET /healthz, the app's lightest route (one SELECT; for scale)",
-              f"{scale['rps']:.0f} req/s, p99 {scale['p99']:.0f} ms", "—", None)
+              f"{scale['rps']:.0f} req/s, p99 {scale['p99']:.0f} ms; worker CPU "
+              f"{scale['cpu_ms']:.2f} ms per request", "—", None)
     student = (f"Cookie: {login_cookie(base, STUDENT)}",)
     slug = open_questionnaire_slug(base)
     anonymous = f"/asesmen/{peak.ANONYMOUS}"

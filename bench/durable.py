@@ -52,7 +52,7 @@ async def devices(base, seconds, at_once):
     elapsed = time.monotonic() - started
     await connections.close()
     return {"acknowledged": acknowledged, "seconds": elapsed, "generator_cpu": cpu.share(),
-            "timings": json.loads(timings.dump())}
+            "timings": timings.data()}
 
 
 def generate(base, seconds, at_once):

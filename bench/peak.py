@@ -255,7 +255,7 @@ async def run(base, plan, factor, seconds):
     generator_cpu = cpu.share()
     tally = await chats
     await connections.close()
-    return {"timings": json.loads(timings.dump()), "acknowledged": sum(acknowledged),
+    return {"timings": timings.data(), "acknowledged": sum(acknowledged),
             "devices": len(reports), "submitted": sum(submitted), "answering": len(flows),
             "homes": STUDENTS * factor, "chat": tally, "generator_cpu": generator_cpu}
 

@@ -6,7 +6,6 @@ raises, times out or answers another status than the one a working app gives.
 """
 
 import asyncio
-import json
 import random
 import re
 import resource
@@ -63,12 +62,13 @@ class Timings:
         self.errors.setdefault(scenario, {}).setdefault(what, 0)
         self.errors[scenario][what] += 1
 
-    def dump(self):
-        return json.dumps({"latencies": self.latencies, "errors": self.errors})
+    def data(self):
+        """What summary() reads, as JSON carries it out of the load generator."""
+        return {"latencies": self.latencies, "errors": self.errors}
 
 
 def summary(timings, name):
-    """Requests, p50/p95/p99 and errors (count and what) of a scenario in dumped Timings: its
+    """Requests, p50/p95/p99 and errors (count and what) of a scenario in Timings.data(): its
     own entries and its parts' (`name: part`)."""
     def ours(key):
         return key == name or key.startswith(name + ": ")
