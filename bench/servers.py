@@ -3,6 +3,7 @@ generators beside it."""
 
 import os
 import re
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -110,16 +111,32 @@ def gunicorn(app_path, env, log_path, worker="gevent", pin=True):
             wait_until_up(base + "/", process, log)
             yield base, process
         finally:
+            workers = children(process)
             process.terminate()
             try:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+            # A worker buried under its backlog does not hear its master go, and would
+            # go on using the server core under the next measurement.
+            for pid in workers:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+
+
+def children(master):
+    try:
+        return [int(pid) for pid in
+                Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
 
 
 def worker_pid(master):
     """The one worker of a gunicorn master process."""
-    return int(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()[0])
+    return children(master)[0]
 
 
 def cpu_seconds(pid):
