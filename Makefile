@@ -39,8 +39,10 @@ test: setup
 	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
+# wrk for throughput, Debian's Chromium for page weight and the slow link.
 bench: setup
-	command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	(command -v wrk && test -x /usr/bin/chromium) >/dev/null || \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk chromium)
 	$(BIN)/python -m bench
 
 extract:

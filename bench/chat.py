@@ -15,7 +15,6 @@ import asyncio
 import json
 import os
 import random
-import resource
 import subprocess
 import sys
 import tempfile
@@ -25,12 +24,19 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from .accounts import bench_app
+from .accounts import session_cookie
+from .servers import CHOSEN_WORKER
 from .servers import LOAD_CPU
 from .servers import ROOT
 from .servers import SERVER_CPU
-from .servers import CHOSEN_WORKER
 from .servers import THREADS
+from .servers import cpu_seconds
 from .servers import gunicorn
+from .servers import loadgen_env
+from .servers import worker_pid
+from .web import GeneratorCpu
+from .web import percentile
 
 PAIRS = int(os.environ.get("BENCH_CHAT_PAIRS", "500"))
 SECONDS = float(os.environ.get("BENCH_CHAT_SECONDS", "60"))
@@ -43,24 +49,15 @@ CONNECTS_AT_ONCE = 25
 CHATS_PER_COUNSELOR = 20
 P95_MS, P99_MS, RSS_MB = 100, 300, 200
 NAMESPACE = "/chat"
-#: socketio.AsyncClient needs aiohttp, which lives here rather than in the venv: python-
-#: socketio imports it whenever it is installed, and the server would then carry ~14 MB
-#: that production (requirements.txt) never has.
-LOADGEN_SITE = ROOT / ".venv" / "bench-loadgen"
-LOADGEN_PACKAGES = ["aiohttp==3.14.5"]
 
 
 # Seeding: runs inside the app (a subprocess with the bench instance's environment).
 
-def seed(pairs, out):
-    """Students, counselors and a confirmed chat booking per pair, with a signed session
-    cookie for each side as a login would give (without 1,000 throttled logins)."""
+def seed_pairs(app, pairs):
+    """Students, counselors and a confirmed chat booking per pair, with a session cookie
+    for each side as a login would give (bench.accounts): [{key, student, counselor}]."""
     from datetime import timedelta
 
-    from flask import session
-    from flask_login import login_user
-
-    from cyberbk import create_app
     from cyberbk.accounts import services as accounts
     from cyberbk.accounts.models import Role
     from cyberbk.accounts.models import utcnow
@@ -71,44 +68,36 @@ def seed(pairs, out):
     from cyberbk.booking.services import open_case
     from cyberbk.extensions import db
 
-    app = create_app()
-    # Nobody logs in with these accounts: a cheap hash keeps seeding to seconds.
-    app.config["PASSWORD_HASH_METHOD"] = "pbkdf2:sha256:1"
     start = utcnow().replace(second=0, microsecond=0)
     rows = []
+    school_class = accounts.get_or_create_class("9Z", 9)
+    counselors = []
+    for number in range(pairs):
+        if number % CHATS_PER_COUNSELOR == 0:
+            counselors.append(accounts.create_user(
+                f"guru.bench.{len(counselors)}", f"Guru Bench {len(counselors)}",
+                Role.COUNSELOR, "cyberbk-demo", must_change_password=False))
+        counselor = counselors[-1]
+        student = accounts.create_user(f"siswa.bench.{number}", f"Siswa Bench {number}",
+                                       Role.STUDENT, "cyberbk-demo",
+                                       must_change_password=False, school_class=school_class)
+        starts_at = start + timedelta(minutes=30 * (number % CHATS_PER_COUNSELOR))
+        booking = Booking(student=student, counselor=counselor, starts_at=starts_at,
+                          ends_at=starts_at + timedelta(minutes=30), mode=Mode.CHAT,
+                          status=BookingStatus.CONFIRMED, consent_version=CONSENT_VERSION,
+                          consented_at=utcnow(), case=open_case(student, counselor))
+        db.session.add(booking)
+        rows.append((booking, student, counselor))
+    db.session.commit()
+    return [{"key": f"b{booking.id}", "student": session_cookie(app, student),
+             "counselor": session_cookie(app, counselor)}
+            for booking, student, counselor in rows]
+
+
+def seed(pairs, out):
+    app = bench_app()
     with app.app_context():
-        school_class = accounts.get_or_create_class("9Z", 9)
-        counselors = []
-        for number in range(pairs):
-            if number % CHATS_PER_COUNSELOR == 0:
-                counselors.append(accounts.create_user(
-                    f"guru.bench.{len(counselors)}", f"Guru Bench {len(counselors)}",
-                    Role.COUNSELOR, "cyberbk-demo", must_change_password=False))
-            counselor = counselors[-1]
-            student = accounts.create_user(f"siswa.bench.{number}", f"Siswa Bench {number}",
-                                           Role.STUDENT, "cyberbk-demo",
-                                           must_change_password=False,
-                                           school_class=school_class)
-            starts_at = start + timedelta(minutes=30 * (number % CHATS_PER_COUNSELOR))
-            booking = Booking(student=student, counselor=counselor, starts_at=starts_at,
-                              ends_at=starts_at + timedelta(minutes=30), mode=Mode.CHAT,
-                              status=BookingStatus.CONFIRMED, consent_version=CONSENT_VERSION,
-                              consented_at=utcnow(), case=open_case(student, counselor))
-            db.session.add(booking)
-            rows.append((booking, student, counselor))
-        db.session.commit()
-        serializer = app.session_interface.get_signing_serializer(app)
-        cookie_name = app.config["SESSION_COOKIE_NAME"]
-
-        def cookie(user):
-            with app.test_request_context():
-                login_user(user)
-                session["last_seen"] = int(time.time())
-                return f"{cookie_name}={serializer.dumps(dict(session))}"
-
-        chats = [{"key": f"b{booking.id}", "student": cookie(student),
-                  "counselor": cookie(counselor)} for booking, student, counselor in rows]
-    Path(out).write_text(json.dumps(chats))
+        Path(out).write_text(json.dumps(seed_pairs(app, pairs)))
 
 
 # The load generator: one process of asyncio clients.
@@ -123,7 +112,7 @@ class Tally:
         self.unknown = 0
 
 
-async def run_clients(base, chats, seconds, start_signal):
+async def run_clients(base, chats, seconds, start_signal, interval=INTERVAL):
     import socketio
 
     tally = Tally()
@@ -165,27 +154,33 @@ async def run_clients(base, chats, seconds, start_signal):
 
     async def talk(name, client):
         # A fixed rhythm from a random phase: no client waits for its acknowledgements.
-        began = time.monotonic() + random.uniform(0, INTERVAL)
+        began = time.monotonic() + random.uniform(0, interval)
         number = 0
-        while number * INTERVAL < seconds:
-            await asyncio.sleep(max(0.0, began + number * INTERVAL - time.monotonic()))
+        while number * interval < seconds:
+            await asyncio.sleep(max(0.0, began + number * interval - time.monotonic()))
             ref = f"{name}-{number}"
             tally.sent[ref] = time.monotonic()
-            await client.emit("send", {"body": f"Halo, ini pesan {ref}.", "ref": ref},
-                              namespace=NAMESPACE, callback=on_ack(ref))
+            try:
+                await client.emit("send", {"body": f"Halo, ini pesan {ref}.", "ref": ref},
+                                  namespace=NAMESPACE, callback=on_ack(ref))
+            except socketio.exceptions.BadNamespaceError:
+                # The server dropped this client: the message counts as sent, never acknowledged.
+                tally.refused += 1
             number += 1
 
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    wall = time.monotonic()
+    cpu = GeneratorCpu()
     await asyncio.gather(*(talk(name, client) for name, client in clients))
-    cpu = resource.getrusage(resource.RUSAGE_SELF)
-    busy = (cpu.ru_utime - usage.ru_utime) + (cpu.ru_stime - usage.ru_stime)
-    cpu_share = busy / (time.monotonic() - wall)
+    cpu_share = cpu.share()
     deadline = time.monotonic() + DRAIN_SECONDS
     while time.monotonic() < deadline and (len(tally.received) < len(tally.sent)
                                            or len(tally.acked) + tally.refused < len(tally.sent)):
         await asyncio.sleep(0.1)
-    await asyncio.gather(*(client.disconnect() for _name, client in clients))
+    try:
+        # A client whose server went away (a killed worker) may never finish saying goodbye.
+        await asyncio.wait_for(asyncio.gather(*(client.disconnect() for _name, client in clients)),
+                               DRAIN_SECONDS)
+    except asyncio.TimeoutError:
+        pass
     return {"sent": len(tally.sent), "acked": len(tally.acked), "refused": tally.refused,
             "lost": len(tally.acked - tally.received.keys()),
             "duplicates": sum(count - 1 for count in tally.received.values()),
@@ -205,11 +200,6 @@ def generate(base, chats_path, seconds, out):
 
 
 # The measurement, from the bench's process.
-
-def worker_pid(master):
-    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
-    return int(children[0])
-
 
 class RssWatch:
     """The worker's resident memory, sampled until stopped; `peak` in MB."""
@@ -237,28 +227,6 @@ class RssWatch:
         return self.peak
 
 
-def cpu_seconds(pid):
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def percentile(values, share):
-    ordered = sorted(values)
-    if not ordered:
-        return float("nan")
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def loadgen_env(env):
-    """The environment of the load generators: the app's, with aiohttp beside it."""
-    if not (LOADGEN_SITE / "aiohttp").is_dir():
-        subprocess.run([sys.executable, "-m", "pip", "install", "--quiet",
-                        "--disable-pip-version-check", "--target", str(LOADGEN_SITE),
-                        *LOADGEN_PACKAGES], check=True)
-    return {**env, "PYTHONPATH": os.pathsep.join(filter(None, [str(LOADGEN_SITE),
-                                                               env.get("PYTHONPATH")]))}
-
-
 def fan_out(base, master, chats_path, env, work, label):
     """Run the generators against one server; the merged tally, the worker's peak RSS and
     CPU share during the sending."""
@@ -278,7 +246,7 @@ def fan_out(base, master, chats_path, env, work, label):
     for process, _out in generators:
         if process.stdout.readline().strip() != "ready":
             raise RuntimeError(f"{label}: a load generator could not connect its clients")
-    worker = worker_pid(master.pid)
+    worker = worker_pid(master)
     rss = RssWatch(worker)
     cpu_before, wall = cpu_seconds(worker), time.monotonic()
     for process, _out in generators:

@@ -9,7 +9,6 @@ first for the before/after comparison), and 1,000 submitted responses to each.
 """
 
 import json
-import os
 import random
 import statistics
 import subprocess
@@ -20,8 +19,10 @@ from pathlib import Path
 
 from .servers import LOAD_CPU
 from .servers import ROOT
+from .servers import cpu_seconds
 from .servers import gunicorn
 from .servers import login_cookie
+from .servers import worker_pid
 
 BUDGET_MS = 300
 WARM_REQUESTS = 9
@@ -188,17 +189,6 @@ def timed_get(url, cookie):
         capture_output=True, text=True, check=True).stdout
     status, seconds = output.split()
     return int(status), float(seconds)
-
-
-def cpu_seconds(pid):
-    """User + system CPU time of a process so far. Beside the wall time over HTTP it shows
-    what the page itself costs when another program shares the server core."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def worker_pid(master):
-    return int(Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()[0])
 
 
 def measure(table, env, work):
