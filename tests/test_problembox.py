@@ -411,6 +411,7 @@ def test_htmx_submit_shows_the_code_in_place_of_the_whole_page(client, school):
     response = client.post("/kotak", data={"body": "Lewat htmx."}, headers=headers)
     assert response.status_code == 200
     assert response.headers["HX-Retarget"] == "body"
+    assert response.headers["HX-Reswap"] == "innerHTML show:window:top"
     assert CODE.search(response.get_data(as_text=True))
     # A reload of the pushed address does not send the story again, nor show the code.
     assert response.headers["HX-Push-Url"] == "/kotak/terkirim"

@@ -89,8 +89,11 @@ def new():
     if wants_fragment("kotak-form"):
         # The whole page, not the form's place; a reload of the address pushed here finds
         # the code gone (sent()) instead of sending the story again.
-        return make_response(page, retarget="body", reswap="innerHTML",
-                             push_url=url_for(".sent"))
+        response = make_response(page, retarget="body", push_url=url_for(".sent"))
+        # From the top, where the code is (the button was at the bottom). htmx-flask's
+        # reswap= refuses swap modifiers, so the header is set as it stands.
+        response.headers["HX-Reswap"] = "innerHTML show:window:top"
+        return response
     return page
 
 
