@@ -104,6 +104,7 @@ def add_questionnaires():
             services.create_administration(instrument, counselor, f"Cek masalah ({slug})",
                                            now - timedelta(days=1), now + timedelta(days=7),
                                            AudienceScope.SCHOOL, anonymous=anonymous, slug=slug)
+        db.session.commit()
 
 
 def seed(out):

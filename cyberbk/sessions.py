@@ -15,8 +15,8 @@ from flask import current_app
 from flask import g
 from flask import session
 from flask_babel import gettext as _
-from flask_session import Session
 from flask_session.base import ServerSideSessionInterface
+from flask_session.redis import RedisSessionInterface
 from flask_session.sqlalchemy import SqlAlchemySessionInterface
 from sqlalchemy.exc import OperationalError
 
@@ -42,7 +42,23 @@ class StoredSession(db.Model):
     expiry: so.Mapped[datetime | None]
 
 
-class DatabaseSessionInterface(SqlAlchemySessionInterface):
+class SocketEventsKeepTheirCopy:
+    """Flask-SocketIO pushes a request context for every Socket.IO event, and Flask opens
+    the session on push; Flask-SocketIO then replaces it with the copy it took at connect
+    (manage_session), kept in the connection's environ. Reading the store again would be
+    a query per chat message for a session nobody looks at."""
+
+    def open_session(self, app, request):
+        if "saved_session" in request.environ:
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
+class RedisInterface(SocketEventsKeepTheirCopy, RedisSessionInterface):
+    """Flask-Session's Redis backend."""
+
+
+class DatabaseSessionInterface(SocketEventsKeepTheirCopy, SqlAlchemySessionInterface):
     """Flask-Session's SQLAlchemy backend on the table above.
 
     The stock backend defines its model when the app is made and creates the table
@@ -106,9 +122,10 @@ def init_app(app):
     if redis_url:
         import redis
 
-        config["SESSION_TYPE"] = "redis"
-        config["SESSION_REDIS"] = redis.Redis.from_url(redis_url)
-        Session(app)
+        app.session_interface = RedisInterface(
+            app, redis.Redis.from_url(redis_url), config["SESSION_KEY_PREFIX"],
+            config["SESSION_USE_SIGNER"], config["SESSION_PERMANENT"],
+            config["SESSION_ID_LENGTH"], config["SESSION_SERIALIZATION_FORMAT"])
     else:
         app.session_interface = DatabaseSessionInterface(app)
 

@@ -95,6 +95,24 @@ def test_student_and_counselor_exchange_messages(pair):
     assert bodies(student.received("new_message")) == ["Halo juga. Ceritakan pelan-pelan, ya."]
 
 
+def test_a_chat_message_does_not_read_the_stored_session_again(app, pair):
+    """The socket's user was settled at connect; each message reading the `sessions` table
+    again would be a query per message for the chat's busiest path."""
+    student, _counselor = pair
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        assert student.send("halo")["ok"]
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert statements
+    assert not [s for s in statements if "sessions" in s]
+
+
 def test_message_is_stored_before_it_is_acknowledged_or_broadcast(app, pair, monkeypatch):
     student, counselor = pair
     from cyberbk.chat import services
