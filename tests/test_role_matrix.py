@@ -31,6 +31,7 @@ ROUTES = {
     "auth.quick_exit": (PUBLIC, "POST", None),
     "auth.change_password": (LOGGED_IN, "GET", None),
     "auth.idle_exit": (PUBLIC, "GET", None),
+    "auth.still_here": (PUBLIC, "POST", None),
     "auth.sign_ins": ({Role.HOMEROOM, Role.COUNSELOR, Role.ADMIN}, "GET", None),
     "main.student_home": ({Role.STUDENT}, "GET", None),
     "main.homeroom_home": ({Role.HOMEROOM}, "GET", None),

@@ -81,8 +81,8 @@ def test_a_student_page_leaves_the_screen_by_itself_after_the_idle_time(app, cli
     auth.login("siswa.a")
     page = client.get("/siswa").get_data(as_text=True)
     seconds = app.config["STUDENT_IDLE_MINUTES"] * 60 + 5
-    assert f'<meta name="cyberbk-idle-exit" content="{seconds}" data-url="/keluar-otomatis">' \
-        in page
+    assert f'<meta name="cyberbk-idle-exit" content="{seconds}" data-url="/keluar-otomatis" ' \
+        'data-alive="/masih-aktif">' in page
     # Without scripts the same, by a refresh only such a browser reads (no script to hold it).
     assert f'<noscript><meta http-equiv="refresh" content="{seconds};url=/keluar-otomatis">' \
         '</noscript>' in page
@@ -92,6 +92,22 @@ def test_a_student_page_leaves_the_screen_by_itself_after_the_idle_time(app, cli
         session["last_seen"] = int(time.time()) - seconds
     assert client.get("/keluar-otomatis").headers["Location"] == "/login"
     assert "otomatis" in client.get("/login").get_data(as_text=True)
+    assert client.get("/siswa").status_code == 302
+
+
+def test_a_student_still_typing_keeps_the_session(client, auth, school):
+    """The page's script tells the server now and then while keys are pressed: a story
+    written for longer than the idle time is not met by a sign-out when it is sent."""
+    auth.login("siswa.a")
+    with client.session_transaction() as session:
+        session["last_seen"] = int(time.time()) - 14 * 60
+    assert client.post("/masih-aktif").status_code == 204
+    with client.session_transaction() as session:
+        assert int(time.time()) - session["last_seen"] < 5
+    # Past the idle time the same call signs out like any other request.
+    with client.session_transaction() as session:
+        session["last_seen"] = int(time.time()) - 16 * 60
+    assert client.post("/masih-aktif").headers["Location"] == "/login"
     assert client.get("/siswa").status_code == 302
 
 

@@ -140,6 +140,14 @@ def idle_exit():
     return redirect(url_for("main.index"), 303)
 
 
+@bp.route("/masih-aktif", methods=["POST"])
+def still_here():
+    """Sent by the page's script while a student types (keys reach no server otherwise):
+    the idle check before every request renews the idle clock, so that a long story is
+    not met by a sign-out when it is finally sent."""
+    return "", 204
+
+
 @bp.app_context_processor
 def idle_exit_timer():
     if current_user.is_authenticated and current_user.role == Role.STUDENT:

@@ -27,6 +27,7 @@
 
   // A shared phone: after the idle time the page leaves the screen by itself (see
   // leave_when_idle in _macros.html); a tap, a key or an htmx request starts the wait anew.
+  var ALIVE_EVERY_MS = 60 * 1000;
   var idle = document.querySelector('meta[name="cyberbk-idle-exit"]');
   if (idle) {
     var timer;
@@ -40,5 +41,17 @@
       document.addEventListener(name, wait, true);
     });
     wait();
+    // Typing reaches no server: tell it now and then, so that the server's own idle
+    // check does not end the session under a story still being written.
+    var told = Date.now();
+    document.addEventListener("keydown", function () {
+      if (!idle.hasAttribute("data-alive") || Date.now() - told < ALIVE_EVERY_MS) return;
+      told = Date.now();
+      var token = document.querySelector('input[name="csrf_token"]');
+      fetch(idle.getAttribute("data-alive"), {
+        method: "POST", credentials: "same-origin",
+        headers: {"X-CSRFToken": token ? token.value : ""}
+      });
+    }, true);
   }
 })();

@@ -216,3 +216,19 @@ def test_form_reflows_at_200_percent_text(new_page):
     page.add_style_tag(content="html { font-size: 200% !important; }")
     assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
     assert page.get_by_role("button", name="Kirim ke Guru BK").is_visible()
+
+
+def test_a_signed_in_student_typing_a_long_story_keeps_the_session(new_page):
+    """Keys reach no server: the page tells it, once a minute at most, so that a story
+    written for longer than the idle time is not met by a sign-out when it is sent."""
+    page = new_page()
+    page.clock.install()
+    login(page, "siswa.7a.02")
+    page.goto("/kotak")
+    story = page.get_by_label("Ceritakan masalahmu")
+    story.press_sequentially("Aku")
+    page.clock.run_for("01:01")
+    with page.expect_response(lambda r: r.url.endswith("/masih-aktif")) as told:
+        story.press_sequentially(" sedih")
+    assert told.value.status == 204
+    assert page.url.endswith("/kotak")
