@@ -64,8 +64,8 @@ def seed_pairs(app, pairs):
     from cyberbk.booking.models import Booking
     from cyberbk.booking.models import BookingStatus
     from cyberbk.booking.models import Mode
-    from cyberbk.booking.services import CONSENT_VERSION
-    from cyberbk.booking.services import open_case
+    from cyberbk.booking.services.casework import open_case
+    from cyberbk.booking.services.rules import CONSENT_VERSION
     from cyberbk.extensions import db
 
     start = utcnow().replace(second=0, microsecond=0)

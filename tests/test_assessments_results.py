@@ -11,8 +11,12 @@ from openpyxl import load_workbook
 
 from cyberbk.accounts.models import Gender
 from cyberbk.accounts.models import Role
-from cyberbk.assessments import results
-from cyberbk.assessments.results import Filters
+from cyberbk.assessments.results import areas as result_areas
+from cyberbk.assessments.results import counts as result_counts
+from cyberbk.assessments.results import overview
+from cyberbk.assessments.results import prepost
+from cyberbk.assessments.results import reports
+from cyberbk.assessments.results.counts import Filters
 from cyberbk.audit.models import AuditEntry
 from cyberbk.common.cells import safe_cell
 from cyberbk.extensions import db
@@ -63,7 +67,7 @@ def checklist_data(school):
 
 
 def test_per_area_shares_averages_and_percentages_match_hand_computation(checklist_data):
-    areas = {row.code: row for row in results.areas_in_order(checklist_data)}
+    areas = {row.code: row for row in result_areas.areas_in_order(checklist_data)}
     a, b = areas["A"], areas["B"]
     assert (a.respondents, a.with_any, a.ticks, a.options) == (4, 3, 6, 3)
     assert a.share == pytest.approx(75.0)
@@ -76,27 +80,27 @@ def test_per_area_shares_averages_and_percentages_match_hand_computation(checkli
 
 
 def test_per_area_by_class_and_gender_match_hand_computation(checklist_data, school):
-    by_class = results.area_summary(checklist_data, by="class")
+    by_class = result_areas.area_summary(checklist_data, by="class")
     class_a, class_b = school["class_a"].id, school["class_b"].id
     assert by_class[("A", class_a)].share == pytest.approx(100.0)
     assert by_class[("A", class_b)].share == pytest.approx(50.0)
     assert by_class[("A", class_a)].percent == pytest.approx(50.0)
     assert by_class[("B", class_a)].percent == pytest.approx(25.0)
     assert by_class[("B", class_b)].percent == pytest.approx(50.0)
-    by_gender = results.area_summary(checklist_data, by="gender")
+    by_gender = result_areas.area_summary(checklist_data, by="gender")
     assert by_gender[("A", "L")].average == pytest.approx(1.0)
     assert by_gender[("A", "P")].average == pytest.approx(2.0)
     assert by_gender[("B", "L")].with_any == 0
-    only_girls = results.areas_in_order(checklist_data, Filters(gender="P"))
+    only_girls = result_areas.areas_in_order(checklist_data, Filters(gender="P"))
     assert [row.share for row in only_girls] == [pytest.approx(100.0), pytest.approx(100.0)]
 
 
 def test_top_problems_and_heaviest_are_counted(checklist_data):
     instrument = checklist_data.instrument
     a = instrument.items[0]
-    assert results.top_problems(checklist_data)[:2] == [(a.id, 0, 3), (a.id, 1, 2)]
-    assert results.top_heaviest(checklist_data) == [(a.id, 1, 2)]
-    report = results.build_report(checklist_data)
+    assert result_areas.top_problems(checklist_data)[:2] == [(a.id, 0, 3), (a.id, 1, 2)]
+    assert result_areas.top_heaviest(checklist_data) == [(a.id, 1, 2)]
+    report = reports.build_report(checklist_data)
     assert report["respondents"] == 4
     assert [(bar.label, bar.count, bar.note) for bar in report["heaviest"]] == [("a2", 2, "A")]
     first_bars = report["sections"][0]["items"][0]["bars"]
@@ -111,14 +115,14 @@ def test_choice_distribution_and_likert_mean(school):
     for score, yes in ((0, 0), (2, 0), (3, 1), (3, None)):
         answers = [(likert, score)] + ([(yesno, yes)] if yes is not None else [])
         helpers.add_response(administration, None, answers, school_class=school["class_a"])
-    means = results.item_means(administration)
+    means = result_counts.item_means(administration)
     assert means[(likert.id, None)] == pytest.approx((1 + 3 + 4 + 4) / 4)
     assert means[(yesno.id, None)] == pytest.approx(200 / 3)
-    assert results.choice_counts(administration)[likert.id] == {0: 1, 2: 1, 3: 2}
-    areas = {row.code: row for row in results.areas_in_order(administration)}
+    assert result_counts.choice_counts(administration)[likert.id] == {0: 1, 2: 1, 3: 2}
+    areas = {row.code: row for row in result_areas.areas_in_order(administration)}
     assert areas["PBK"].likert_mean == pytest.approx(3.0)
     assert areas["PBK"].yes_share == pytest.approx(200 / 3)
-    yes_bars = results.build_report(administration)["sections"][0]["items"][1]["bars"]
+    yes_bars = reports.build_report(administration)["sections"][0]["items"][1]["bars"]
     assert [(bar.count, round(bar.percent)) for bar in yes_bars] == [(2, 67), (1, 33)]
 
 
@@ -135,8 +139,8 @@ def test_pre_post_comparison_gives_the_changes(school):
     for score, yes in ((2, 0), (3, 0), (3, 1), (2, 0)):
         helpers.add_response(after, None, [(likert, score), (yesno, yes), (single, 0)],
                              school_class=school["class_a"])
-    assert results.comparable(before, after)
-    comparison = results.compare(before, after)
+    assert prepost.comparable(before, after)
+    comparison = prepost.compare(before, after)
     assert comparison["respondents"] == [2, 4]
     changes = {change.label: change for change in comparison["items"]}
     mean = changes[likert.text]
@@ -156,7 +160,7 @@ def test_pre_post_comparison_gives_the_changes(school):
 def test_comparing_different_instruments_is_refused(client, auth, school):
     first = helpers.give(helpers.make_instrument(), slug="satu")
     second = helpers.give(helpers.make_instrument(CHECKLIST), slug="dua")
-    assert not results.comparable(first, second)
+    assert not prepost.comparable(first, second)
     auth.login("guru.a")
     response = client.get(f"/bk/asesmen/bandingkan?sebelum={first.id}&sesudah={second.id}")
     assert response.status_code == 400
@@ -177,7 +181,7 @@ def test_completion_names_the_students_who_have_not_answered(school):
                                   [school["class_a"], school["class_b"]])
     extra = factories.make_user(Role.STUDENT, "siswa.c", "Citra", school_class=school["class_a"])
     helpers.add_response(administration, school["student_a"], [])
-    rows = {row.school_class.name: row for row in results.completion(administration)}
+    rows = {row.school_class.name: row for row in result_counts.completion(administration)}
     assert (rows["7A"].students, rows["7A"].answered, rows["7A"].missing) == (2, 1, ["Citra"])
     assert (rows["7B"].answered, rows["7B"].missing) == (0, ["Siswa B"])
     assert rows["7A"].percent == pytest.approx(50.0)
@@ -273,7 +277,7 @@ def test_results_can_be_filtered_by_class_and_gender(client, auth, checklist_dat
 
 
 def test_class_profile_ranks_areas_that_stand_out(client, auth, checklist_data, school):
-    profiles = results.class_profile(school["class_b"])
+    profiles = reports.class_profile(school["class_b"])
     (profile,) = profiles
     assert profile["respondents"] == 2
     assert [row.code for row, _all in profile["areas"]] == ["A", "B"]
@@ -287,15 +291,15 @@ def test_demo_seed_gives_real_looking_results(app):
     from cyberbk.demo import seed_demo
 
     seed_demo()
-    administrations = {a.slug: (a, count) for a, count in results.administrations_with_counts()}
+    administrations = {a.slug: (a, count) for a, count in overview.administrations_with_counts()}
     assert set(administrations) >= {"pemahaman-bk-awal", "pemahaman-bk-akhir", "cek-masalah"}
     before = administrations["pemahaman-bk-awal"][0]
     after = administrations["pemahaman-bk-akhir"][0]
     assert before.status == "closed" and after.status == "open"
     assert all(count > 0 for _a, count in administrations.values())
-    comparison = results.compare(before, after)
+    comparison = prepost.compare(before, after)
     assert all(change.delta > 0 for change in comparison["areas"])
-    assert any(row.missing for row in results.completion(after))
+    assert any(row.missing for row in result_counts.completion(after))
 
 
 def test_item_means_per_class_and_gender_match_hand_computation(school):
@@ -312,20 +316,20 @@ def test_item_means_per_class_and_gender_match_hand_computation(school):
                              school_class=school_class, gender=gender)
     helpers.add_response(administration, None, [(likert, 3), (yesno, 0)],
                          school_class=class_b, gender="P", submitted=False)
-    by_class = results.item_means(administration, by="class")
+    by_class = result_counts.item_means(administration, by="class")
     assert by_class[(likert.id, class_a.id)] == pytest.approx(3.0)
     assert by_class[(likert.id, class_b.id)] == pytest.approx(1.0)
     assert by_class[(yesno.id, class_a.id)] == pytest.approx(50.0)
     assert by_class[(yesno.id, class_b.id)] == pytest.approx(100.0)
-    by_gender = results.item_means(administration, by="gender")
+    by_gender = result_counts.item_means(administration, by="gender")
     assert by_gender[(likert.id, "L")] == pytest.approx(2.5)
     assert by_gender[(likert.id, "P")] == pytest.approx(2.0)
     assert by_gender[(yesno.id, "P")] == pytest.approx(0.0)
-    assert results.item_means(administration)[(likert.id, None)] == pytest.approx(7 / 3)
-    areas = results.area_summary(administration, by="class")
+    assert result_counts.item_means(administration)[(likert.id, None)] == pytest.approx(7 / 3)
+    areas = result_areas.area_summary(administration, by="class")
     assert areas[("PBK", class_a.id)].likert_mean == pytest.approx(3.0)
     assert areas[("PBK", class_b.id)].yes_share == pytest.approx(100.0)
-    table = results.breakdown(administration, "class")
+    table = reports.breakdown(administration, "class")
     assert [(label, count) for _key, label, count in table["groups"]] == [("7A", 2), ("7B", 1)]
     values, cells = {item: (values, cells) for item, values, cells in table["items"]}[likert]
     assert values == [pytest.approx(3.0), pytest.approx(1.0)]
@@ -399,15 +403,15 @@ def test_counts_per_item_and_per_class_and_gender_agree(school):
             (school["class_b"], "L", 0, 0, [])):
         helpers.add_response(administration, None, [(likert, score), (yesno, yes)] + [
             (checklist, tick) for tick in ticks], school_class=school_class, gender=gender)
-    per_item, per_group = results.tally(administration), results.tally(administration,
-                                                                       groups=True)
+    per_item = result_counts.tally(administration)
+    per_group = result_counts.tally(administration, groups=True)
     assert per_item.options == per_group.options
     assert per_item.options[likert.id] == {0: 1, 1: 1, 3: 1}
     assert per_item.options[checklist.id] == {0: 1, 2: 2}
     assert per_item.stats() == per_group.stats()
     assert per_item.stats("gender") == per_group.stats("gender")
     assert per_item.stats("gender")[(likert.id, "L")].answers == 2
-    assert results.answered_counts(administration, counts=per_item)[checklist.id] == 2
+    assert result_counts.answered_counts(administration, counts=per_item)[checklist.id] == 2
 
 
 def test_results_of_an_instrument_with_scales_only_or_without_any(client, auth, school):
@@ -423,5 +427,5 @@ def test_results_of_an_instrument_with_scales_only_or_without_any(client, auth, 
         page = client.get(f"/bk/asesmen/{administration.id}/hasil")
         assert page.status_code == 200
         assert "1 siswa mengirim jawaban." in page.get_data(as_text=True)
-    assert results.item_means(administration) == {}
-    assert results.answered_counts(administration) == {words.items[0].id: 1}
+    assert result_counts.item_means(administration) == {}
+    assert result_counts.answered_counts(administration) == {words.items[0].id: 1}

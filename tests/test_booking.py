@@ -15,7 +15,6 @@ import sqlalchemy as sa
 from icalendar import Calendar
 
 from cyberbk.audit.models import AuditEntry
-from cyberbk.booking import services
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import CaseStatus
@@ -25,6 +24,10 @@ from cyberbk.booking.models import Intake
 from cyberbk.booking.models import Reminder
 from cyberbk.booking.models import SessionRecord
 from cyberbk.booking.models import WeeklyHours
+from cyberbk.booking.services import bookings as booking_services
+from cyberbk.booking.services import casework
+from cyberbk.booking.services import rules
+from cyberbk.booking.services import slots as slot_services
 from cyberbk.common.schooltime import day_bounds
 from cyberbk.common.schooltime import local_today
 from cyberbk.common.schooltime import to_local
@@ -54,18 +57,18 @@ def make_booking(student, counselor, starts_at=None, status=BookingStatus.PENDIN
     fields.setdefault("field", ServiceField.PERSONAL)
     booking = Booking(student_id=student.id, counselor_id=counselor.id, starts_at=starts_at,
                       ends_at=starts_at + timedelta(minutes=minutes), status=status,
-                      consent_version=services.CONSENT_VERSION, consented_at=utcnow(), **fields)
+                      consent_version=rules.CONSENT_VERSION, consented_at=utcnow(), **fields)
     booking.intake = Intake(student_name=student.full_name, class_name="7A",
                             description=PROBLEM_TEXT, help_before=HelpBefore.NO)
     if status in (BookingStatus.CONFIRMED, BookingStatus.DONE):
-        booking.case = services.open_case(student, counselor)
+        booking.case = casework.open_case(student, counselor)
     db.session.add(booking)
     db.session.commit()
     return booking
 
 
 def first_free_slot(counselor):
-    slots = services.free_slots([counselor.id], local_today(), 14)
+    slots = slot_services.free_slots([counselor.id], local_today(), 14)
     assert slots, "the counselor offers no slot"
     return slots[0]
 
@@ -112,8 +115,8 @@ def test_choosing_a_slot_shows_intake_with_name_and_class_prefilled(client, auth
     auth.login("siswa.a")
     slot = first_free_slot(hours["counselor"])
     response = client.post("/jadwal/isi", data={
-        "mode": "chat", "field": "belajar", "slot": services.slot_key(slot.counselor_id,
-                                                                      slot.starts_at)})
+        "mode": "chat", "field": "belajar", "slot": slot_services.slot_key(slot.counselor_id,
+                                                                           slot.starts_at)})
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Siswa A" in page and "7A" in page
@@ -132,13 +135,13 @@ def test_student_books_with_intake_and_consent(client, auth, hours):
     auth.login("siswa.a")
     slot = first_free_slot(hours["counselor"])
     response = client.post("/jadwal/isi", data=intake_data(
-        services.slot_key(slot.counselor_id, slot.starts_at)))
+        slot_services.slot_key(slot.counselor_id, slot.starts_at)))
     assert response.status_code == 303
     [booking] = bookings()
     assert response.headers["Location"] == f"/jadwal/{booking.id}?baru=1"
     assert booking.status == BookingStatus.PENDING
     assert booking.starts_at == slot.starts_at
-    assert booking.consent_version == services.CONSENT_VERSION
+    assert booking.consent_version == rules.CONSENT_VERSION
     assert booking.phone_times == "Sore setelah jam 4"
     assert booking.intake.description == PROBLEM_TEXT
     assert booking.intake.class_name == "7A"
@@ -151,7 +154,8 @@ def test_student_books_with_intake_and_consent(client, auth, hours):
 def test_any_counselor_books_a_free_counselor(client, auth, hours):
     auth.login("siswa.a")
     slot = first_free_slot(hours["counselor"])
-    response = client.post("/jadwal/isi", data=intake_data(services.slot_key(None, slot.starts_at)))
+    response = client.post("/jadwal/isi",
+                           data=intake_data(slot_services.slot_key(None, slot.starts_at)))
     assert response.status_code == 303
     assert bookings()[0].counselor_id == hours["counselor"].id
 
@@ -162,7 +166,7 @@ def test_booking_needs_every_consent(client, auth, hours, missing):
     auth.login("siswa.a")
     slot = first_free_slot(hours["counselor"])
     response = client.post("/jadwal/isi", data=intake_data(
-        services.slot_key(slot.counselor_id, slot.starts_at), **{missing: None}))
+        slot_services.slot_key(slot.counselor_id, slot.starts_at), **{missing: None}))
     assert response.status_code == 400
     assert "Centang ini kalau kamu setuju." in response.get_data(as_text=True)
     assert bookings() == []
@@ -170,11 +174,12 @@ def test_booking_needs_every_consent(client, auth, hours, missing):
 
 def test_the_service_refuses_a_booking_without_consent(app, hours):
     slot = first_free_slot(hours["counselor"])
-    with pytest.raises(services.NotAllowed):
-        services.book_for_student(hours["student_a"], slot.counselor_id, slot.starts_at,
-                                  Mode.CHAT, ServiceField.PERSONAL, phone_times="", consented=False,
-                                  intake={"description": "x", "help_before": HelpBefore.NO,
-                                          "feels_unsafe": False, "reminder": Reminder.NONE})
+    with pytest.raises(rules.NotAllowed):
+        booking_services.book_for_student(
+            hours["student_a"], slot.counselor_id, slot.starts_at, Mode.CHAT,
+            ServiceField.PERSONAL, phone_times="", consented=False,
+            intake={"description": "x", "help_before": HelpBefore.NO, "feels_unsafe": False,
+                    "reminder": Reminder.NONE})
     assert bookings() == []
 
 
@@ -187,11 +192,11 @@ def test_feeling_unsafe_flags_the_booking_urgent_and_shows_crisis_contacts(clien
     slot = first_free_slot(hours["counselor"])
     form_page = client.post("/jadwal/isi", data={
         "mode": "chat", "field": "pribadi",
-        "slot": services.slot_key(slot.counselor_id, slot.starts_at)}).get_data(as_text=True)
+        "slot": slot_services.slot_key(slot.counselor_id, slot.starts_at)}).get_data(as_text=True)
     # The contacts are in the intake page, hidden until "yes" is chosen (booking.js).
     assert "data-crisis-contacts hidden" in form_page and "SAPA 129" in form_page
     response = client.post("/jadwal/isi", data=intake_data(
-        services.slot_key(slot.counselor_id, slot.starts_at), feels_unsafe="yes"))
+        slot_services.slot_key(slot.counselor_id, slot.starts_at), feels_unsafe="yes"))
     [booking] = bookings()
     assert booking.urgent and booking.intake.feels_unsafe
     assert "SAPA 129" in client.get(response.headers["Location"]).get_data(as_text=True)
@@ -207,7 +212,7 @@ def test_student_may_hold_only_a_few_open_bookings(client, auth, hours, app):
     slot = first_free_slot(hours["counselor"])
     response = client.post("/jadwal/isi", data={
         "mode": "chat", "field": "pribadi",
-        "slot": services.slot_key(slot.counselor_id, slot.starts_at)})
+        "slot": slot_services.slot_key(slot.counselor_id, slot.starts_at)})
     assert response.status_code == 400
     assert "Batalkan salah satu dulu" in response.get_data(as_text=True)
 
@@ -217,7 +222,7 @@ def test_a_taken_slot_tells_the_student_to_pick_again(client, auth, hours):
     make_booking(hours["student_b"], hours["counselor"], starts_at=slot.starts_at)
     auth.login("siswa.a")
     response = client.post("/jadwal/isi", data=intake_data(
-        services.slot_key(slot.counselor_id, slot.starts_at)))
+        slot_services.slot_key(slot.counselor_id, slot.starts_at)))
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "baru saja diambil orang lain. Pilih waktu lain" in page
@@ -255,23 +260,23 @@ def test_cancellation_window_follows_the_setting(app, school):
     booking = make_booking(school["student_a"], school["counselor"],
                            starts_at=datetime(2026, 3, 10, 8, 0))
     app.config["BOOKING_CHANGE_HOURS"] = 24
-    assert services.can_change(booking, now=datetime(2026, 3, 9, 8, 0))
-    assert not services.can_change(booking, now=datetime(2026, 3, 9, 8, 1))
+    assert booking_services.can_change(booking, now=datetime(2026, 3, 9, 8, 0))
+    assert not booking_services.can_change(booking, now=datetime(2026, 3, 9, 8, 1))
     app.config["BOOKING_CHANGE_HOURS"] = 1
-    assert services.can_change(booking, now=datetime(2026, 3, 10, 7, 0))
-    with pytest.raises(services.NotAllowed):
-        services.cancel_by_student(booking, now=datetime(2026, 3, 10, 7, 30))
+    assert booking_services.can_change(booking, now=datetime(2026, 3, 10, 7, 0))
+    with pytest.raises(rules.NotAllowed):
+        booking_services.cancel_by_student(booking, now=datetime(2026, 3, 10, 7, 30))
 
 
 def test_student_moves_a_booking_and_it_waits_for_confirmation_again(client, auth, hours):
     tomorrow = local_today() + timedelta(days=1)
-    first, second = services.free_slots([hours["counselor"].id], tomorrow, 7)[:2]
+    first, second = slot_services.free_slots([hours["counselor"].id], tomorrow, 7)[:2]
     booking = make_booking(hours["student_a"], hours["counselor"], starts_at=first.starts_at,
                            status=BookingStatus.CONFIRMED, counselor_message="Oke")
     auth.login("siswa.a")
     assert client.get(f"/jadwal/{booking.id}/pindah").status_code == 200
     response = client.post(f"/jadwal/{booking.id}/pindah", data={
-        "slot": services.slot_key(second.counselor_id, second.starts_at)})
+        "slot": slot_services.slot_key(second.counselor_id, second.starts_at)})
     assert response.status_code == 303
     db.session.refresh(booking)
     assert booking.starts_at == second.starts_at
@@ -283,8 +288,8 @@ def test_cancelled_booking_frees_its_slot(app, hours):
     slot = first_free_slot(hours["counselor"])
     booking = make_booking(hours["student_a"], hours["counselor"], starts_at=slot.starts_at,
                            status=BookingStatus.CANCELLED)
-    again = services.book(hours["counselor"].id, slot.starts_at, Mode.CHAT,
-                          student=hours["student_b"])
+    again = booking_services.book(hours["counselor"].id, slot.starts_at, Mode.CHAT,
+                                  student=hours["student_b"])
     assert again.id != booking.id and again.starts_at == slot.starts_at
 
 
@@ -292,11 +297,11 @@ def test_a_lost_race_for_a_slot_keeps_the_rest_of_the_transaction(app, hours, mo
     slot = first_free_slot(hours["counselor"])
     make_booking(hours["student_a"], hours["counselor"], starts_at=slot.starts_at)
     # Taken between the look-up and the insert: the insert meets the other booking's index.
-    monkeypatch.setattr(services, "find_free_slot", lambda *_args, **_kwargs: slot)
+    monkeypatch.setattr(slot_services, "find_free_slot", lambda *_args, **_kwargs: slot)
     db.session.add(AuditEntry(action="read", target_type="case"))
-    with pytest.raises(services.SlotTaken):
-        services.book(hours["counselor"].id, slot.starts_at, Mode.CHAT,
-                      student=hours["student_b"])
+    with pytest.raises(rules.SlotTaken):
+        booking_services.book(hours["counselor"].id, slot.starts_at, Mode.CHAT,
+                              student=hours["student_b"])
     db.session.commit()
     assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id))) == 1
     assert db.session.scalar(sa.select(sa.func.count(Booking.id))) == 1
@@ -335,10 +340,10 @@ def test_counselor_declines_with_a_reason_the_student_reads(client, auth, school
 
 
 def test_counselor_reschedules_with_a_reason(client, auth, hours):
-    first, second = services.free_slots([hours["counselor"].id], local_today(), 14)[:2]
+    first, second = slot_services.free_slots([hours["counselor"].id], local_today(), 14)[:2]
     booking = make_booking(hours["student_a"], hours["counselor"], starts_at=first.starts_at)
     auth.login("guru.a")
-    key = services.slot_key(second.counselor_id, second.starts_at)
+    key = slot_services.slot_key(second.counselor_id, second.starts_at)
     assert client.post(f"/bk/jadwal/{booking.id}/pindah", data={"slot": key}).status_code == 400
     response = client.post(f"/bk/jadwal/{booking.id}/pindah",
                            data={"slot": key, "message": "Ada rapat guru."})
@@ -566,8 +571,8 @@ def test_demo_counselors_can_be_booked_and_have_a_chat_today(app, runner):
     counselors = db.session.scalars(sa.select(User).where(
         User.username.in_(["guru.bk", "guru.bk2"]))).all()
     for counselor in counselors:
-        assert len(services.weekly_hours(counselor)) == 5
-    slots = services.free_slots([c.id for c in counselors], local_today(), 14)
+        assert len(slot_services.weekly_hours(counselor)) == 5
+    slots = slot_services.free_slots([c.id for c in counselors], local_today(), 14)
     assert {s.counselor_id for s in slots} == {c.id for c in counselors}
     [today] = db.session.scalars(sa.select(Booking)).all()
     assert today.student.username == "siswa.7a.01" and today.counselor.username == "guru.bk"

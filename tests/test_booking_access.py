@@ -6,11 +6,11 @@ from datetime import time
 import pytest
 
 from cyberbk.accounts.models import Role
-from cyberbk.booking import services
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import ParentRequest
 from cyberbk.booking.models import Referral
 from cyberbk.booking.models import WeeklyHours
+from cyberbk.booking.services import slots
 from cyberbk.common.schooltime import local_today
 from cyberbk.extensions import db
 from tests import factories
@@ -82,8 +82,8 @@ def world(school):
                            whatsapp="6281234567890", preferred_times="pagi", topic="topik")
     db.session.add_all([hours, referral, parent])
     db.session.commit()
-    closed = services.add_closed_period(counselor, local_today(),
-                                        local_today())
+    closed = slots.add_closed_period(counselor, local_today(),
+                                     local_today())
     db.session.commit()
     return {"booking": booking.id, "case": booking.case_id, "hours": hours.id,
             "referral": referral.id, "parent": parent.id, "exception": closed.id}

@@ -9,8 +9,10 @@ import threading
 import pytest
 import sqlalchemy as sa
 
-from cyberbk.booking import services
 from cyberbk.booking.models import Booking
+from cyberbk.booking.services import bookings
+from cyberbk.booking.services import rules
+from cyberbk.booking.services import slots
 from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
 from tests import factories
@@ -23,14 +25,14 @@ from tests.test_booking import open_all_week
 def race(monkeypatch):
     """Let both contenders pass the free-slot check before either of them inserts."""
     barrier = threading.Barrier(2, timeout=20)
-    real = services.find_free_slot
+    real = slots.find_free_slot
 
     def checked_then_wait(*args, **kwargs):
         slot = real(*args, **kwargs)
         barrier.wait()
         return slot
 
-    monkeypatch.setattr(services, "find_free_slot", checked_then_wait)
+    monkeypatch.setattr(slots, "find_free_slot", checked_then_wait)
     return barrier
 
 
@@ -68,7 +70,7 @@ def test_two_threads_booking_one_slot_exactly_one_wins(app, school, race):
                 from cyberbk.accounts.models import User
 
                 student = db.session.get(User, student_id)
-                booking = services.book(slot.counselor_id, slot.starts_at, Mode.CHAT,
+                booking = bookings.book(slot.counselor_id, slot.starts_at, Mode.CHAT,
                                         student=student)
                 db.session.commit()
                 return booking.id
@@ -76,7 +78,7 @@ def test_two_threads_booking_one_slot_exactly_one_wins(app, school, race):
 
     results = run_together(*(contender(student_id) for student_id in students))
     winners = [r for r in results if isinstance(r, int)]
-    losers = [r for r in results if isinstance(r, services.SlotTaken)]
+    losers = [r for r in results if isinstance(r, rules.SlotTaken)]
     assert len(winners) == 1 and len(losers) == 1, results
     [row] = booking_rows()
     assert row.id == winners[0] and row.starts_at == slot.starts_at
@@ -85,7 +87,7 @@ def test_two_threads_booking_one_slot_exactly_one_wins(app, school, race):
 def test_two_students_posting_the_same_slot_one_gets_a_clear_message(app, school, race):
     open_all_week(school["counselor"])
     slot = first_free_slot(school["counselor"])
-    key = services.slot_key(slot.counselor_id, slot.starts_at)
+    key = slots.slot_key(slot.counselor_id, slot.starts_at)
     clients = []
     for username in ("siswa.a", "siswa.b"):
         client = app.test_client()

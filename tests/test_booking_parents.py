@@ -5,8 +5,8 @@ import pytest
 import sqlalchemy as sa
 
 from cyberbk.audit.models import AuditEntry
-from cyberbk.booking import services
 from cyberbk.booking.models import ParentRequest
+from cyberbk.booking.services import parents
 from cyberbk.extensions import db
 
 VALID = {"parent_name": "Ibu Sulastri", "child_name": "Siswa A", "class_name": "7A",
@@ -44,7 +44,7 @@ def test_parent_sends_a_request_without_an_account(client, school):
     ("0812-abc-7890", None), ("", None),
 ])
 def test_whatsapp_numbers_are_normalised(raw, expected):
-    assert services.normalise_whatsapp(raw) == expected
+    assert parents.normalise_whatsapp(raw) == expected
 
 
 @pytest.mark.parametrize("changes,message", [

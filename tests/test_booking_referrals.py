@@ -6,11 +6,12 @@ import re
 import sqlalchemy as sa
 
 from cyberbk.audit.models import AuditEntry
-from cyberbk.booking import services
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import Referral
 from cyberbk.booking.models import ReferralStatus
+from cyberbk.booking.services import referring
+from cyberbk.booking.services import slots
 from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
 from tests.test_booking import first_free_slot
@@ -83,7 +84,7 @@ def test_homeroom_teacher_follows_the_status_and_never_the_content(client, auth,
     assert REASON in detail
     slot = first_free_slot(school["counselor"])
     response = client.post(f"/bk/kasus/rujukan/{referral.id}", data={
-        "mode": "chat", "slot": services.slot_key(slot.counselor_id, slot.starts_at)})
+        "mode": "chat", "slot": slots.slot_key(slot.counselor_id, slot.starts_at)})
     assert response.status_code == 303
     booking = db.session.scalar(sa.select(Booking))
     assert booking.status == BookingStatus.CONFIRMED and booking.referral_id == referral.id
@@ -122,8 +123,8 @@ def test_closing_the_case_finishes_its_referrals(client, auth, school):
     refer(client, auth, school)
     referral = the_referral()
     slot = first_free_slot(school["counselor"])
-    booking = services.schedule_referral(referral, school["counselor"], slot.starts_at,
-                                         Mode.CHAT)
+    booking = referring.schedule_referral(referral, school["counselor"], slot.starts_at,
+                                          Mode.CHAT)
     db.session.commit()
     auth.login("guru.a")
     client.post(f"/bk/kasus/{booking.case_id}/tutup", data={"outcome": "referral"})
@@ -138,7 +139,7 @@ def test_a_claimed_referral_is_hidden_from_other_counselors(client, auth, school
     assert client.get(f"/bk/kasus/rujukan/{referral.id}").status_code == 200
     auth.logout()
     slot = first_free_slot(school["counselor"])
-    services.schedule_referral(referral, school["counselor"], slot.starts_at, Mode.CHAT)
+    referring.schedule_referral(referral, school["counselor"], slot.starts_at, Mode.CHAT)
     db.session.commit()
     auth.login("guru.b")
     assert client.get(f"/bk/kasus/rujukan/{referral.id}").status_code == 404

@@ -24,12 +24,19 @@ from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import ExceptionKind
 from cyberbk.booking.models import WeeklyHours
-from cyberbk.booking.services import CONSENT_VERSION
-from cyberbk.booking.services import open_case
-from cyberbk.chat import services
+from cyberbk.booking.services.casework import open_case
+from cyberbk.booking.services.rules import CONSENT_VERSION
 from cyberbk.chat.models import ChatConnection
 from cyberbk.chat.models import ChatMessage
 from cyberbk.chat.models import ChatRoom
+from cyberbk.chat.services import messaging
+from cyberbk.chat.services import moderation
+from cyberbk.chat.services import overview
+from cyberbk.chat.services import presence
+from cyberbk.chat.services import rooms as chat_rooms
+from cyberbk.chat.services import rules as chat_rules
+from cyberbk.chat.services import service_hours
+from cyberbk.chat.services import video_calls
 from cyberbk.common.schooltime import to_local
 from cyberbk.common.schooltime import to_utc
 from cyberbk.common.schooltime import utcnow
@@ -91,7 +98,7 @@ def say(seat, body):
     commit stores a booking's message on a connection of its own), then the message."""
     seat.chat.room()
     db.session.commit()
-    message, _new = services.send(seat, body)
+    message, _new = messaging.send(seat, body)
     db.session.commit()
     return message
 
@@ -128,7 +135,7 @@ def test_a_wrong_booking_id_is_not_found(client, auth, school, booking, person):
 
 
 def test_homeroom_teacher_cannot_read_chat_of_their_student(client, auth, school, booking):
-    say(services.booking_seat(school["student_a"], booking), "Rahasia untuk Guru BK")
+    say(chat_rooms.booking_seat(school["student_a"], booking), "Rahasia untuk Guru BK")
     auth.login("wali.a")
     response = client.get(f"/konseling/{booking.id}")
     assert response.status_code == 403
@@ -189,7 +196,7 @@ def test_page_works_without_javascript(client, auth, booking):
 
 def test_script_payloads_render_as_text(client, auth, school, booking):
     attack = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    say(services.booking_seat(school["counselor"], booking), attack)
+    say(chat_rooms.booking_seat(school["counselor"], booking), attack)
     auth.login("siswa.a")
     html = page(client, booking).get_data(as_text=True)
     assert "<script>alert" not in html and "<img src=x" not in html
@@ -217,7 +224,7 @@ def test_flooding_the_form_gets_429(app, client, auth, booking):
 
 def test_history_pages_back_with_a_link(app, client, auth, school, booking):
     app.config["CHAT_PAGE_SIZE"] = 3
-    seat = services.booking_seat(school["student_a"], booking)
+    seat = chat_rooms.booking_seat(school["student_a"], booking)
     ids = [say(seat, f"pesan {n}")["id"] for n in range(5)]
     auth.login("siswa.a")
     html = page(client, booking).get_data(as_text=True)
@@ -229,23 +236,23 @@ def test_history_pages_back_with_a_link(app, client, auth, school, booking):
 
 
 def test_text_is_cleaned_of_control_characters_but_keeps_lines_and_emoji(app):
-    assert services.clean_body("Halo\r\nBu\x00\x07 👩‍🏫\ud800") == "Halo\nBu 👩‍🏫"
+    assert moderation.clean_body("Halo\r\nBu\x00\x07 👩‍🏫\ud800") == "Halo\nBu 👩‍🏫"
     for raw, reason in [("   ", "empty"), (None, "not_text"), ({"html": "x"}, "not_text")]:
-        with pytest.raises(services.Refused) as refused:
-            services.clean_body(raw)
+        with pytest.raises(chat_rules.Refused) as refused:
+            moderation.clean_body(raw)
         assert refused.value.reason == reason
 
 
 # Delivered and read, unread counts on the homes.
 
 def test_unread_counts_on_both_homes_clear_when_read(client, auth, school, booking):
-    say(services.booking_seat(school["student_a"], booking), "Bu, aku di sini")
+    say(chat_rooms.booking_seat(school["student_a"], booking), "Bu, aku di sini")
     auth.login("guru.a")
     home = client.get("/bk").get_data(as_text=True)
     assert "1 pesan baru" in home and f"/konseling/{booking.id}" in home
     page(client, booking)
     assert "1 pesan baru" not in client.get("/bk").get_data(as_text=True)
-    say(services.booking_seat(school["counselor"], booking), "Halo, Ibu sudah siap")
+    say(chat_rooms.booking_seat(school["counselor"], booking), "Halo, Ibu sudah siap")
     auth.logout()
     auth.login("siswa.a")
     home = client.get("/siswa").get_data(as_text=True)
@@ -253,12 +260,12 @@ def test_unread_counts_on_both_homes_clear_when_read(client, auth, school, booki
 
 
 def test_own_messages_show_sent_delivered_and_read(client, auth, school, booking):
-    seat = services.booking_seat(school["student_a"], booking)
+    seat = chat_rooms.booking_seat(school["student_a"], booking)
     first = say(seat, "satu")["id"]
     second = say(seat, "dua")["id"]
-    counselor = services.booking_seat(school["counselor"], booking)
-    services.mark(counselor, first, read=True)
-    services.mark(counselor, second, read=False)
+    counselor = chat_rooms.booking_seat(school["counselor"], booking)
+    messaging.mark(counselor, first, read=True)
+    messaging.mark(counselor, second, read=False)
     db.session.commit()
     auth.login("siswa.a")
     html = page(client, booking).get_data(as_text=True)
@@ -267,10 +274,10 @@ def test_own_messages_show_sent_delivered_and_read(client, auth, school, booking
 
 
 def test_markers_only_move_forward_and_never_past_the_last_message(school, booking):
-    seat = services.booking_seat(school["counselor"], booking)
-    last = say(services.booking_seat(school["student_a"], booking), "x")["id"]
-    assert services.mark(seat, last + 50, read=True)
-    assert not services.mark(seat, last - 1, read=True)
+    seat = chat_rooms.booking_seat(school["counselor"], booking)
+    last = say(chat_rooms.booking_seat(school["student_a"], booking), "x")["id"]
+    assert messaging.mark(seat, last + 50, read=True)
+    assert not messaging.mark(seat, last - 1, read=True)
     db.session.commit()
     room = db.session.scalar(sa.select(ChatRoom))
     assert room.counselor_read_id == room.counselor_delivered_id == last
@@ -312,21 +319,21 @@ def test_next_service_time_skips_leave(app, school):
     monday = datetime(2026, 3, 2)
     add_hours(counselor, monday.date(), time(8), time(12))
     now = to_utc(monday.replace(hour=7))
-    assert services.next_service_time([counselor.id], now) == to_utc(monday.replace(hour=8))
+    assert service_hours.next_service_time([counselor.id], now) == to_utc(monday.replace(hour=8))
     db.session.add(AvailabilityException(counselor_id=counselor.id, kind=ExceptionKind.CLOSED,
                                          starts_at=to_utc(monday.replace(hour=6)),
                                          ends_at=to_utc(monday.replace(hour=10))))
     db.session.commit()
-    assert services.next_service_time([counselor.id], now) == to_utc(monday.replace(hour=10))
+    assert service_hours.next_service_time([counselor.id], now) == to_utc(monday.replace(hour=10))
     late = to_utc(monday.replace(hour=13))
-    assert services.next_service_time([counselor.id], late) == to_utc(
+    assert service_hours.next_service_time([counselor.id], late) == to_utc(
         monday.replace(hour=8) + timedelta(days=7))
 
 
 # Ending a session and the evaluation link.
 
 def give_session_evaluation(counselor):
-    instrument = assessments.ensure_builtin_instruments()[services.EVALUATION_INSTRUMENT]
+    instrument = assessments.ensure_builtin_instruments()[overview.EVALUATION_INSTRUMENT]
     return assessments.create_administration(
         instrument, counselor, "Evaluasi sesi", utcnow() - timedelta(days=1),
         utcnow() + timedelta(days=30), AudienceScope.SCHOOL, slug="evaluasi-sesi")
@@ -433,8 +440,8 @@ def test_jitsi_token_is_signed_for_the_room_when_configured(app, client, auth, b
 def test_jitsi_token_expires_after_four_hours(app):
     app.config.update(JITSI_APP_ID="cyberbk", JITSI_APP_SECRET=JITSI_SECRET)
     with app.app_context():
-        stale = services.jitsi_token("bkroom", "Siswa", False,
-                                     now=clock.time() - 4 * 3600 - 1)
+        stale = video_calls.jitsi_token("bkroom", "Siswa", False,
+                                        now=clock.time() - 4 * 3600 - 1)
     with pytest.raises(jwt.ExpiredSignatureError):
         jwt.decode(stale, JITSI_SECRET, algorithms=["HS256"], audience="jitsi")
 
@@ -511,7 +518,7 @@ def test_keepalive_keeps_the_thread_open(client, anonymous_report):
 
 def test_sockets_are_registered_without_identity_for_reporters(app, school, anonymous_report):
     report, _code = anonymous_report
-    services.register_socket("sid-1", services.reporter_seat(report))
+    presence.register_socket("sid-1", chat_rooms.reporter_seat(report))
     row = db.session.get(ChatConnection, "sid-1")
     assert (row.user_id, row.report_id) == (None, report.id)
 
@@ -528,8 +535,8 @@ def test_counselor_home_lists_threads_with_unread_live_messages(client, auth, sc
 
 def test_deleting_a_booking_or_report_takes_its_chat_along(school, booking, anonymous_report):
     report, _code = anonymous_report
-    say(services.booking_seat(school["student_a"], booking), "x")
-    services.reporter_seat(report).chat.room()
+    say(chat_rooms.booking_seat(school["student_a"], booking), "x")
+    chat_rooms.reporter_seat(report).chat.room()
     db.session.delete(db.session.get(Booking, booking.id))
     db.session.delete(db.session.get(type(report), report.id))
     db.session.commit()

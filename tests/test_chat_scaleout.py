@@ -19,7 +19,7 @@ from cyberbk import create_app
 from cyberbk.accounts.models import Role
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
-from cyberbk.booking.services import CONSENT_VERSION
+from cyberbk.booking.services.rules import CONSENT_VERSION
 from cyberbk.chat.models import ChatMessage
 from cyberbk.common.schooltime import utcnow
 from cyberbk.common.vocabulary import Mode

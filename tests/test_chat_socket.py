@@ -115,10 +115,10 @@ def test_a_chat_message_does_not_read_the_stored_session_again(app, pair):
 
 def test_message_is_stored_before_it_is_acknowledged_or_broadcast(app, pair, monkeypatch):
     student, counselor = pair
-    from cyberbk.chat import services
+    from cyberbk.chat.services import messaging
 
     seen_at_broadcast = []
-    real_emit = services.emit_to
+    real_emit = messaging.emit_to
 
     def checking_emit(room, event, data, skip_sid=None):
         if event == "new_message":
@@ -127,7 +127,7 @@ def test_message_is_stored_before_it_is_acknowledged_or_broadcast(app, pair, mon
                 seen_at_broadcast.append(stored is not None and stored.body == data["body"])
         return real_emit(room, event, data, skip_sid=skip_sid)
 
-    monkeypatch.setattr(services, "emit_to", checking_emit)
+    monkeypatch.setattr(messaging, "emit_to", checking_emit)
     ack = student.send("Sudah tersimpan?")
     assert seen_at_broadcast == [True]
     with app.app_context():

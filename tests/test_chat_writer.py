@@ -5,8 +5,11 @@ import pytest
 import sqlalchemy as sa
 from sqlalchemy import event
 
-from cyberbk.chat import services
+from cyberbk.booking.models import BookingStatus
 from cyberbk.chat.models import ChatMessage
+from cyberbk.chat.services import messaging
+from cyberbk.chat.services import rooms
+from cyberbk.chat.services import rules
 from cyberbk.chat.writer import Pending
 from cyberbk.extensions import db
 from tests.test_chat import booking  # noqa: F401
@@ -15,7 +18,7 @@ from tests.test_chat import make_booking  # noqa: F401
 
 @pytest.fixture
 def room(app, school, booking):  # noqa: F811
-    room = services.get_room(booking_id=booking.id)
+    room = rooms.get_room(booking_id=booking.id)
     db.session.commit()
     return room
 
@@ -80,21 +83,21 @@ def test_store_waits_for_no_one_when_alone(app, room):
     assert app.extensions["chat_writer"].queue == []
 
 
-def socket_seat(booking, user, side=services.Side.STUDENT):  # noqa: F811
-    return services.SocketSeat(booking.id, user.id, user.session_nonce, side)
+def socket_seat(booking, user, side=rules.Side.STUDENT):  # noqa: F811
+    return messaging.SocketSeat(booking.id, user.id, user.session_nonce, side)
 
 
 def test_a_sockets_seat_is_checked_in_the_write_for_each_message_of_the_batch(
         app, school, booking, room):  # noqa: F811
     student, counselor = school["student_a"], school["counselor"]
-    fine = Pending(services.message_values(None, student.id, services.Side.STUDENT, "boleh", "a"),
+    fine = Pending(rooms.message_values(None, student.id, rules.Side.STUDENT, "boleh", "a"),
                    socket_seat(booking, student))
     stranger = Pending(
-        services.message_values(None, school["student_b"].id, services.Side.STUDENT, "x", "b"),
+        rooms.message_values(None, school["student_b"].id, rules.Side.STUDENT, "x", "b"),
         socket_seat(booking, school["student_b"]))
     wrong_side = Pending(
-        services.message_values(None, counselor.id, services.Side.STUDENT, "y", "c"),
-        socket_seat(booking, counselor, services.Side.STUDENT))
+        rooms.message_values(None, counselor.id, rules.Side.STUDENT, "y", "c"),
+        socket_seat(booking, counselor, rules.Side.STUDENT))
     app.extensions["chat_writer"].write([fine, stranger, wrong_side])
     assert fine.new and fine.row.room_id == room.id and fine.refused is None
     assert stranger.refused == "signed_out" and stranger.row is None
@@ -108,12 +111,12 @@ def test_a_sign_out_or_a_closed_session_refuses_the_sockets_next_message(
     seat = socket_seat(booking, student)
     student.end_sessions()
     db.session.commit()
-    signed_out = Pending(services.message_values(None, student.id, seat.side, "a", None), seat)
+    signed_out = Pending(rooms.message_values(None, student.id, seat.side, "a", None), seat)
     app.extensions["chat_writer"].write([signed_out])
     assert signed_out.refused == "signed_out"
-    booking.status = services.BookingStatus.DONE
+    booking.status = BookingStatus.DONE
     db.session.commit()
-    ended = Pending(services.message_values(None, student.id, seat.side, "b", None),
+    ended = Pending(rooms.message_values(None, student.id, seat.side, "b", None),
                     socket_seat(booking, student))
     app.extensions["chat_writer"].write([ended])
     assert ended.refused == "ended"

@@ -12,7 +12,7 @@ from cyberbk.audit.services import record
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import CounselingCase
-from cyberbk.booking.services import CONSENT_VERSION
+from cyberbk.booking.services.rules import CONSENT_VERSION
 from cyberbk.common.schooltime import utcnow
 from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from cyberbk.accounts.models import Gender
 from cyberbk.accounts.models import Role
 from cyberbk.accounts.models import User
-from cyberbk.assessments import results
 from cyberbk.assessments.models import Administration
 from cyberbk.assessments.models import Participation
 from cyberbk.assessments.models import Response
+from cyberbk.assessments.results import counts
 from cyberbk.audit.models import AuditEntry
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
@@ -268,8 +268,8 @@ def aggregates():
         "report": (report.by_field, report.by_mode, report.by_class, report.by_grade),
         "sessions": targets.individual_sessions(periods.current_semester()).value,
         "evaluation": targets.evaluation_score(periods.current_semester()).value,
-        "respondents": results.respondents(administration, by="class"),
-        "means": results.item_means(administration),
+        "respondents": counts.respondents(administration, by="class"),
+        "means": counts.item_means(administration),
     }
 
 

@@ -17,9 +17,12 @@ from datetime import timedelta
 import pytest
 from flask import url_for
 
-from cyberbk.booking import services as booking
 from cyberbk.booking.models import HelpBefore
 from cyberbk.booking.models import Reminder
+from cyberbk.booking.services import bookings
+from cyberbk.booking.services import casework
+from cyberbk.booking.services import parents
+from cyberbk.booking.services import referring
 from cyberbk.common.schooltime import utcnow
 from cyberbk.common.vocabulary import Mode
 from cyberbk.common.vocabulary import ServiceField
@@ -80,17 +83,17 @@ def world(app, school):
 
     booking_helpers.open_all_week(school["counselor"])
     slot = booking_helpers.first_free_slot(school["counselor"])
-    session = booking.book_for_student(
+    session = bookings.book_for_student(
         school["student_a"], school["counselor"].id, slot.starts_at, Mode.CHAT,
         ServiceField.PERSONAL, phone_times="Sore", consented=True,
         intake={"description": f"Aku ingin cerita. {marker('DATAAWAL')}",
                 "help_before": HelpBefore.NO, "feels_unsafe": False,
                 "reminder": Reminder.NONE})
-    booking.confirm(session)
-    booking.add_record(session.case, school["counselor"], held_at=utcnow() - timedelta(days=1),
-                       mode=Mode.FACE, field=ServiceField.PERSONAL, topic="Pertemuan awal",
-                       summary=f"Siswa bercerita. {marker('RINGKASAN')}",
-                       private_note=f"Perlu dipantau. {marker('CATATANPRIBADI')}")
+    bookings.confirm(session)
+    casework.add_record(session.case, school["counselor"], held_at=utcnow() - timedelta(days=1),
+                        mode=Mode.FACE, field=ServiceField.PERSONAL, topic="Pertemuan awal",
+                        summary=f"Siswa bercerita. {marker('RINGKASAN')}",
+                        private_note=f"Perlu dipantau. {marker('CATATANPRIBADI')}")
 
     instrument = assessment_helpers.make_instrument()
     administration = assessment_helpers.give(instrument, [school["class_a"]])
@@ -99,19 +102,19 @@ def world(app, school):
                                     [(instrument.items[0], 3),
                                      (text_item, marker("JAWABANANGKET"))])
 
-    referral = booking.refer(school["homeroom_a"], school["student_a"].id,
-                             f"Sering melamun. {marker('ALASANRUJUKAN')}")
-    parent = booking.add_parent_request(
+    referral = referring.refer(school["homeroom_a"], school["student_a"].id,
+                               f"Sering melamun. {marker('ALASANRUJUKAN')}")
+    parent = parents.add_parent_request(
         parent_name="Bu Wali Murid", child_name="Siswa A", class_name="7A",
         whatsapp="6281234567890", preferred_times="Sore",
         topic=f"Anak saya murung. {marker('TOPIKORTU')}")
 
     db.session.commit()
     if HAS_CHAT:
-        from cyberbk.chat import services as chat
+        from cyberbk.chat.services import rooms
         from tests.test_chat import say
 
-        seat = chat.booking_seat(school["student_a"], session)
+        seat = rooms.booking_seat(school["student_a"], session)
         with app.test_request_context():
             say(seat, f"Halo Bu. {CHAT_MARKER}")
 

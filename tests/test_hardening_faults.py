@@ -11,10 +11,10 @@ import sqlalchemy as sa
 
 from cyberbk import create_app
 from cyberbk.accounts.models import Role
-from cyberbk.booking import services as booking_services
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.models import Intake
+from cyberbk.booking.services import slots
 from cyberbk.chat.models import ChatMessage
 from cyberbk.extensions import db
 from cyberbk.extensions import socketio
@@ -73,8 +73,8 @@ def report_write(school, client):
 def booking_write(school, client):
     booking_helpers.open_all_week(school["counselor"])
     slot = booking_helpers.first_free_slot(school["counselor"])
-    data = booking_helpers.intake_data(booking_services.slot_key(slot.counselor_id,
-                                                                 slot.starts_at))
+    data = booking_helpers.intake_data(slots.slot_key(slot.counselor_id,
+                                                      slot.starts_at))
     return poster(client, "/jadwal/isi", data), (Booking, Intake)
 
 

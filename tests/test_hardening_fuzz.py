@@ -20,9 +20,9 @@ from hypothesis import given
 from hypothesis import settings
 from hypothesis import strategies as st
 
-from cyberbk.booking import services as booking
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
+from cyberbk.booking.services import slots
 from cyberbk.extensions import db
 from cyberbk.extensions import socketio
 from cyberbk.problembox.forms import HONEYPOT
@@ -269,7 +269,7 @@ def student_with_slot(client, auth, school):
     booking_helpers.open_all_week(school["counselor"])
     slot = booking_helpers.first_free_slot(school["counselor"])
     auth.login("siswa.a")
-    return booking.slot_key(slot.counselor_id, slot.starts_at)
+    return slots.slot_key(slot.counselor_id, slot.starts_at)
 
 
 @FUZZ

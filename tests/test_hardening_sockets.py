@@ -16,9 +16,9 @@ pytest.importorskip("cyberbk.chat", reason="the chat feature (cyberbk.chat) is n
 from cyberbk.accounts import services as accounts  # noqa: E402
 from cyberbk.accounts.models import User  # noqa: E402
 from cyberbk.booking.models import BookingStatus  # noqa: E402
-from cyberbk.chat import services as chat_services  # noqa: E402
 from cyberbk.chat.models import ChatConnection  # noqa: E402
-from cyberbk.chat.services import NAMESPACE  # noqa: E402
+from cyberbk.chat.services import rooms  # noqa: E402
+from cyberbk.chat.services.rules import NAMESPACE  # noqa: E402
 from cyberbk.extensions import db  # noqa: E402
 from cyberbk.extensions import socketio  # noqa: E402
 from cyberbk.problembox import services as problembox  # noqa: E402
@@ -104,7 +104,7 @@ def world(app, school):
     booking.intake.description = "Aku ingin cerita. RHS-SOKET-DATAAWAL-4"
     db.session.commit()
     with app.test_request_context():
-        say(chat_services.booking_seat(school["student_a"], booking), "Halo Bu. RHS-SOKET-CHAT-1")
+        say(rooms.booking_seat(school["student_a"], booking), "Halo Bu. RHS-SOKET-CHAT-1")
     report, code = factories.make_report("Aku dirundung.")
     problembox.add_student_reply(report, "Masih terjadi. RHS-SOKET-BALASAN-2")
     problembox.add_note(report, school["counselor"], "Pantau. RHS-SOKET-CATATAN-3")

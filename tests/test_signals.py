@@ -20,6 +20,6 @@ def test_an_unanswered_question_fails_loudly(app):
 
 def test_every_feature_adds_its_part_of_the_homes(app):
     owners = {receiver().__module__ for receiver in signals.home_page.receivers.values()}
-    assert owners == {"cyberbk.assessments.results", "cyberbk.booking.services",
-                      "cyberbk.chat.services", "cyberbk.dashboard.services",
+    assert owners == {"cyberbk.assessments.results.overview", "cyberbk.booking.services.overview",
+                      "cyberbk.chat.services.overview", "cyberbk.dashboard.services",
                       "cyberbk.outreach.services", "cyberbk.problembox.services"}

@@ -17,8 +17,8 @@ from ..extensions import db
 from .models import Answer
 from .models import ItemType
 from .models import Response
-from .results import GENDER_LABELS
-from .results import with_items
+from .results.counts import GENDER_LABELS
+from .results.counts import with_items
 
 #: Characters XML 1.0 cannot hold: XlsxWriter writes them as _x000B_ escapes, which
 #: Excel turns back into them and other readers show as they stand.

@@ -10,7 +10,7 @@ bp = Blueprint("booking", __name__)
 
 @bp.record_once
 def apply_defaults(state):
-    from .services import DEFAULTS
+    from .services.rules import DEFAULTS
 
     for name, value in DEFAULTS.items():
         state.app.config.setdefault(name, value)

@@ -19,8 +19,8 @@ from .models import HelpBefore
 from .models import Intake
 from .models import Reminder
 from .models import WeeklyHours
-from .services import CONSENT_VERSION
-from .services import open_case
+from .services.casework import open_case
+from .services.rules import CONSENT_VERSION
 
 DEMO_HOURS = {"guru.bk": (time(8), time(14)), "guru.bk2": (time(9), time(15))}
 SLOT_MINUTES = 30

@@ -22,8 +22,8 @@ from .models import HelpBefore
 from .models import Outcome
 from .models import Reminder
 from .models import label
-from .services import normalise_whatsapp
-from .services import parse_slot_key
+from .services.parents import normalise_whatsapp
+from .services.slots import parse_slot_key
 
 WEEKDAYS = (_l("Senin"), _l("Selasa"), _l("Rabu"), _l("Kamis"), _l("Jumat"), _l("Sabtu"),
             _l("Minggu"))

@@ -8,7 +8,7 @@ bp = Blueprint("chat", __name__)
 
 @bp.record_once
 def setup(state):
-    from .services import DEFAULTS
+    from .services.rules import DEFAULTS
     from .writer import MessageWriter
 
     for name, value in DEFAULTS.items():

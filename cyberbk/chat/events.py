@@ -24,9 +24,13 @@ from flask_socketio import join_room
 from ..extensions import db
 from ..extensions import socketio
 from ..problembox.models import ProblemReport
-from . import services
-from .services import NAMESPACE
-from .services import Refused
+from .services import messaging
+from .services import moderation
+from .services import presence
+from .services import rooms
+from .services import rules
+from .services.rules import NAMESPACE
+from .services.rules import Refused
 
 log = logging.getLogger("cyberbk.chat")
 
@@ -39,7 +43,7 @@ class LiveSocket:
     idle_seconds: int
     last_active: float
     #: At a booking's chat: who sent its messages are checked against as they are stored.
-    seat: services.SocketSeat | None = None
+    seat: messaging.SocketSeat | None = None
 
     def idle(self):
         return time.monotonic() - self.last_active > self.idle_seconds
@@ -52,8 +56,8 @@ def sockets():
 def current_seat(live):
     """The socket's seat, looked up again: the account may be gone or the thread purged."""
     if live.user_id is None:
-        return services.reporter_seat(db.session.get(ProblemReport, live.report_id))
-    seat = services.seat_for_key(live.key, live.user_id)
+        return rooms.reporter_seat(db.session.get(ProblemReport, live.report_id))
+    seat = rooms.seat_for_key(live.key, live.user_id)
     if not current_user.is_authenticated or current_user.id != live.user_id:
         return None
     return seat
@@ -84,12 +88,12 @@ def seated(active=False, window="signals"):
             live = sockets().get(request.sid)
             seat = current_seat(live) if live else None
             if seat is None:
-                return refuse(services.refusal("signed_out"), close=True)
+                return refuse(rules.refusal("signed_out"), close=True)
             if live.idle():
-                return refuse(services.refusal("idle"), close=True)
+                return refuse(rules.refusal("idle"), close=True)
             if active:
                 live.last_active = time.monotonic()
-            if window and not services.take_signal_slot(request.sid):
+            if window and not moderation.take_signal_slot(request.sid):
                 return {"ok": False, "reason": "rate"}
             return handler(seat, data if isinstance(data, dict) else {})
 
@@ -105,19 +109,19 @@ def on_connect(auth=None):
     Refused ("unauthorized") unless a logged-in participant connects, or the
     browser in which the reporter opened this problem-box thread with its code.
     """
-    seat = services.seat_for_key(auth.get("chat") if isinstance(auth, dict) else None)
+    seat = rooms.seat_for_key(auth.get("chat") if isinstance(auth, dict) else None)
     if seat is None or not seat.chat.can_connect():
         raise ConnectionRefusedError("unauthorized")
-    booking = isinstance(seat.chat, services.BookingChat)
+    booking = isinstance(seat.chat, rooms.BookingChat)
     # Made now, committed with the connection: the checks of a booking's messages find it
     # in the group commit's own connection, and no later event has to make it.
     seat.chat.room()
     sockets()[request.sid] = LiveSocket(
         key=seat.chat.key, user_id=seat.user.id if seat.user else None,
         report_id=seat.chat.report.id if seat.user is None else None,
-        idle_seconds=services.idle_seconds(seat), last_active=time.monotonic(),
-        seat=services.SocketSeat.of(seat) if booking else None)
-    services.register_socket(request.sid, seat)
+        idle_seconds=rules.idle_seconds(seat), last_active=time.monotonic(),
+        seat=messaging.SocketSeat.of(seat) if booking else None)
+    presence.register_socket(request.sid, seat)
     db.session.commit()
     join_room(seat.chat.socket_room)
 
@@ -125,7 +129,7 @@ def on_connect(auth=None):
 @socketio.on("disconnect", namespace=NAMESPACE)
 def on_disconnect(reason=None):
     sockets().pop(request.sid, None)
-    services.forget_socket(request.sid)
+    presence.forget_socket(request.sid)
     db.session.commit()
 
 
@@ -136,7 +140,7 @@ def on_sync(seat, data):
     another follows) and the delivered/read markers. Sent on every (re)connect."""
     after = data.get("after")
     after = after if isinstance(after, int) and not isinstance(after, bool) else 0
-    messages, more = seat.chat.after(max(after, 0), services.config("CHAT_SYNC_BATCH"))
+    messages, more = seat.chat.after(max(after, 0), rules.config("CHAT_SYNC_BATCH"))
     return {"ok": True, "messages": [seat.chat.payload(m) for m in messages], "more": more,
             "state": seat.chat.state()}
 
@@ -156,12 +160,12 @@ def on_send(data=None):
     data = data if isinstance(data, dict) else {}
     ref = data.get("ref") if isinstance(data.get("ref"), str) else None
     if live.idle():
-        return refuse(services.refusal("idle"), close=True)
+        return refuse(rules.refusal("idle"), close=True)
     live.last_active = time.monotonic()
     try:
-        services.take_message_slot(request.sid)
-        message = services.send_from_socket(live.seat, data.get("body"), ref,
-                                            skip_sid=request.sid)
+        moderation.take_message_slot(request.sid)
+        message = messaging.send_from_socket(live.seat, data.get("body"), ref,
+                                             skip_sid=request.sid)
     except Refused as error:
         return refuse(error, ref, close=error.reason == "signed_out")
     return {"ok": True, "message": message}
@@ -172,13 +176,13 @@ def send_seated(seat, data):
     """A message in a problem-box thread's live chat, checked like any other event."""
     ref = data.get("ref") if isinstance(data.get("ref"), str) else None
     try:
-        services.take_message_slot(request.sid)
-        message, new = services.send(seat, data.get("body"), ref)
+        moderation.take_message_slot(request.sid)
+        message, new = messaging.send(seat, data.get("body"), ref)
     except Refused as error:
         return refuse(error, ref)
     db.session.commit()  # on disk before anyone hears of it
     if new:
-        services.broadcast(seat.chat, "new_message", message, skip_sid=request.sid)
+        messaging.broadcast(seat.chat, "new_message", message, skip_sid=request.sid)
     return {"ok": True, "message": message}
 
 
@@ -187,10 +191,10 @@ def send_seated(seat, data):
 def on_seen(seat, data):
     """{"id": n, "read": bool}: this side received (and read) everything up to n.
     Everyone in the room gets the new markers as "state", once they are committed."""
-    moved = services.mark(seat, data.get("id"), bool(data.get("read")))
+    moved = messaging.mark(seat, data.get("id"), bool(data.get("read")))
     db.session.commit()
     if moved:
-        services.broadcast(seat.chat, "state", seat.chat.state())
+        messaging.broadcast(seat.chat, "state", seat.chat.state())
     return {"ok": True}
 
 

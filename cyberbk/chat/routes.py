@@ -29,22 +29,28 @@ from ..problembox.models import ProblemReport
 from ..school.services import crisis_contacts
 from ..school.services import get_settings
 from . import bp
-from . import services
 from .forms import MessageForm
-from .services import BookingChat
-from .services import Refused
-from .services import Side
+from .services import messaging
+from .services import moderation
+from .services import overview
+from .services import rooms
+from .services import rules
+from .services import service_hours
+from .services import video_calls
+from .services.rooms import BookingChat
+from .services.rules import Refused
+from .services.rules import Side
 
 
 def get_booking_seat_or_404(booking_id):
-    seat = services.booking_seat(current_user, db.session.get(Booking, booking_id))
+    seat = rooms.booking_seat(current_user, db.session.get(Booking, booking_id))
     if seat is None:
         abort(404)
     return seat
 
 
 def get_thread_seat_or_404(report_id):
-    seat = services.counselor_thread_seat(current_user, db.session.get(ProblemReport, report_id))
+    seat = rooms.counselor_thread_seat(current_user, db.session.get(ProblemReport, report_id))
     if seat is None:
         abort(404)
     return seat
@@ -61,7 +67,7 @@ def reporter_seat_or_redirect():
     report = opened_thread()
     if report is None:
         return None, redirect(url_for("problembox.check"), 303)
-    return services.reporter_seat(report), None
+    return rooms.reporter_seat(report), None
 
 
 def audit_read(seat):
@@ -111,7 +117,7 @@ def client_texts(seat):
         "online": _("Tersambung. Pesan baru langsung muncul."),
         "offline": _("Sambungan terputus. Pesan yang kamu tulis dikirim begitu tersambung lagi."),
         "refused": _("Chat langsung tidak bisa dibuka. Muat ulang halaman ini."),
-        "too_long": str(services.refusal("too_long")),
+        "too_long": str(rules.refusal("too_long")),
         "mine": _("Kamu"), "theirs": other,
     }
 
@@ -122,27 +128,28 @@ def render_chat(seat, template="chat/session.html", status=200, form=None, error
     marker) are the request's one commit, made before the room hears of the marker."""
     chat = seat.chat
     before = request.args.get("sebelum", type=int)
-    messages, has_older = chat.latest(services.config("CHAT_PAGE_SIZE"), before=before)
+    messages, has_older = chat.latest(rules.config("CHAT_PAGE_SIZE"), before=before)
     moved = False
     if messages and not before:
-        moved = services.mark(seat, messages[-1].id, read=True)
+        moved = messaging.mark(seat, messages[-1].id, read=True)
     db.session.commit()
     if moved:
-        services.broadcast(chat, "state", chat.state())
+        messaging.broadcast(chat, "state", chat.state())
     closed = chat.closed_reason()
-    notice = services.service_notice(chat) if seat.side == Side.STUDENT and not closed else None
+    notice = (service_hours.service_notice(chat) if seat.side == Side.STUDENT and not closed
+              else None)
     evaluation = None
     if closed == "ended" and seat.side == Side.STUDENT and seat.user is not None:
-        evaluation = services.evaluation_waiting(seat.user)
+        evaluation = overview.evaluation_waiting(seat.user)
     return render_template(
         template, seat=seat, chat=chat, messages=messages, has_older=has_older, before=before,
         urls=chat_urls(seat), names=names(seat), texts=client_texts(seat),
-        state_of=lambda message: services.message_state(chat, message, seat.side),
-        closed=closed, closed_message=str(services.refusal(closed)) if closed else None,
+        state_of=lambda message: messaging.message_state(chat, message, seat.side),
+        closed=closed, closed_message=str(rules.refusal(closed)) if closed else None,
         notice=notice, contacts=crisis_contacts() if notice else None, evaluation=evaluation,
         form=form or MessageForm(formdata=None), error=error, end_form=EmptyForm(),
-        last_id=chat.last_id(), max_chars=services.config("CHAT_MAX_CHARS"),
-        idle_seconds=services.idle_seconds(seat), **extra), status
+        last_id=chat.last_id(), max_chars=rules.config("CHAT_MAX_CHARS"),
+        idle_seconds=rules.idle_seconds(seat), **extra), status
 
 
 def send_message(seat):
@@ -155,8 +162,8 @@ def send_message(seat):
     seat.chat.room()
     db.session.commit()
     try:
-        services.take_message_slot(seat.limit_key)
-        message, new = services.send(seat, form.body.data)
+        moderation.take_message_slot(seat.limit_key)
+        message, new = messaging.send(seat, form.body.data)
     except Refused as error:
         status = {"rate": 429, "ended": 409, "not_confirmed": 409, "no_consent": 409}
         return render_chat(seat, status=status.get(error.reason, 400), form=form,
@@ -164,7 +171,7 @@ def send_message(seat):
     # A thread's message is on disk before anyone hears of it.
     db.session.commit()
     if new:
-        services.broadcast(seat.chat, "new_message", message)
+        messaging.broadcast(seat.chat, "new_message", message)
     return redirect(chat_urls(seat)["page"] + "#bawah", 303)
 
 
@@ -203,11 +210,11 @@ def end(booking_id):
     if seat.chat.booking.status != BookingStatus.CONFIRMED or seat.chat.closed_reason() == "ended":
         flash(_("Sesi ini sudah selesai atau belum dikonfirmasi."), "error")
         return redirect(url_for(".show", booking_id=booking_id), 303)
-    services.end_session(seat.chat)
+    messaging.end_session(seat.chat)
     db.session.commit()
     # Only now is the room told: nobody hears of an end that could still be lost.
-    services.broadcast(seat.chat, "ended", {})
-    if services.evaluation_waiting(seat.chat.booking.student) is None:
+    messaging.broadcast(seat.chat, "ended", {})
+    if overview.evaluation_waiting(seat.chat.booking.student) is None:
         flash(_("Sesi diakhiri. Belum ada angket “Evaluasi sesi konseling” yang dibuka untuk "
                 "siswa ini: buka di menu Asesmen supaya siswa bisa mengisinya dari berandanya."),
               "info")
@@ -226,12 +233,12 @@ def video(booking_id):
         return render_unavailable(seat)
     call = None
     if seat.chat.closed_reason() is None and current_app.config["JITSI_DOMAIN"]:
-        room_name = services.video_room(seat.chat)
-        name = services.video_name(seat)
+        room_name = video_calls.video_room(seat.chat)
+        name = video_calls.video_name(seat)
         call = {"domain": current_app.config["JITSI_DOMAIN"], "room": room_name, "name": name,
-                "jwt": services.jitsi_token(room_name, name, seat.side == Side.COUNSELOR) or "",
-                "embed": services.embeds_video(),
-                "probe_seconds": services.config("JITSI_PROBE_SECONDS"),
+                "jwt": video_calls.jitsi_token(room_name, name, seat.side == Side.COUNSELOR) or "",
+                "embed": video_calls.embeds_video(),
+                "probe_seconds": rules.config("JITSI_PROBE_SECONDS"),
                 "subject": get_settings().name}
     return render_chat(seat, template="chat/video.html", call=call)
 

@@ -2,7 +2,7 @@
 under load — one transaction per message cost a commit, an ORM flush and a reload
 each, and at a few hundred messages a second on one worker that alone filled the CPU.
 
-A socket's message carries its seat (services.SocketSeat): whether its person still
+A socket's message carries its seat (services.messaging.SocketSeat): whether its person still
 sits at the chat and may write is read for the whole batch with two queries just
 before the insert, instead of a seat looked up with the ORM for every message.
 
@@ -22,9 +22,10 @@ from ..accounts.models import User
 from ..booking.models import Booking
 from ..booking.models import CounselingCase
 from ..extensions import db
-from . import services
 from .models import ChatMessage
 from .models import ChatRoom
+from .services import rooms
+from .services import rules
 
 #: A concurrent writer in another process may store the same resent message between
 #: the look-up and the insert; the batch is then tried again, and finds it.
@@ -44,11 +45,11 @@ COLUMNS = (ChatMessage.id, ChatMessage.room_id, ChatMessage.from_counselor, Chat
 
 @dataclass(eq=False)
 class Pending(groupcommit.Pending):
-    #: A socket's services.SocketSeat, checked in the write; None: the caller checked.
+    #: A socket's services.messaging.SocketSeat, checked in the write; None: the caller checked.
     seat: object = None
     row: sa.Row | None = None
     new: bool = False
-    #: Why the seat may not send (services.refusal's reason): nothing is stored.
+    #: Why the seat may not send (rules.refusal's reason): nothing is stored.
     refused: str | None = None
 
     @property
@@ -67,12 +68,12 @@ class MessageWriter(groupcommit.GroupCommit):
         """Store one message (the columns of ChatMessage); (stored row, whether it is new).
 
         A message whose (room, client_ref) is stored already is not stored again. With a
-        socket's `seat`, its room comes from the check, and services.Refused is raised
+        socket's `seat`, its room comes from the check, and rules.Refused is raised
         when the person may not send.
         """
         item = self.submit(Pending(values, seat))
         if item.refused is not None:
-            raise services.refusal(item.refused)  # worded in this socket's language
+            raise rules.refusal(item.refused)  # worded in this socket's language
         return item.row, item.new
 
 
@@ -105,9 +106,9 @@ def check_seats(connection, batch):
         ACCOUNTS, {"ids": list({item.seat.user_id for item in seated})})}
     for item in seated:
         row = bookings.get(item.seat.booking_id)
-        facts = services.BookingFacts(row.mode, row.status, row.student_id, row.counselor_id,
-                                      row.case_counselor_id, row.consent_version,
-                                      row.ended_at) if row and row.room_id else None
+        facts = rooms.BookingFacts(row.mode, row.status, row.student_id, row.counselor_id,
+                                   row.case_counselor_id, row.consent_version,
+                                   row.ended_at) if row and row.room_id else None
         item.refused = item.seat.refusal(facts, accounts.get(item.seat.user_id))
         if item.refused is None:
             item.values["room_id"] = row.room_id

@@ -1,0 +1,76 @@
+"""What the homes and the dashboard show of the administrations."""
+
+import sqlalchemy as sa
+
+from ...accounts.models import Role
+from ...accounts.models import SchoolClass
+from ...common import signals
+from ...common.schooltime import utcnow
+from ...extensions import db
+from ..models import Administration
+from ..models import Response
+from ..models import class_condition
+from ..services import open_administrations
+from ..services import open_for_student
+from .counts import ClassCompletion
+from .counts import completion
+from .reports import percent
+
+
+def administrations_with_counts():
+    """[(administration, submitted responses)], newest first."""
+    return db.session.execute(
+        sa.select(Administration, sa.func.count(Response.id))
+        .outerjoin(Response, sa.and_(Response.administration_id == Administration.id,
+                                     Response.submitted_at.is_not(None)))
+        .group_by(Administration.id)
+        .order_by(Administration.opens_at.desc(), Administration.id.desc())).all()
+
+
+@signals.home_page.connect
+def home_part(user):
+    """Questionnaires to answer, to follow for one's classes, or to watch fill up."""
+    if user.role == Role.STUDENT:
+        return {"questionnaires": open_for_student(user)}
+    if user.role == Role.HOMEROOM:
+        return {"questionnaires": homeroom_overview(user, open_only=True)}
+    if user.role == Role.COUNSELOR:
+        return {"questionnaires": open_with_completion()}
+    return {}
+
+
+@signals.day_summary.connect
+def day_part(_counselor):
+    return {"questionnaires": [(administration, answered, students, percent(answered, students))
+                               for administration, answered, students in open_with_completion()]}
+
+
+def open_with_completion():
+    """[(administration, answered, students)] for the administrations open now."""
+    overview = []
+    for administration in open_administrations():
+        rows = completion(administration)
+        overview.append((administration, sum(r.answered for r in rows),
+                         sum(r.students for r in rows)))
+    return overview
+
+
+def homeroom_overview(teacher, open_only=False):
+    """[(class, [(administration, ClassCompletion)])] for the teacher's own classes."""
+    classes = db.session.scalars(sa.select(SchoolClass)
+                                 .where(SchoolClass.homeroom_teacher_id == teacher.id)
+                                 .order_by(SchoolClass.grade, SchoolClass.name)).all()
+    overview = []
+    for school_class in classes:
+        statement = sa.select(Administration).where(class_condition(school_class))
+        if open_only:
+            now = utcnow()
+            statement = statement.where(Administration.opens_at <= now,
+                                        Administration.closes_at > now)
+        entries = []
+        for administration in db.session.scalars(
+                statement.order_by(Administration.opens_at.desc())):
+            row = next(iter(completion(administration, [school_class.id])), None)
+            entries.append((administration, row or ClassCompletion(school_class, 0, 0)))
+        overview.append((school_class, entries))
+    return overview

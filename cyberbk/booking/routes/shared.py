@@ -1,0 +1,121 @@
+"""What several booking pages share: who may see which record, refusals, the slot
+picker and the calendar file."""
+
+from datetime import timedelta
+
+from flask import Response
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ...common.schooltime import local_today
+from ...extensions import db
+from .. import bp
+from ..models import Booking
+from ..models import CounselingCase
+from ..models import Referral
+from ..models import label
+from ..services import reminders
+from ..services import rules
+from ..services import slots
+
+
+@bp.app_template_global("booking_label")
+def booking_label(value):
+    """Indonesian label of a booking enum value (mode, status, field...), for templates."""
+    return label(value)
+
+
+# Who may see what. Other people's records answer 404, so their existence does not leak.
+
+def get_own_booking_or_404(booking_id):
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.student_id != current_user.id:
+        abort(404)
+    return booking
+
+
+def get_counselor_booking_or_404(booking_id, acting=False):
+    """A booking in the counselor's agenda, or in a case assigned to them (read only)."""
+    booking = db.session.get(Booking, booking_id)
+    if booking is None:
+        abort(404)
+    own = booking.counselor_id == current_user.id
+    via_case = booking.case is not None and booking.case.counselor_id == current_user.id
+    if not own and not (via_case and not acting):
+        abort(404)
+    return booking
+
+
+def get_case_or_404(case_id):
+    case = db.session.get(CounselingCase, case_id)
+    if case is None or case.counselor_id != current_user.id:
+        abort(404)
+    return case
+
+
+def get_referral_or_404(referral_id):
+    """Unclaimed referrals are open to every counselor; a claimed one to its counselor."""
+    referral = db.session.get(Referral, referral_id)
+    if referral is None or referral.counselor_id not in (None, current_user.id):
+        abort(404)
+    return referral
+
+
+#: The page a refused change's form is on, where other than the form's own URL.
+REFUSED_PAGES = {
+    "booking.intake": "booking.index",
+    "booking.cancel": "booking.detail",
+    "booking.reschedule": "booking.detail",
+    "booking.add_hours": "booking.hours",
+    "booking.add_closed_period": "booking.hours",
+    "booking.confirm": "booking.staff_detail",
+    "booking.decline": "booking.staff_detail",
+    "booking.staff_reschedule": "booking.staff_detail",
+    "booking.close_case": "booking.case_file",
+    "booking.hand_over": "booking.case_file",
+}
+
+
+@bp.errorhandler(rules.NotAllowed)
+def refused(error):
+    """A rule forbids the change: none of it is kept, and the person is back on the form's
+    page, which shows how things stand now, with the reason."""
+    db.session.rollback()
+    flash(str(error), "error")
+    page = REFUSED_PAGES.get(request.endpoint, request.endpoint)
+    return redirect(url_for(page, **request.view_args), 303)
+
+
+def week_offset(days_ahead):
+    last = max(0, (days_ahead - 1) // 7)
+    week = request.args.get("minggu", "0")
+    return min(int(week), last) if week.isdigit() else 0, last
+
+
+def slot_context(counselor_id, endpoint, **url_args):
+    """Free slots of one week for the slot picker, with links to the other weeks."""
+    days_ahead = rules.config("BOOKING_DAYS_AHEAD")
+    week, last = week_offset(days_ahead)
+    first_day = local_today() + timedelta(days=7 * week)
+    groups = slots.slot_choices(counselor_id, first_day, min(7, days_ahead - 7 * week))
+    links = []
+    if week > 0:
+        links.append((_("‹ Minggu sebelumnya"), url_for(endpoint, minggu=week - 1, **url_args)))
+    if week < last:
+        links.append((_("Minggu berikutnya ›"), url_for(endpoint, minggu=week + 1, **url_args)))
+    return {"groups": groups, "week_links": links}
+
+
+def slot_taken_message():
+    return _("Yah, waktu itu baru saja diambil orang lain. Pilih waktu lain, ya.")
+
+
+def ics_response(booking, link):
+    body = reminders.ics_calendar(booking, link, request.host.split(":")[0])
+    return Response(body, mimetype="text/calendar",
+                    headers={"Content-Disposition": 'attachment; filename="jadwal.ics"'})

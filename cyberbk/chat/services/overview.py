@@ -1,0 +1,114 @@
+"""Unread counts and what the homes show of live sessions."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from ...accounts.models import Role
+from ...booking.models import Booking
+from ...booking.models import BookingStatus
+from ...common import signals
+from ...common.schooltime import day_bounds
+from ...common.schooltime import local_today
+from ...common.schooltime import utcnow
+from ...common.vocabulary import ONLINE_MODES
+from ...extensions import db
+from ...problembox.models import ProblemMessage
+from ..models import ChatMessage
+from ..models import ChatRoom
+from .rooms import LIVE_STATUSES
+from .rules import Side
+from .rules import config
+
+#: The built-in after-session questionnaire of the assessments feature (laiseg).
+EVALUATION_INSTRUMENT = "evaluasi-sesi"
+
+
+def _unread_in_booking(side):
+    """Correlated count of the other side's messages in a booking's chat, unread by `side`."""
+    read = ChatRoom.student_read_id if side == Side.STUDENT else ChatRoom.counselor_read_id
+    return (sa.select(sa.func.count(ChatMessage.id))
+            .join(ChatRoom, ChatRoom.id == ChatMessage.room_id)
+            .where(ChatRoom.booking_id == Booking.id,
+                   ChatMessage.from_counselor.is_(side == Side.STUDENT), ChatMessage.id > read)
+            .correlate(Booking).scalar_subquery())
+
+
+@dataclass
+class LiveSession:
+    booking: Booking
+    unread: int
+
+
+def student_overview(student):
+    """For the student's home: online sessions that are on or have unread messages, and
+    the session evaluation waiting for them (an open administration, or None)."""
+    unread = _unread_in_booking(Side.STUDENT)
+    rows = db.session.execute(
+        sa.select(Booking, unread)
+        .where(Booking.student_id == student.id, Booking.mode.in_(ONLINE_MODES),
+               sa.or_(sa.and_(Booking.status == BookingStatus.CONFIRMED,
+                              Booking.ends_at > utcnow() - timedelta(days=1)),
+                      sa.and_(Booking.status == BookingStatus.DONE, unread > 0)))
+        .order_by(Booking.starts_at)).all()
+    return {"sessions": [LiveSession(booking, count) for booking, count in rows],
+            "evaluation": evaluation_waiting(student)}
+
+
+def counselor_overview(counselor):
+    """For the counselor's home: today's online sessions and any chat waiting for an answer,
+    with the problem-box threads whose live chat has unread messages."""
+    unread = _unread_in_booking(Side.COUNSELOR)
+    today_start, today_end = day_bounds(local_today())
+    rows = db.session.execute(
+        sa.select(Booking, unread)
+        .where(Booking.counselor_id == counselor.id, Booking.mode.in_(ONLINE_MODES),
+               Booking.status.in_(LIVE_STATUSES),
+               sa.or_(sa.and_(Booking.status == BookingStatus.CONFIRMED,
+                              Booking.starts_at >= today_start, Booking.starts_at < today_end),
+                      unread > 0))
+        .order_by(unread.desc(), Booking.starts_at)).all()
+    threads = db.session.execute(
+        sa.select(ChatRoom.report_id, sa.func.count(ProblemMessage.id))
+        .join(ProblemMessage, ProblemMessage.report_id == ChatRoom.report_id)
+        .where(ProblemMessage.from_counselor.is_(False),
+               ProblemMessage.id > ChatRoom.counselor_read_id)
+        .group_by(ChatRoom.report_id).order_by(ChatRoom.report_id)).all()
+    sessions = [LiveSession(booking, count) for booking, count in rows]
+    return {"sessions": sessions, "threads": threads,
+            "unread": sum(s.unread for s in sessions) + sum(count for _id, count in threads)}
+
+
+@signals.home_page.connect
+def home_part(user):
+    if user.role == Role.STUDENT:
+        return {"chats": student_overview(user)}
+    if user.role == Role.COUNSELOR:
+        return {"chats": counselor_overview(user)}
+    return {}
+
+
+@signals.day_summary.connect
+def day_part(counselor):
+    return {"unread_chats": counselor_overview(counselor)["unread"]}
+
+
+def evaluation_waiting(student):
+    """The open after-session questionnaire for a student whose session ended lately.
+
+    The assessments feature has no per-session hook: the link goes to the
+    administration of its built-in session evaluation that is open for the
+    student's class and not yet answered.
+    """
+    since = utcnow() - timedelta(days=config("CHAT_EVALUATION_DAYS"))
+    ended = db.session.scalar(sa.select(sa.exists().where(
+        Booking.student_id == student.id, Booking.status == BookingStatus.DONE,
+        Booking.updated_at >= since)))
+    if not ended:
+        return None
+    for administration, answered, _draft in signals.answer(signals.open_questionnaires,
+                                                           student):
+        if administration.instrument.builtin_key == EVALUATION_INSTRUMENT and not answered:
+            return administration
+    return None

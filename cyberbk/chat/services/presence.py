@@ -1,0 +1,76 @@
+"""Open sockets, so that signing out closes them on every process."""
+
+import sqlalchemy as sa
+from flask import after_this_request
+from flask import has_request_context
+from flask_login import current_user
+
+from ...common import signals
+from ...extensions import db
+from ...extensions import socketio
+from ..models import ChatConnection
+from .rules import NAMESPACE
+from .rules import refusal
+
+
+def register_socket(sid, seat):
+    db.session.add(ChatConnection(sid=sid, user_id=seat.user.id if seat.user else None,
+                                  report_id=seat.chat.report.id if seat.user is None else None))
+
+
+def forget_socket(sid):
+    db.session.execute(sa.delete(ChatConnection).where(ChatConnection.sid == sid))
+
+
+@signals.account_signed_out.connect
+def close_account_sockets(user):
+    """Every open chat socket of this account goes (deactivated, password reset)."""
+    close_after_commit(_forget(ChatConnection.user_id == user.id))
+
+
+@signals.session_ending.connect
+def close_session_sockets(app):
+    """The sockets of whoever signs out in this request go: their account's, and those of
+    the problem-box thread opened in this browser."""
+    conditions = []
+    if current_user.is_authenticated:
+        conditions.append(ChatConnection.user_id == current_user.id)
+    thread = signals.answer(signals.thread_opened_here, app, touch=False)
+    if thread is not None:
+        conditions.append(ChatConnection.report_id == thread.id)
+    if conditions:
+        close_after_commit(_forget(sa.or_(*conditions)))
+
+
+def close_after_commit(sids):
+    """Close sockets forgotten in this request's transaction once the view has committed it
+    (a view commits before it answers): closed sooner, one could connect again in time to
+    pass the old session's check. Outside a request (a command), at once."""
+    if not sids:
+        return
+    if not has_request_context():
+        close_sockets(sids)
+        return
+
+    @after_this_request
+    def close(response):
+        close_sockets(sids)
+        return response
+
+
+def _forget(condition):
+    sids = db.session.scalars(sa.select(ChatConnection.sid).where(condition)).all()
+    if sids:
+        db.session.execute(sa.delete(ChatConnection).where(condition))
+    return sids
+
+
+def close_sockets(sids):
+    """Tell the sockets why, and close them: only once the caller has committed the end of
+    their sessions, or one could connect again in time to pass the old session's check."""
+    reason = refusal("signed_out")
+    for sid in sids:
+        # Through the message queue: the socket may live in another process.
+        socketio.emit("refused", {"reason": reason.reason, "message": str(reason)}, to=sid,
+                      namespace=NAMESPACE)
+        socketio.server.disconnect(sid, namespace=NAMESPACE)
