@@ -77,6 +77,7 @@ def seed_pairs(app, pairs):
             counselors.append(accounts.create_user(
                 f"guru.bench.{len(counselors)}", f"Guru Bench {len(counselors)}",
                 Role.COUNSELOR, "cyberbk-demo", must_change_password=False))
+            counselors[-1].counselor_confirmed_at = start  # bench counselors open their chats
         counselor = counselors[-1]
         student = accounts.create_user(f"siswa.bench.{number}", f"Siswa Bench {number}",
                                        Role.STUDENT, "cyberbk-demo",

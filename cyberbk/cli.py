@@ -1,4 +1,5 @@
-"""Commands for the operator: flask --app wsgi seed-demo | create-admin | import-people FILE."""
+"""Commands for the operator: flask --app wsgi seed-demo | create-admin | import-people FILE |
+confirm-counselor USERNAME."""
 
 from pathlib import Path
 
@@ -9,6 +10,8 @@ from .accounts import importer
 from .accounts import services as accounts
 from .accounts.models import Role
 from .accounts.models import User
+from .admin import cli as admin_cli
+from .audit.services import record
 from .dashboard import cli as datacare_cli
 from .extensions import db
 from .school.services import ensure_default_crisis_contacts
@@ -29,6 +32,8 @@ def init_app(app):
     app.cli.add_command(create_admin_command)
     app.cli.add_command(import_people_command)
     datacare_cli.init_app(app)
+    admin_cli.init_app(app)
+    app.cli.add_command(confirm_counselor_command)
 
 
 @click.command("seed-demo")
@@ -95,6 +100,8 @@ def import_people_command(file):
         for line, message in result.errors:
             click.echo(f"row {line}: {message}", err=True)
         raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported.")
+    record(None, "import", "accounts", summary=f"{len(result.created)} akun dibuat lewat perintah "
+           "server")
     db.session.commit()
     click.echo("class\tname\tusername\tinitial password")
     for entry in result.created:
@@ -102,3 +109,22 @@ def import_people_command(file):
                    f"{entry['user'].username}\t{entry['password']}")
     click.echo(f"{len(result.created)} account(s) created; they must change the password at "
                "first login.")
+
+
+@click.command("confirm-counselor")
+@click.argument("username")
+def confirm_counselor_command(username):
+    """Confirm a school's first counselor account. Refused once an active, confirmed
+    counselor exists: from then on only counselors confirm counselors, on their home."""
+    user = db.session.scalar(sa.select(User).where(User.username == username.strip().lower()))
+    if user is None or not user.awaits_confirmation or not user.is_active_account:
+        raise click.ClickException(f"{username} is no active counselor account awaiting "
+                                   "confirmation.")
+    if accounts.confirmed_counselor_count():
+        raise click.ClickException("This school has an active counselor: they confirm new "
+                                   "counselor accounts on their home page in the app.")
+    accounts.confirm_counselor(user)
+    record(None, "confirm_counselor", "account", user.id,
+           summary=f"Guru BK pertama {user.username} dikonfirmasi lewat perintah server")
+    db.session.commit()
+    click.echo(f"{user.username} is confirmed as the school's first counselor.")

@@ -66,6 +66,10 @@ DEFAULTS = {
     # was typed in it and a fresh token (errors.csrf_error), so nothing is lost.
     "WTF_CSRF_TIME_LIMIT": 3600,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # Where the operator's backups go (None: instance/backups), and the passphrase that
+    # encrypts them when the operator is not asked for one (None: asked every time).
+    "BACKUP_DIR": None,
+    "BACKUP_PASSPHRASE": None,
     # How long a SQLite write waits for another writer before the request gets a 503.
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
 }
@@ -88,6 +92,8 @@ ENVIRONMENT = {
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
     "PROXY_COUNT": int,
     "SESSION_REDIS_URL": str,
+    "BACKUP_DIR": str,
+    "BACKUP_PASSPHRASE": str,
 }
 
 

@@ -4,6 +4,7 @@ import itertools
 
 from cyberbk.accounts import services as accounts
 from cyberbk.accounts.models import Role
+from cyberbk.common.schooltime import utcnow
 from cyberbk.extensions import db
 
 PASSWORD = "rahasia-123"
@@ -20,13 +21,17 @@ def make_class(name="7A", grade=None, homeroom=None):
 
 
 def make_user(role=Role.STUDENT, username=None, full_name=None, school_class=None,
-              password=PASSWORD, must_change_password=False, **profile):
+              password=PASSWORD, must_change_password=False, confirmed=True, **profile):
+    """`confirmed`: a counselor already confirmed by another (as in every school past its
+    first day); False for one the operator just made."""
     number = next(_numbers)
     username = username or f"{role.value}.{number}"
     if role == Role.STUDENT:
         profile.setdefault("school_class", school_class)
     user = accounts.create_user(username, full_name or f"Pengguna {number}", role, password,
                                 must_change_password=must_change_password, **profile)
+    if role == Role.COUNSELOR and confirmed:
+        user.counselor_confirmed_at = utcnow()
     db.session.commit()
     return user
 

@@ -1,5 +1,6 @@
 """Backups of a running database, restore into an empty instance, the new school year."""
 
+import io
 import tarfile
 import threading
 
@@ -11,9 +12,11 @@ from cyberbk.accounts.models import Role
 from cyberbk.accounts.models import SchoolClass
 from cyberbk.accounts.models import User
 from cyberbk.audit.models import AuditEntry
-from cyberbk.dashboard import backup as backups
+from cyberbk.admin import backup as backups
 from cyberbk.extensions import db
 from tests import factories
+
+PASSPHRASE = "sandi-cadangan-uji"
 
 
 def test_backup_during_writes_restores_every_row_committed_before_it(app, tmp_path):
@@ -33,13 +36,14 @@ def test_backup_during_writes_restores_every_row_committed_before_it(app, tmp_pa
     while len(committed) < 50:
         pass
     before = list(committed)
-    archive = backups.backup(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, tmp_path / "b")
+    archive = backups.backup(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, tmp_path / "b",
+                             PASSPHRASE)
     stop.set()
     thread.join()
     assert len(committed) > len(before)
 
     target = tmp_path / "new-machine"
-    database = backups.restore(archive, target)
+    database = backups.restore(archive, target, PASSPHRASE)
     engine = sa.create_engine(f"sqlite:///{database}")
     with engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
@@ -51,19 +55,22 @@ def test_backup_during_writes_restores_every_row_committed_before_it(app, tmp_pa
 def test_archive_holds_the_database_uploads_and_secret_key(app, tmp_path):
     (tmp_path / "instance" / "uploads" / "logo.png").write_bytes(b"png")
     (tmp_path / "instance" / "secret_key").write_text("rahasia")
-    archive = backups.backup(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, tmp_path)
-    with tarfile.open(archive) as tar:
+    archive = backups.backup(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, tmp_path,
+                             PASSPHRASE)
+    plain = backups.decrypt(archive.read_bytes(), PASSPHRASE)
+    with tarfile.open(fileobj=io.BytesIO(plain)) as tar:
         assert {"cyberbk.sqlite", "secret_key", "uploads/logo.png"} <= set(tar.getnames())
     assert archive.name.startswith("cyberbk-backup-")
 
 
 def test_restore_refuses_a_folder_that_holds_a_database(app, tmp_path):
-    archive = backups.backup(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, tmp_path)
+    archive = backups.backup(app.config["SQLALCHEMY_DATABASE_URI"], app.instance_path, tmp_path,
+                             PASSPHRASE)
     occupied = tmp_path / "occupied"
     occupied.mkdir()
     (occupied / "cyberbk.sqlite").write_bytes(b"")
     with pytest.raises(backups.BackupError, match="not empty"):
-        backups.restore(archive, occupied)
+        backups.restore(archive, occupied, PASSPHRASE)
 
 
 def test_backup_command_prints_pg_dump_for_postgresql(app, runner):
@@ -73,11 +80,12 @@ def test_backup_command_prints_pg_dump_for_postgresql(app, runner):
     assert "pg_dump --format=custom --file=/srv/backup/cyberbk-" in result.output
 
 
-def test_backup_and_restore_commands(app, runner, tmp_path):
+def test_backup_and_restore_commands(app, runner, tmp_path, monkeypatch):
+    monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
     factories.make_user(Role.STUDENT, "tetap.ada")
     result = runner.invoke(args=["backup", str(tmp_path / "arsip")])
     assert result.exit_code == 0, result.output
-    archive = next((tmp_path / "arsip").glob("cyberbk-backup-*.tar.gz"))
+    archive = next((tmp_path / "arsip").glob(backups.ARCHIVE_GLOB))
     app.instance_path = str(tmp_path / "mesin-baru")
     result = runner.invoke(args=["restore", str(archive)])
     assert result.exit_code == 0, result.output

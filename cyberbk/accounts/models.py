@@ -53,6 +53,16 @@ class User(UserMixin, db.Model):
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_login_at: so.Mapped[datetime | None]
+    #: When an active counselor confirmed this counselor account (None: not yet). An
+    #: account made a counselor by the operator opens no counseling content before it.
+    counselor_confirmed_at: so.Mapped[datetime | None]
+    counselor_confirmed_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    #: The operator's last reset of this password not yet told to its owner: shown at the
+    #: next sign-in, then cleared (the audit log keeps the history).
+    password_reset_at: so.Mapped[datetime | None]
+    password_reset_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
 
     student_profile: so.Mapped["StudentProfile | None"] = so.relationship(
         back_populates="user", cascade="all, delete-orphan", uselist=False
@@ -79,6 +89,21 @@ class User(UserMixin, db.Model):
         return self.is_active_account
 
     @property
+    def awaits_confirmation(self):
+        """A counselor account no active counselor has confirmed yet."""
+        return self.role == Role.COUNSELOR and self.counselor_confirmed_at is None
+
+    @property
+    def acting_role(self):
+        """The role this account may act in now: the one check of who may open what
+        (roles_required, the chat's seats). A counselor awaiting confirmation acts in
+        none, so an account the operator made a counselor opens no counseling content."""
+        return None if self.awaits_confirmation else self.role
+
+    def has_role(self, *roles):
+        return self.acting_role in roles
+
+    @property
     def home_endpoint(self):
         return HOME_ENDPOINTS[self.role]
 
@@ -88,6 +113,14 @@ class User(UserMixin, db.Model):
 
     def __repr__(self):
         return f"<User {self.username} {self.role.value}>"
+
+
+@sa.event.listens_for(User.role, "set")
+def role_changed(user, value, oldvalue, initiator):
+    """Made a counselor (by any path, now or later): confirmation starts afresh."""
+    if value == Role.COUNSELOR and oldvalue != Role.COUNSELOR:
+        user.counselor_confirmed_at = None
+        user.counselor_confirmed_by_id = None
 
 
 class SchoolClass(db.Model):

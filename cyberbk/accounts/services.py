@@ -1,10 +1,13 @@
 import re
 import secrets
 import unicodedata
+from datetime import timedelta
 
 import sqlalchemy as sa
 
+from ..audit.models import AuditEntry
 from ..common import signals
+from ..common.schooltime import utcnow
 from ..extensions import db
 from .models import Role
 from .models import SchoolClass
@@ -86,13 +89,16 @@ def create_user(username, full_name, role, password, must_change_password=True, 
     return user
 
 
-def reset_password(user):
+def reset_password(user, by=None):
     """Give the user a new generated password to change at next login; returns it, shown
     once. Their sessions end, and so (account_signed_out) does what other features keep
-    open for them. The caller commits."""
+    open for them. `by`: the operator, named to the owner at their next sign-in (a reset
+    is how an operator could sign in as a counselor). The caller commits."""
     password = generate_password()
     user.set_password(password)
     user.must_change_password = True
+    user.password_reset_at = utcnow()
+    user.password_reset_by_id = by.id if by else None
     user.end_sessions()
     signals.account_signed_out.send(user)
     return password
@@ -105,3 +111,69 @@ def set_active(user, active):
     if not active:
         user.end_sessions()
         signals.account_signed_out.send(user)
+
+
+# Counselor confirmation: the operator makes accounts, only counselors make counselors.
+
+RESET_SHOWN_DAYS = 30
+
+
+class ConfirmationRefused(ValueError):
+    pass
+
+
+def pending_counselors():
+    """Active counselor accounts that wait for a counselor's confirmation."""
+    return db.session.scalars(
+        sa.select(User).where(User.role == Role.COUNSELOR, User.is_active_account.is_(True),
+                              User.counselor_confirmed_at.is_(None))
+        .order_by(User.created_at)).all()
+
+
+def confirmed_counselor_count():
+    return db.session.scalar(sa.select(sa.func.count(User.id)).where(
+        User.role == Role.COUNSELOR, User.is_active_account.is_(True),
+        User.counselor_confirmed_at.is_not(None)))
+
+
+def confirm_counselor(counselor, by=None):
+    """`by` (an active, confirmed counselor; None only for the server command that
+    confirms a school's first counselor) vouches for `counselor`. The caller audits and
+    commits."""
+    if not counselor.awaits_confirmation or not counselor.is_active_account:
+        raise ConfirmationRefused("not a counselor account awaiting confirmation")
+    if by is not None and (by.id == counselor.id or not by.has_role(Role.COUNSELOR)
+                           or not by.is_active_account):
+        raise ConfirmationRefused("only another active counselor confirms")
+    counselor.counselor_confirmed_at = utcnow()
+    counselor.counselor_confirmed_by_id = by.id if by else None
+
+
+def take_reset_notice(user):
+    """(when, operator's name) of a password reset the owner has not been told of, or
+    None; told once, at sign-in. The caller commits."""
+    if user.password_reset_at is None:
+        return None
+    by = db.session.get(User, user.password_reset_by_id) if user.password_reset_by_id else None
+    notice = (user.password_reset_at, by.full_name if by else None)
+    user.password_reset_at = None
+    user.password_reset_by_id = None
+    return notice
+
+
+def recent_counselor_resets(now=None, days=RESET_SHOWN_DAYS):
+    """Password resets of counselor accounts in the last `days`, newest first, as
+    (when, counselor, operator or None): every counselor sees them on their home."""
+    since = (now or utcnow()) - timedelta(days=days)
+    entries = db.session.scalars(
+        sa.select(AuditEntry).where(AuditEntry.action == "reset_password",
+                                    AuditEntry.target_type == "account",
+                                    AuditEntry.at >= since)
+        .order_by(AuditEntry.at.desc())).all()
+    resets = []
+    for entry in entries:
+        target = db.session.get(User, int(entry.target_id)) if entry.target_id else None
+        if target is not None and target.role == Role.COUNSELOR:
+            actor = db.session.get(User, entry.actor_id) if entry.actor_id else None
+            resets.append((entry.at, target, actor))
+    return resets

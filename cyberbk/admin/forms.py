@@ -3,11 +3,13 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
+from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
+from wtforms.validators import EqualTo
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
@@ -47,3 +49,16 @@ class CrisisContactForm(FlaskForm):
     contact = StringField(_l("Nomor atau cara menghubungi"), validators=[DataRequired(), Length(max=120)])
     description = StringField(_l("Keterangan"), validators=[Optional(), Length(max=240)])
     submit = SubmitField(_l("Simpan kontak"))
+
+
+class BackupForm(FlaskForm):
+    """The passphrase that encrypts a backup made in the browser, when the server has none
+    configured (BACKUP_PASSPHRASE); it is used once and never stored."""
+
+    passphrase = PasswordField(_l("Sandi cadangan"), validators=[
+        Optional(), Length(min=12, max=200, message=_l("Sandi cadangan paling sedikit 12 karakter."))],
+        description=_l("Paling sedikit 12 karakter. Simpan di tempat aman: tanpa sandi ini "
+                       "cadangan tidak bisa dipulihkan."))
+    passphrase_repeat = PasswordField(_l("Ulangi sandi cadangan"), validators=[
+        EqualTo("passphrase", message=_l("Kedua sandi tidak sama."))])
+    submit = SubmitField(_l("Buat dan unduh cadangan"))

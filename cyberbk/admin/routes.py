@@ -1,8 +1,10 @@
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
 from flask import request
+from flask import send_file
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -13,13 +15,16 @@ from ..accounts import services as accounts
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import User
+from ..audit.services import record
 from ..common.forms import EmptyForm
 from ..extensions import db
 from ..school.models import CrisisContact
 from ..school import services as school_services
 from . import bp
 from . import services
+from . import backup as backups
 from .forms import AccountFilterForm
+from .forms import BackupForm
 from .forms import CrisisContactForm
 from .forms import ImportForm
 from .forms import SettingsForm
@@ -62,7 +67,9 @@ def reset_password(user_id):
     user = get_user_or_404(user_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
-    password = accounts.reset_password(user)
+    password = accounts.reset_password(user, by=current_user)
+    record(current_user, "reset_password", "account", user.id,
+           summary=f"Reset kata sandi {user.username} ({user.role.value})")
     db.session.commit()
     return render_template("admin/password_reset.html", user=user, password=password)
 
@@ -76,6 +83,8 @@ def toggle_active(user_id):
         flash(_("Kamu tidak bisa menonaktifkan akunmu sendiri."), "error")
     else:
         accounts.set_active(user, not user.is_active_account)
+        record(current_user, "activate" if user.is_active_account else "deactivate", "account",
+               user.id, summary=f"{user.username} ({user.role.value})")
         db.session.commit()
         flash(_("Akun %(name)s sekarang aktif.", name=user.full_name) if user.is_active_account
               else _("Akun %(name)s dinonaktifkan.", name=user.full_name), "success")
@@ -94,6 +103,10 @@ def import_people():
             return render_template("admin/import.html", form=form), 400
         if not result.ok:
             return render_template("admin/import.html", form=form, errors=result.errors), 400
+        counselors = sum(1 for entry in result.created if entry["user"].role == Role.COUNSELOR)
+        record(current_user, "import", "accounts",
+               summary=f"{len(result.created)} akun dibuat, {counselors} di antaranya Guru BK "
+                       "(menunggu konfirmasi Guru BK aktif)")
         db.session.commit()
         return render_template("admin/import_result.html", created=group_by_class(result.created),
                                total=len(result.created))
@@ -120,6 +133,7 @@ def settings():
             school.address = form.address.data or ""
             school.counselor_contacts = form.counselor_contacts.data or ""
             school.service_hours = form.service_hours.data or ""
+            record(current_user, "settings", "school", summary="Pengaturan sekolah diubah")
             db.session.commit()
             flash(_("Pengaturan sekolah sudah disimpan."), "success")
             return redirect(url_for("admin.settings"), 303)
@@ -133,6 +147,7 @@ def add_crisis_contact():
     form = CrisisContactForm(prefix="new")
     if form.validate_on_submit():
         school_services.add_crisis_contact(form.name.data.strip(), form.contact.data.strip(), (form.description.data or "").strip())
+        record(current_user, "settings", "crisis_contact", summary="Kontak darurat ditambahkan")
         db.session.commit()
         flash(_("Kontak darurat ditambahkan."), "success")
     else:
@@ -148,6 +163,8 @@ def edit_crisis_contact(contact_id):
         contact.name = form.name.data.strip()
         contact.contact = form.contact.data.strip()
         contact.description = (form.description.data or "").strip()
+        record(current_user, "settings", "crisis_contact", contact.id,
+               summary="Kontak darurat diubah")
         db.session.commit()
         flash(_("Kontak darurat disimpan."), "success")
         return redirect(url_for("admin.settings", _anchor="kontak-darurat"), 303)
@@ -159,6 +176,7 @@ def delete_crisis_contact(contact_id):
     contact = db.get_or_404(CrisisContact, contact_id)
     if not EmptyForm().validate_on_submit():
         abort(400)
+    record(current_user, "settings", "crisis_contact", contact.id, summary="Kontak darurat dihapus")
     db.session.delete(contact)
     db.session.commit()
     flash(_("Kontak darurat dihapus."), "success")
@@ -172,7 +190,40 @@ def new_school_year():
     form = EmptyForm()
     if form.validate_on_submit() and not clashes:
         promotion.apply(moves)
+        record(current_user, "promote_year", "school_year",
+               summary="Tahun ajaran baru diterapkan: kelas naik tingkat, kelas 9 lulus")
         db.session.commit()
         flash(_("Tahun ajaran baru sudah diterapkan: kelas naik tingkat, kelas 9 lulus."), "success")
         return redirect(url_for("admin.home"), 303)
     return render_template("admin/new_school_year.html", moves=moves, clashes=clashes, form=form)
+
+
+@bp.route("/cadangan", methods=["GET", "POST"])
+def backup():
+    """Make an encrypted backup on the server and download it at once."""
+    form = BackupForm()
+    configured = bool(current_app.config.get("BACKUP_PASSPHRASE"))
+    if form.validate_on_submit():
+        passphrase = current_app.config["BACKUP_PASSPHRASE"] if configured else form.passphrase.data
+        try:
+            archive = services.make_backup(passphrase)
+        except backups.BackupError as error:
+            form.passphrase.errors.append(services.backup_error_text(error))
+        else:
+            record(current_user, "backup", "backup", archive.name,
+                   summary="Cadangan dibuat dan diunduh di peramban")
+            db.session.commit()
+            return send_file(archive, as_attachment=True, download_name=archive.name)
+    elif request.method == "POST" and not form.errors:
+        abort(400)
+    return render_template("admin/backup.html", form=form, configured=configured,
+                           **services.backup_overview()), 400 if form.errors else 200
+
+
+@bp.route("/cadangan/<name>")
+def download_backup(name):
+    archive = services.backup_archive_or_404(name)
+    record(current_user, "download_backup", "backup", archive.name,
+           summary="Cadangan diunduh di peramban")
+    db.session.commit()
+    return send_file(archive, as_attachment=True, download_name=archive.name)

@@ -1,6 +1,8 @@
+from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask import abort
 from flask import current_app
 from flask_babel import gettext as _
 
@@ -9,6 +11,7 @@ from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..extensions import db
 from ..school.services import get_settings
+from . import backup as backups
 
 LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
@@ -49,3 +52,39 @@ def save_logo(storage):
     (uploads / filename).write_bytes(data)
     settings.logo_filename = filename
     return None
+
+
+def backup_directory():
+    configured = current_app.config.get("BACKUP_DIR")
+    return Path(configured) if configured else Path(current_app.instance_path) / "backups"
+
+
+def make_backup(passphrase):
+    return backups.backup(current_app.config["SQLALCHEMY_DATABASE_URI"],
+                          current_app.instance_path, backup_directory(), passphrase)
+
+
+def backup_error_text(error):
+    if "passphrase" in str(error):
+        return _("Sandi cadangan paling sedikit 12 karakter.")
+    if "SQLite" in str(error):
+        return _("Basis data ini PostgreSQL: cadangkan dengan pg_dump di server.")
+    return _("Cadangan gagal dibuat: %(reason)s", reason=str(error))
+
+
+def backup_overview():
+    """Where backups go, the archives there, and how old the newest is."""
+    directory = backup_directory()
+    archives = [(path.name, datetime.fromtimestamp(path.stat().st_mtime), path.stat().st_size)
+                for path in backups.archives(directory)]
+    newest_age = (datetime.now() - archives[0][1]) if archives else None
+    return {"directory": directory, "archives": archives, "newest_age": newest_age,
+            "sqlite": backups.sqlite_path(current_app.config["SQLALCHEMY_DATABASE_URI"]) is not None}
+
+
+def backup_archive_or_404(name):
+    """An archive in the backup folder by its exact name, never a path elsewhere."""
+    match = next((path for path in backups.archives(backup_directory()) if path.name == name), None)
+    if match is None:
+        abort(404)
+    return match

@@ -6,6 +6,7 @@ from flask import render_template
 from flask import request
 from flask import url_for
 from flask_babel import gettext as _
+from flask_babel import format_datetime
 from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
@@ -13,6 +14,7 @@ from werkzeug.security import check_password_hash
 
 from .. import ratelimit
 from .. import sessions
+from ..accounts import services as accounts
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..common.redirects import safe_next
@@ -69,7 +71,10 @@ def login():
             status = 429
         elif password_matches(user, form.password.data) and user.is_active:
             delays.forget(username)
+            reset = accounts.take_reset_notice(user)  # cleared by sign_in's commit
             services.sign_in(user)
+            if reset:
+                tell_of_reset(*reset)
             next_page = safe_next(request.args.get("next"))
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
@@ -82,6 +87,15 @@ def login():
     elif request.method == "POST":
         status = 400
     return render_template("auth/login.html", form=form), status
+
+
+def tell_of_reset(when, operator):
+    """The owner learns of the operator's reset at once: if they did not ask for it,
+    someone else may have signed in as them."""
+    flash(_("Kata sandi akun ini direset oleh operator %(operator)s pada %(when)s. Jika "
+            "bukan Anda yang memintanya, segera beri tahu kepala sekolah.",
+            operator=operator or _("(akun yang sudah dihapus)"),
+            when=format_datetime(when, "d MMMM yyyy, HH.mm")), "error")
 
 
 @bp.before_app_request

@@ -141,6 +141,10 @@ def on_sync(seat, data):
     after = data.get("after")
     after = after if isinstance(after, int) and not isinstance(after, bool) else 0
     messages, more = seat.chat.after(max(after, 0), rules.config("CHAT_SYNC_BATCH"))
+    if seat.side == rules.Side.COUNSELOR and messages:
+        # A read over the socket is a read as much as the page's: audited the same way.
+        rooms.audit_read(seat, over="socket")
+        db.session.commit()
     return {"ok": True, "messages": [seat.chat.payload(m) for m in messages], "more": more,
             "state": seat.chat.state()}
 

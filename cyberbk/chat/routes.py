@@ -19,7 +19,6 @@ from flask_login import current_user
 
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
-from ..audit.services import record
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
 from ..common import signals
@@ -68,17 +67,6 @@ def reporter_seat_or_redirect():
     if report is None:
         return None, redirect(url_for("problembox.check"), 303)
     return rooms.reporter_seat(report), None
-
-
-def audit_read(seat):
-    if seat.side != Side.COUNSELOR:
-        return
-    if isinstance(seat.chat, BookingChat):
-        record(current_user, "read", "chat", seat.chat.booking.id,
-               summary="Membuka chat sesi konseling")
-    else:
-        record(current_user, "read", "problem_report", seat.chat.report.id,
-               summary="Membuka chat langsung kotak masalah")
 
 
 def chat_urls(seat):
@@ -181,7 +169,7 @@ def send_message(seat):
 @roles_required(Role.STUDENT, Role.COUNSELOR)
 def show(booking_id):
     seat = get_booking_seat_or_404(booking_id)
-    audit_read(seat)
+    rooms.audit_read(seat)
     if not seat.chat.can_connect():
         return render_unavailable(seat)
     return render_chat(seat)
@@ -228,7 +216,7 @@ def end(booking_id):
 @roles_required(Role.STUDENT, Role.COUNSELOR)
 def video(booking_id):
     seat = get_booking_seat_or_404(booking_id)
-    audit_read(seat)
+    rooms.audit_read(seat)
     if not seat.chat.can_connect():
         return render_unavailable(seat)
     call = None
@@ -261,7 +249,7 @@ def thread_send():
 @roles_required(Role.COUNSELOR)
 def staff_thread(report_id):
     seat = get_thread_seat_or_404(report_id)
-    audit_read(seat)
+    rooms.audit_read(seat)
     return render_chat(seat)
 
 

@@ -1,6 +1,6 @@
 """The counselor's dashboard (today's work, semester targets, reports) and data care:
-the audit log, retention, a student's data on request, parents' consent, and the
-backup, restore and purge commands."""
+the audit log, retention, a student's data on request, parents' consent, the
+new-year and purge commands (backup and restore are the operator's: admin/cli.py)."""
 
 from flask import Blueprint
 

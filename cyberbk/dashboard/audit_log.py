@@ -18,6 +18,16 @@ ACTIONS = {
     "settings": _l("Mengubah pengaturan"),
     "consent": _l("Mencatat persetujuan"),
     "consent_removed": _l("Menghapus catatan persetujuan"),
+    # The operator's account work and the counselors' answer to it (issue 17 §4).
+    "import": _l("Mengimpor akun"),
+    "reset_password": _l("Mereset kata sandi"),
+    "activate": _l("Mengaktifkan akun"),
+    "deactivate": _l("Menonaktifkan akun"),
+    "promote_year": _l("Menerapkan tahun ajaran baru"),
+    "confirm_counselor": _l("Mengonfirmasi akun Guru BK"),
+    "backup": _l("Membuat cadangan"),
+    "download_backup": _l("Mengunduh cadangan"),
+    "restore": _l("Memulihkan dari cadangan"),
 }
 TARGET_TYPES = {
     "problem_report": _l("Laporan kotak masalah"),
@@ -35,6 +45,12 @@ TARGET_TYPES = {
     "student": _l("Akun siswa"),
     "retention": _l("Pengaturan retensi"),
     "parent_consent": _l("Persetujuan orang tua"),
+    "account": _l("Akun"),
+    "accounts": _l("Akun dari impor"),
+    "school": _l("Pengaturan sekolah"),
+    "crisis_contact": _l("Kontak darurat"),
+    "school_year": _l("Tahun ajaran"),
+    "backup": _l("Cadangan data"),
 }
 
 

@@ -2,6 +2,7 @@ from pathlib import Path
 
 from flask import abort
 from flask import current_app
+from flask import flash
 from flask import g
 from flask import jsonify
 from flask import redirect
@@ -10,11 +11,16 @@ from flask import request
 from flask import send_from_directory
 from flask import url_for
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import text
 
+from ..accounts import services as accounts
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
+from ..accounts.models import User
+from ..audit.services import record
+from ..common.forms import EmptyForm
 from ..common import signals
 from ..common.redirects import safe_next
 from ..extensions import db
@@ -71,7 +77,28 @@ def homeroom_home():
 @roles_required(Role.COUNSELOR)
 def counselor_home():
     return render_template("main/counselor_home.html", summary=services.school_summary(),
-                           **home_parts())
+                           pending_counselors=accounts.pending_counselors(),
+                           counselor_resets=accounts.recent_counselor_resets(),
+                           confirm_form=EmptyForm(), **home_parts())
+
+
+@bp.route("/bk/guru-bk/<int:user_id>/konfirmasi", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def confirm_counselor(user_id):
+    """A counselor vouches for a new counselor account: only then may it open counseling
+    content (the operator makes accounts, but cannot make a counselor alone)."""
+    counselor = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.confirm_counselor(counselor, by=current_user._get_current_object())
+    except accounts.ConfirmationRefused:
+        abort(404)
+    record(current_user, "confirm_counselor", "account", counselor.id,
+           summary=f"Akun Guru BK {counselor.username} dikonfirmasi")
+    db.session.commit()
+    flash(_("Akun Guru BK %(name)s sudah dikonfirmasi.", name=counselor.full_name), "success")
+    return redirect(url_for("main.counselor_home"), 303)
 
 
 def home_parts():

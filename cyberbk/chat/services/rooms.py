@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...accounts.models import Role
 from ...accounts.models import User
+from ...audit.services import record
 from ...booking.models import Booking
 from ...booking.models import BookingStatus
 from ...booking.models import CounselingCase
@@ -256,7 +257,7 @@ def booking_seat(user, booking, room=None):
     `room`: the chat's room when the caller has it already."""
     if booking is None or booking.mode not in ONLINE_MODES or not user.is_authenticated:
         return None
-    side = booking_side(BookingFacts.of(booking), user.id, user.role)
+    side = booking_side(BookingFacts.of(booking), user.id, user.acting_role)
     return Seat(BookingChat(booking, room), side, user) if side else None
 
 
@@ -271,7 +272,8 @@ def _booking_and_room_query(with_user):
                       so.load_only(ChatRoom.ended_at)))
     if with_user:
         query = (query.add_columns(User).join(User, User.id == sa.bindparam("user_id"))
-                 .options(so.load_only(User.role, User.is_active_account, User.session_nonce)))
+                 .options(so.load_only(User.role, User.is_active_account, User.session_nonce,
+                                   User.counselor_confirmed_at)))
     return query
 
 
@@ -291,12 +293,26 @@ def booking_and_room(booking_id, user_id=None):
     return row[0], row[1], row[2] if user_id is not None else None
 
 
+def audit_read(seat, over="page"):
+    """A counselor's read of a chat, on its page or over its socket (`over`="socket": a
+    sync that sent messages), into the audit log; the caller commits."""
+    if seat.side != Side.COUNSELOR:
+        return
+    socket = " (lewat koneksi langsung)" if over == "socket" else ""
+    if isinstance(seat.chat, BookingChat):
+        record(seat.user, "read", "chat", seat.chat.booking.id,
+               summary=f"Membuka chat sesi konseling{socket}")
+    else:
+        record(seat.user, "read", "problem_report", seat.chat.report.id,
+               summary=f"Membuka chat langsung kotak masalah{socket}")
+
+
 def reporter_seat(report):
     return Seat(ThreadChat(report), Side.STUDENT, None) if report is not None else None
 
 
 def counselor_thread_seat(user, report):
-    if report is None or not user.is_authenticated or user.role != Role.COUNSELOR:
+    if report is None or not user.is_authenticated or not user.has_role(Role.COUNSELOR):
         return None
     return Seat(ThreadChat(report), Side.COUNSELOR, user)
 
