@@ -26,6 +26,7 @@ from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
 from ..audit.services import record
+from ..common import numbers
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
 from ..common.schooltime import to_local
@@ -606,7 +607,7 @@ def new_administration():
     services.ensure_builtin_instruments()
     form = administration_form()
     if request.method == "GET":
-        chosen = request.args.get("instrumen", type=int)
+        chosen = request.args.get("instrumen", type=numbers.database_int)
         instrument = db.session.get(Instrument, chosen) if chosen else None
         now = to_local(utcnow()).replace(second=0, microsecond=0)
         form.instrument.data = instrument.id if instrument else None
