@@ -13,6 +13,8 @@ from werkzeug.routing import IntegerConverter
 #: The largest number an integer column holds.
 LARGEST = 2**63 - 1
 SMALLEST = -(2**63)
+#: Past any list the app shows; keeps a page's row offset (page × rows a page) in range too.
+LAST_PAGE = 10**9
 TOO_LARGE = _l("Nomor di alamat atau isian ini terlalu besar. Periksa lagi, lalu coba lagi.")
 FIELD_TOO_LARGE = _l("Angkanya terlalu besar.")
 
@@ -44,7 +46,7 @@ def in_range(number):
 
 def database_int(value):
     """int(value), refused (ValueError) beyond the database's range: a `type=` for
-    request.args.get (which then falls back to its default) and a `coerce` for choices."""
+    request.args.get, which then falls back to its default."""
     number = int(value)
     if not in_range(number):
         raise ValueError(str(TOO_LARGE))
@@ -57,6 +59,3 @@ def is_id(text):
     text = str(text or "")
     return text.isascii() and text.isdigit() and int(text) <= LARGEST
 
-
-#: Past any list the app shows; keeps a page's row offset (page × rows a page) in range too.
-LAST_PAGE = 10**9
