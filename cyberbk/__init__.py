@@ -36,12 +36,14 @@ def create_app(test_config=None):
     from . import sessions
     from .common import database
     from .common import languages
+    from .common import numbers
     from .common import scheduling
     from .common import schooltime
     from . import models  # noqa: F401  (every table known to Alembic and create_all)
 
     db.init_app(app)
     database.init_app(app)
+    numbers.init_app(app)
     sessions.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)

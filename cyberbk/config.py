@@ -123,16 +123,19 @@ def load(app, test_config=None):
     if not app.config["SQLALCHEMY_DATABASE_URI"]:
         database = Path(app.instance_path) / "cyberbk.sqlite"
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{database}"
+    # A database error's text (in the log, in a traceback) would otherwise carry the
+    # statement's values, and they may be a student's story. Set here, after every source
+    # of settings, so that no instance config can leave it out.
+    options = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "hide_parameters": True}
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         from .common.database import SQLiteConnection
 
         # A file on the same disk does not drop connections; the ping was one more
         # query on every request.
-        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
         options.pop("pool_pre_ping", None)
         options["connect_args"] = {**options.get("connect_args", {}),
                                    "factory": SQLiteConnection}
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config["RATELIMIT_STORAGE_URI"]:
         app.config["RATELIMIT_STORAGE_URI"] = limits_storage(app.config["SOCKETIO_MESSAGE_QUEUE"])
     if app.config["RATELIMIT_STORAGE_URI"].startswith(REDIS_SCHEMES):

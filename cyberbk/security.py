@@ -31,8 +31,11 @@ def fingerprint_static(endpoint, values):
 
 def content_security_policy():
     config = current_app.config
-    return _content_security_policy(config.get("JITSI_DOMAIN"),
-                                    config.get("OUTREACH_YOUTUBE_ORIGIN"),
+    # The video page sets g.video_call: only there may the Jitsi server's script and frame
+    # load. Elsewhere a script or frame from that domain (a Jitsi room anyone can open)
+    # has no business on a page holding a student's story.
+    jitsi = config.get("JITSI_DOMAIN") if g.get("video_call") else None
+    return _content_security_policy(jitsi, config.get("OUTREACH_YOUTUBE_ORIGIN"),
                                     config["QUICK_EXIT_URL"])
 
 

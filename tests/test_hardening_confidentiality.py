@@ -16,6 +16,7 @@ from datetime import timedelta
 
 import pytest
 from flask import url_for
+from werkzeug.routing import IntegerConverter
 
 from cyberbk.booking.models import HelpBefore
 from cyberbk.booking.models import Reminder
@@ -146,8 +147,7 @@ def get_urls(app, world):
                 values[name] = world["values"][name]
             else:
                 # Arguments that name nothing planted: a value the allowed roles get 404 for.
-                values[name] = 1 if type(converter).__name__ == "IntegerConverter" \
-                    else "tidak-ada"
+                values[name] = 1 if isinstance(converter, IntegerConverter) else "tidak-ada"
         with app.test_request_context():
             urls.add(url_for(rule.endpoint, **values))
     return sorted(urls)

@@ -1,7 +1,11 @@
 """Importing classes, students and teachers from CSV and XLSX: all or nothing."""
 
 import io
+import time
+import tracemalloc
+import zipfile
 
+import openpyxl
 import pytest
 import sqlalchemy as sa
 from openpyxl import Workbook
@@ -102,6 +106,86 @@ def test_xlsx_with_bad_rows_reports_the_row_numbers(app):
 def test_unreadable_files_get_a_clear_message(app, filename, data, message):
     with pytest.raises(importer.ImportFileError, match=message):
         importer.import_people(filename, data)
+
+
+# Hostile spreadsheets: each refused with a message, quickly and in little memory.
+
+SHEET = "xl/worksheets/sheet1.xml"
+SHEET_START = ('<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+               '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">')
+
+
+def with_sheet(sheet_xml):
+    """A real .xlsx whose first sheet is replaced by `sheet_xml` (str, or chunks of it)."""
+    original = zipfile.ZipFile(io.BytesIO(xlsx_bytes([["nama", "kelas"], ["Ani", "7A"]])))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in original.infolist():
+            if item.filename != SHEET:
+                archive.writestr(item, original.read(item))
+        with archive.open(SHEET, "w", force_zip64=True) as sheet:
+            for chunk in [sheet_xml] if isinstance(sheet_xml, str) else sheet_xml:
+                sheet.write(chunk.encode())
+    return buffer.getvalue()
+
+
+def inline_row(number, *values):
+    cells = "".join(f'<c r="{chr(65 + i)}{number}" t="inlineStr"><is><t>{value}</t></is></c>'
+                    for i, value in enumerate(values))
+    return f'<row r="{number}">{cells}</row>'
+
+
+def refused(data, message):
+    tracemalloc.start()
+    started = time.monotonic()
+    try:
+        with pytest.raises(importer.ImportFileError, match=message):
+            importer.import_people("kelas.xlsx", data)
+        _now, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.monotonic() - started < 10
+    assert peak < 64 * 2**20, f"peak {peak // 2**20} MB"
+
+
+def test_openpyxl_parses_spreadsheets_through_defusedxml():
+    assert openpyxl.DEFUSEDXML is True
+    from openpyxl.xml import functions
+
+    assert functions.iterparse.__module__.startswith("defusedxml")
+
+
+def test_a_billion_laughs_xlsx_gets_a_clear_message(app):
+    laughs = "".join(f'<!ENTITY lol{n} "{f"&lol{n - 1};" * 10}">' for n in range(1, 10))
+    sheet = (SHEET_START.replace("<worksheet", '<!DOCTYPE worksheet [<!ENTITY lol0 "lol">'
+                                 + laughs + "]>\n<worksheet")
+             + "<sheetData>" + inline_row(1, "nama", "kelas") + inline_row(2, "&lol9;", "7A")
+             + "</sheetData></worksheet>")
+    refused(with_sheet(sheet), "tidak diizinkan")
+    assert count_users() == 0
+
+
+def test_a_zip_bomb_xlsx_gets_a_clear_message(app):
+    padding = (" " * 2**20 for _ in range(40))
+    data = with_sheet([SHEET_START + "<sheetData>", *padding, "</sheetData></worksheet>"])
+    assert len(data) < 200 * 1024, "a bomb: small packed"
+    refused(data, "terlalu besar setelah dibuka")
+
+
+def test_a_sheet_naming_its_millionth_row_is_refused_without_reading_a_million(app):
+    sheet = (SHEET_START + '<dimension ref="A1:B1048576"/><sheetData>'
+             + inline_row(1, "nama", "kelas") + inline_row(1048576, "Ani", "7A")
+             + "</sheetData></worksheet>")
+    refused(with_sheet(sheet), "Paling banyak 3000 baris")
+
+
+def test_a_sheet_with_a_cell_in_its_last_column_is_read_within_the_column_limit(app):
+    far = '<c r="XFD2" t="inlineStr"><is><t>jauh</t></is></c>'
+    sheet = (SHEET_START + "<sheetData>" + inline_row(1, "nama", "kelas")
+             + inline_row(2, "Ani Lestari", "7A").replace("</row>", far + "</row>")
+             + "</sheetData></worksheet>")
+    result = importer.import_people("kelas.xlsx", with_sheet(sheet))
+    assert result.ok and [row.full_name for row in result.rows] == ["Ani Lestari"]
 
 
 def test_generated_usernames_do_not_clash(app, school):

@@ -14,7 +14,7 @@ from cyberbk.accounts.models import User
 from cyberbk.admin import backup as backups
 from cyberbk.audit.models import AppendOnly
 from cyberbk.audit.models import AuditEntry
-from cyberbk.chat import services as chat
+from cyberbk.chat.services import rooms as chat
 from cyberbk.extensions import db
 from tests import factories
 from tests.conftest import AuthActions

@@ -6,6 +6,7 @@ fails the test: whoever adds a route decides who may use it.
 
 import pytest
 from flask import url_for
+from werkzeug.routing import IntegerConverter
 
 from cyberbk.accounts.models import Role
 from cyberbk.extensions import db
@@ -243,15 +244,14 @@ def matrix_school(school):
     return school
 
 
-# Rule arguments not given explicitly: a value that names nothing (allowed roles get 404).
-SAMPLE_VALUES = {"IntegerConverter": 1}
 
 
 def url_arguments(app, endpoint, arguments, school):
     if arguments:
         return arguments(school)
     rule = next(rule for rule in app.url_map.iter_rules() if rule.endpoint == endpoint)
-    return {name: SAMPLE_VALUES.get(type(converter).__name__, "tidak-ada")
+    # Rule arguments not given explicitly: a value that names nothing (allowed roles get 404).
+    return {name: 1 if isinstance(converter, IntegerConverter) else "tidak-ada"
             for name, converter in rule._converters.items()}
 
 

@@ -6,8 +6,10 @@ imported; the operator gets the list of rows and reasons to fix.
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 from dataclasses import field
+from itertools import islice
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -20,6 +22,12 @@ from .models import SchoolClass
 from .models import StudentProfile
 
 MAX_ROWS = 3000
+#: Lines read from a sheet, empty ones too: past this the file is not a class list.
+MAX_LINES = 2 * MAX_ROWS
+#: Columns read from a sheet: a class list has about ten.
+MAX_COLUMNS = 50
+#: What an .xlsx may unpack to; a class list of 3000 rows is about 1 MB.
+MAX_UNPACKED_BYTES = 16 * 2**20
 
 ROLE_WORDS = {
     "": Role.STUDENT, "siswa": Role.STUDENT, "murid": Role.STUDENT, "peserta didik": Role.STUDENT,
@@ -68,15 +76,7 @@ def read_table(filename, data):
     """Rows as dicts keyed by normalised header, with their line numbers."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
-        # openpyxl is imported here: loaded at start-up it cost every worker 7 MB.
-        from openpyxl import load_workbook
-
-        try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-            raw_rows = [["" if cell is None else str(cell).strip() for cell in row]
-                        for row in sheet.iter_rows(values_only=True)]
-        except Exception as error:  # openpyxl raises many types for a damaged file
-            raise ImportFileError(_("Berkas Excel tidak bisa dibaca.")) from error
+        raw_rows = read_xlsx(data)
     elif name.endswith(".csv"):
         try:
             text = data.decode("utf-8-sig")
@@ -103,6 +103,59 @@ def read_table(filename, data):
     if not rows:
         raise ImportFileError(_("Tidak ada baris data di bawah judul kolom."))
     return rows
+
+
+def read_xlsx(data):
+    """The first sheet's rows as text, read within limits a class list never reaches.
+
+    An .xlsx is a ZIP of XML. A few kilobytes can unpack to gigabytes (a zip bomb), declare
+    XML entities that expand a billion times, or name row 1,048,576 so that every row above
+    it is produced empty. Each of these would hold a worker's memory and time; each is
+    refused with a message instead."""
+    unpacked = unpacked_size(data)
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise ImportFileError(_("Berkas Excel ini terlalu besar setelah dibuka (lebih dari "
+                                "%(mb)d MB). Simpan hanya daftar siswa dan guru di satu "
+                                "lembar, lalu unggah lagi.", mb=MAX_UNPACKED_BYTES // 2**20))
+    # openpyxl is imported here: loaded at start-up it cost every worker 7 MB. With
+    # defusedxml installed (requirements.txt) it parses every part through it.
+    from defusedxml import DefusedXmlException
+    from openpyxl import load_workbook
+
+    try:
+        sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+        raw_rows = [["" if cell is None else str(cell).strip() for cell in row]
+                    for row in islice(rows, MAX_LINES + 1)]
+    except Exception as error:  # openpyxl raises many types for a damaged file
+        if caused_by(error, DefusedXmlException):
+            raise ImportFileError(_("Berkas Excel ini memuat bagian XML yang tidak diizinkan "
+                                    "(entitas), jadi tidak dibaca. Buka di Excel, simpan lagi "
+                                    "sebagai .xlsx, lalu unggah lagi.")) from error
+        raise ImportFileError(_("Berkas Excel tidak bisa dibaca.")) from error
+    if len(raw_rows) > MAX_LINES:
+        raise ImportFileError(_("Paling banyak %(n)d baris sekali unggah.", n=MAX_ROWS))
+    return raw_rows
+
+
+def caused_by(error, kind):
+    """Whether `error` or one it was raised from is a `kind` (openpyxl wraps what its XML
+    parser raised in an error of its own)."""
+    while error is not None:
+        if isinstance(error, kind):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def unpacked_size(data):
+    """What the parts of the ZIP add up to once unpacked. The sizes the ZIP declares bound
+    what zipfile will unpack, so a bomb that understates them is cut short, not believed."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, ValueError) as error:
+        raise ImportFileError(_("Berkas Excel tidak bisa dibaca.")) from error
 
 
 def normalise_header(header):

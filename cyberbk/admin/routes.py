@@ -16,6 +16,7 @@ from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..audit.services import record
+from ..common import numbers
 from ..common.forms import EmptyForm
 from ..extensions import db
 from ..school.models import CrisisContact
@@ -47,7 +48,7 @@ def accounts_list():
     form.school_class.choices = [("", _("Semua kelas"))] + [
         (str(c.id), c.name) for c in services.all_classes()]
     role = Role(form.role.data) if form.role.data in {r.value for r in Role} else None
-    class_id = int(form.school_class.data) if (form.school_class.data or "").isdigit() else None
+    class_id = int(form.school_class.data) if numbers.is_id(form.school_class.data) else None
     rows = services.list_accounts(role, class_id, (form.q.data or "").strip())
     return render_template("admin/accounts.html", form=form, rows=rows, action_form=EmptyForm(),
                            role_labels=dict(role_labels()))

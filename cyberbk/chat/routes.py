@@ -10,6 +10,7 @@ thread for counselors.
 from flask import abort
 from flask import current_app
 from flask import flash
+from flask import g
 from flask import redirect
 from flask import render_template
 from flask import request
@@ -21,6 +22,7 @@ from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..booking.models import Booking
 from ..booking.models import BookingStatus
+from ..common import numbers
 from ..common import signals
 from ..common.forms import EmptyForm
 from ..extensions import db
@@ -115,7 +117,7 @@ def render_chat(seat, template="chat/session.html", status=200, form=None, error
     """The chat page. Its writes (an audit entry, the room made on first use, the read
     marker) are the request's one commit, made before the room hears of the marker."""
     chat = seat.chat
-    before = request.args.get("sebelum", type=int)
+    before = request.args.get("sebelum", type=numbers.database_int)
     messages, has_older = chat.latest(rules.config("CHAT_PAGE_SIZE"), before=before)
     moved = False
     if messages and not before:
@@ -221,6 +223,8 @@ def video(booking_id):
         return render_unavailable(seat)
     call = None
     if seat.chat.closed_reason() is None and current_app.config["JITSI_DOMAIN"]:
+        # The page's policy then lets the Jitsi server in (security.content_security_policy).
+        g.video_call = True
         room_name = video_calls.video_room(seat.chat)
         name = video_calls.video_name(seat)
         call = {"domain": current_app.config["JITSI_DOMAIN"], "room": room_name, "name": name,

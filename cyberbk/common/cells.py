@@ -8,3 +8,17 @@ def safe_cell(value):
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
         return "'" + value
     return value
+
+
+def keep_as_text(workbook):
+    """Every string of an openpyxl workbook stored as text: openpyxl makes a string that starts
+    with "=" a formula, and names the school's operator typed go into cells. A string a
+    spreadsheet would read as a formula once edited is marked to stay text (Excel's
+    quotePrefix, the leading apostrophe that is not shown)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
+                    if cell.value.startswith(FORMULA_STARTS):
+                        cell.quotePrefix = True

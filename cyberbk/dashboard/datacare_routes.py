@@ -19,6 +19,7 @@ from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import User
 from ..audit.services import record
+from ..common import numbers
 from ..common.forms import EmptyForm
 from ..common.schooltime import local_today
 from ..extensions import db
@@ -34,7 +35,7 @@ from .forms import RetentionForm
 
 def page_number():
     page = request.args.get("halaman", "1")
-    if not page.isdigit() or int(page) < 1:
+    if not numbers.is_id(page) or not 1 <= int(page) <= numbers.LAST_PAGE:
         abort(400)
     return int(page)
 
@@ -98,7 +99,7 @@ def is_counselor():
 def student_requests():
     query = (request.args.get("q") or "").strip()[:80]
     class_id = request.args.get("kelas", "")
-    if class_id and not class_id.isdigit():
+    if class_id and not numbers.is_id(class_id):
         abort(400)
     class_id = int(class_id) if class_id else None
     students = (student_data.find_students(query, class_id)
@@ -189,7 +190,7 @@ def consent_letters():
     class_id, student_id = request.args.get("kelas", ""), request.args.get("siswa", "")
     if not (class_id or student_id):
         return render_template("dashboard/consent_choose.html", classes=all_classes())
-    if not (student_id or class_id).isdigit():
+    if not numbers.is_id(student_id or class_id):
         abort(400)
     if student_id:
         students = [get_student_or_404(int(student_id))]
@@ -207,7 +208,7 @@ def consent_register():
     if not class_id:
         return render_template("dashboard/consent_register.html", school_class=None,
                                classes=consent.classes_with_counts())
-    if not class_id.isdigit():
+    if not numbers.is_id(class_id):
         abort(400)
     school_class = db.get_or_404(SchoolClass, int(class_id))
     rows = consent.class_students(school_class)

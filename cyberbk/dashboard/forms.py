@@ -3,7 +3,6 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import DateField
 from wtforms import DecimalField
-from wtforms import IntegerField
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import SubmitField
@@ -13,6 +12,7 @@ from wtforms.validators import Length
 from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
+from ..common.forms import DatabaseIntegerField
 from .targets import METRICS
 
 
@@ -32,7 +32,7 @@ for _metric in METRICS:
 
 
 def retention_field(label, hint):
-    return IntegerField(label, description=hint, validators=[
+    return DatabaseIntegerField(label, description=hint, validators=[
         Optional(), NumberRange(min=1, max=36500, message=_l("Isi jumlah hari, 1 sampai 36500."))])
 
 

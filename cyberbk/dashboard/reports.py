@@ -20,6 +20,7 @@ from ..accounts.models import StudentProfile
 from ..booking.models import CounselingCase
 from ..booking.models import SessionRecord
 from ..common import vocabulary
+from ..common.cells import keep_as_text
 from ..common.schooltime import local_today
 from ..common.vocabulary import Mode
 from ..common.vocabulary import ServiceField
@@ -165,6 +166,7 @@ def to_xlsx(report, school_name):
     for sheet in (classes, grades):
         for cell in sheet[1]:
             cell.font = bold
+    keep_as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

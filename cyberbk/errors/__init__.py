@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from .. import sessions
+from ..common import numbers
 from ..common.fragments import wants_fragment
 from ..extensions import db
 
@@ -76,6 +77,21 @@ def http_error(error):
     if error.code and error.code < 400:
         return error
     return render_error(error.code or 500)
+
+
+@bp.app_errorhandler(numbers.NumberTooLarge)
+def number_too_large(error):
+    return render_error(400, numbers.TOO_LARGE)
+
+
+@bp.app_errorhandler(OverflowError)
+def number_overflow(error):
+    """A number too large for the database (or for a date) that got past the checks where
+    it was read: still the sender's mistake, so a 400, and a warning naming the view whose
+    check is missing (the number itself is not logged)."""
+    db.session.rollback()
+    log.warning("number out of range reached %s", request.endpoint, exc_info=error)
+    return render_error(400, numbers.TOO_LARGE)
 
 
 @bp.app_errorhandler(RateLimitExceeded)

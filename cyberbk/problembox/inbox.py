@@ -14,6 +14,7 @@ from flask_login import current_user
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..audit.services import record
+from ..common import numbers
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
 from ..common.vocabulary import FIELD_LABELS
@@ -51,7 +52,7 @@ def get_report_or_404(report_id):
 @counselor_only
 def inbox():
     form = InboxFilterForm(formdata=request.args)
-    page = max(request.args.get("page", 1, type=int), 1)
+    page = min(max(request.args.get("page", 1, type=numbers.database_int), 1), numbers.LAST_PAGE)
     rows, total = services.inbox_page(page, PER_PAGE, status=form.status.data,
                                       field=form.field.data, urgent=form.urgent.data,
                                       new_reply=bool(form.new_reply.data))

@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from ...accounts.decorators import roles_required
 from ...accounts.models import Role
+from ...common import numbers
 from ...common.forms import EmptyForm
 from ...common.schooltime import to_local
 from ...common.schooltime import to_utc
@@ -43,7 +44,7 @@ def new_administration():
     services.ensure_builtin_instruments()
     form = administration_form()
     if request.method == "GET":
-        chosen = request.args.get("instrumen", type=int)
+        chosen = request.args.get("instrumen", type=numbers.database_int)
         instrument = db.session.get(Instrument, chosen) if chosen else None
         now = to_local(utcnow()).replace(second=0, microsecond=0)
         form.instrument.data = instrument.id if instrument else None

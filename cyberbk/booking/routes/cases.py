@@ -16,6 +16,7 @@ from ...accounts.decorators import roles_required
 from ...accounts.models import Role
 from ...accounts.models import User
 from ...audit.services import record
+from ...common import numbers
 from ...common.schooltime import to_local
 from ...common.schooltime import to_utc
 from ...common.schooltime import utcnow
@@ -65,7 +66,7 @@ def render_case(case, status=200, close_form=None, handover_form=None):
 def new_record(case_id):
     case = get_case_or_404(case_id)
     booking = None
-    if request.args.get("jadwal", "").isdigit():
+    if numbers.is_id(request.args.get("jadwal")):
         booking = db.session.get(Booking, int(request.args["jadwal"]))
         if booking is None or booking.case_id != case.id:
             abort(404)

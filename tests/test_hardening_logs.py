@@ -1,0 +1,58 @@
+"""Error logs never hold what a statement was given: it may be a student's story."""
+
+import logging
+
+import sqlalchemy as sa
+
+from cyberbk import create_app
+from cyberbk.extensions import db
+
+STORY = "Aku dipukul ayah tiap malam, jangan bilang siapa-siapa RAHASIA-CERITA-42"
+
+
+def boom_app(app, statement):
+    """The app with one more view, which runs `statement` with the story as its value."""
+    def boom():
+        db.session.execute(sa.text(statement), {"story": STORY})
+        db.session.commit()
+        return "ok"
+
+    app.add_url_rule("/_uji/galat", view_func=boom)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    return app
+
+
+def logged(caplog):
+    return "\n".join(caplog.text.splitlines() + [
+        logging.Formatter().formatException(record.exc_info)
+        for record in caplog.records if record.exc_info])
+
+
+def test_a_failed_insert_logs_the_statement_but_not_the_story(app, client, caplog):
+    db.session.execute(sa.text("CREATE TABLE cerita (isi TEXT CHECK (length(isi) < 5))"))
+    db.session.commit()
+    boom_app(app, "INSERT INTO cerita (isi) VALUES (:story)")
+    with caplog.at_level(logging.INFO):
+        response = client.get("/_uji/galat")
+    assert response.status_code == 500
+    text = logged(caplog)
+    assert "INSERT INTO cerita" in text, "the error was not logged: the check proves nothing"
+    assert "RAHASIA-CERITA" not in text
+
+
+def test_a_database_unavailable_error_logs_no_story(app, client, caplog):
+    boom_app(app, "INSERT INTO tabel_yang_tidak_ada (isi) VALUES (:story)")
+    with caplog.at_level(logging.INFO):
+        response = client.get("/_uji/galat")
+    assert response.status_code == 503
+    text = logged(caplog)
+    assert "tabel_yang_tidak_ada" in text
+    assert "RAHASIA-CERITA" not in text
+
+
+def test_no_instance_config_can_turn_the_hiding_off(app_config):
+    app_config["SQLALCHEMY_ENGINE_OPTIONS"] = {"pool_recycle": 60}
+    other = create_app(app_config)
+    with other.app_context():
+        assert db.engine.hide_parameters is True
+        db.engine.dispose()
