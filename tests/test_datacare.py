@@ -12,9 +12,11 @@ from cyberbk.accounts.models import Role
 from cyberbk.accounts.models import SchoolClass
 from cyberbk.accounts.models import User
 from cyberbk.audit.models import AuditEntry
+from cyberbk.common import signals
 from cyberbk.admin import backup as backups
 from cyberbk.extensions import db
 from tests import factories
+from tests.conftest import AuthActions
 
 PASSPHRASE = "sandi-cadangan-uji"
 
@@ -115,6 +117,15 @@ def test_promotion_preview_equals_what_applies(app):
     graduate = db.session.get(User, students["9A"].id)
     assert not graduate.is_active_account and graduate.school_class is None
     assert db.session.get(User, students["8A"].id).school_class.name == "9A"
+
+
+def test_a_graduates_open_sessions_and_chats_end_with_the_new_year(app):
+    _classes, students = make_year(app)
+    signed_out = []
+    with signals.account_signed_out.connected_to(lambda user: signed_out.append(user.id)):
+        promotion.apply(promotion.plan())
+    db.session.commit()
+    assert signed_out == [students["9A"].id]
 
 
 def test_promotion_stops_on_a_name_clash(app, client, auth, school):

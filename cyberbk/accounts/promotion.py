@@ -8,6 +8,7 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..extensions import db
+from .services import set_active
 
 FINAL_GRADE = 9
 
@@ -56,8 +57,9 @@ def apply(moves):
         if move.new_name is None:
             student_ids = sa.select(StudentProfile.user_id).where(
                 StudentProfile.class_id == school_class.id)
-            db.session.execute(sa.update(User).where(User.id.in_(student_ids))
-                               .values(is_active_account=False))
+            # As a deactivation by hand: their sessions end, and their open chats close.
+            for student in db.session.scalars(sa.select(User).where(User.id.in_(student_ids))):
+                set_active(student, False)
             db.session.execute(sa.update(StudentProfile)
                                .where(StudentProfile.class_id == school_class.id)
                                .values(class_id=None))
