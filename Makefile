@@ -32,7 +32,8 @@ run: db
 	@echo "CyberBK on http://$(HOST):$(PORT)  (demo password: cyberbk-demo)"
 	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) wsgi:app
 
-# Two processes (pytest-xdist): most tests wait on SQLite's fsync or a browser, not the CPU.
+# Two processes (pytest-xdist), one a core: with the schema and the demo school built once
+# (tests/conftest.py, tests/e2e/conftest.py), most of a test's time is the CPU's.
 PYTEST_WORKERS ?= 2
 
 test: setup

@@ -1,8 +1,10 @@
 """Browser tests: the real app served by gunicorn (as in production) on the demo school,
 driven by Playwright in Debian's Chromium at a 360x640 phone viewport."""
 
+import fcntl
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,10 +21,9 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 640}
 DEMO_PASSWORD = "cyberbk-demo"
 
-pytestmark = pytest.mark.e2e
-
-
 def pytest_collection_modifyitems(items):
+    # Marks every test below this folder `e2e` (pytest.ini), so that -m "not e2e" leaves
+    # the browser out; a `pytestmark` in a conftest would mark nothing.
     for item in items:
         if "/e2e/" in str(item.fspath):
             item.add_marker(pytest.mark.e2e)
@@ -39,23 +40,54 @@ def run_flask(args, env):
                    check=True, capture_output=True)
 
 
+def flask_env(instance, **variables):
+    env = {**os.environ, "CYBERBK_INSTANCE_PATH": str(instance), **variables}
+    env.pop("DATABASE_URL", None)
+    env.pop("SOCKETIO_MESSAGE_QUEUE", None)
+    return env
+
+
 @pytest.fixture(scope="session")
-def live_server(tmp_path_factory):
+def demo_instance(tmp_path_factory):
+    """An instance folder migrated and seeded with the demo school, made once per run and
+    copied for each server: seeding hashes some forty passwords with scrypt, as production
+    does, about fifteen seconds on this machine, and each xdist worker starts up to three
+    servers. The workers share the one folder under the run's temporary root; a lock makes
+    the first to come make it."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    # With xdist each worker's base folder lies in one folder of the run's own.
+    root = tmp_path_factory.getbasetemp()
+    if worker:
+        root = root.parent
+    instance = root / "demo-instance"
+    with open(root / "demo-instance.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (instance / "seeded").exists():
+            shutil.rmtree(instance, ignore_errors=True)
+            instance.mkdir()
+            env = flask_env(instance)
+            run_flask(["db", "upgrade"], env)
+            run_flask(["seed-demo"], env)
+            (instance / "seeded").touch()
+    return instance
+
+
+@pytest.fixture(scope="session")
+def live_server(tmp_path_factory, demo_instance):
     """Base URL of a gunicorn server on a fresh instance folder holding the demo school."""
-    with serve(tmp_path_factory.mktemp("instance")) as base_url:
+    with serve(tmp_path_factory.mktemp("instance"), demo_instance) as base_url:
         yield base_url
 
 
 @contextmanager
-def serve(instance, gunicorn_options=()):
-    """gunicorn as production runs it, on `instance` (migrated, demo school seeded); its
-    output goes to instance/server.log. Yields the base URL."""
+def serve(instance, demo_instance, gunicorn_options=()):
+    """gunicorn as production runs it, on `instance` given a copy of `demo_instance`
+    (migrated, demo school seeded; its secret key too, which the seeded rows may depend
+    on); its output goes to instance/server.log. Yields the base URL."""
     port = free_port()
-    env = {**os.environ, "CYBERBK_INSTANCE_PATH": str(instance), "PORT": str(port)}
-    env.pop("DATABASE_URL", None)
-    env.pop("SOCKETIO_MESSAGE_QUEUE", None)
-    run_flask(["db", "upgrade"], env)
-    run_flask(["seed-demo"], env)
+    env = flask_env(instance, PORT=str(port))
+    shutil.copytree(demo_instance, instance, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("seeded"))
     log = open(instance / "server.log", "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",

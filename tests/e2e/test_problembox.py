@@ -19,13 +19,13 @@ STUDENT_AGENT = f"Mozilla/5.0 (Linux; Android 10) CyberBK-e2e-{uuid.uuid4().hex}
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def served(tmp_path_factory, demo_instance):
     """Like conftest's server, plus gunicorn's access log and an instance folder this module
     can read: a test checks what the served app writes about a visitor."""
     instance = tmp_path_factory.mktemp("problembox-instance")
     # Every browser here is 127.0.0.1; the per-client limits are unit-tested.
     (instance / "config.py").write_text('PROBLEMBOX_REPORT_LIMIT = "100 per 15 minutes"\n')
-    with serve(instance, ("--access-logfile", "-")) as base_url:
+    with serve(instance, demo_instance, ("--access-logfile", "-")) as base_url:
         yield SimpleNamespace(url=base_url, instance=instance)
 
 

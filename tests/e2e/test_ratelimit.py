@@ -14,9 +14,9 @@ WAIT = re.compile(r"Terlalu banyak percobaan\. Tunggu (\d+) detik, lalu coba lag
 
 
 @pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+def live_server(tmp_path_factory, demo_instance):
     """A server of this module's own: no other test's logins or stories count here."""
-    with serve(tmp_path_factory.mktemp("ratelimit-instance")) as base_url:
+    with serve(tmp_path_factory.mktemp("ratelimit-instance"), demo_instance) as base_url:
         yield base_url
 
 
