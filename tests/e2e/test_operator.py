@@ -48,4 +48,5 @@ def test_counselor_confirms_a_new_counselor_account_on_their_home(new_page, tmp_
     rows = operator.locator("tbody tr")
     assert rows.filter(has_text="Rina Kurniawati").filter(
         has_text="Mengonfirmasi akun Guru BK").count() == 1
-    assert rows.filter(has_text="Operator Sekolah").filter(has_text="Mengimpor akun").count() == 1
+    # At least one: the browser tests share one server, and others import accounts too.
+    assert rows.filter(has_text="Operator Sekolah").filter(has_text="Mengimpor akun").count() >= 1
