@@ -6,12 +6,15 @@ and when turning a counselor's weekly hours into slots.
 """
 
 import enum
+import functools
+import operator
 from datetime import datetime
 from datetime import time
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.ext.hybrid import hybrid_method
 
 from ..accounts.models import User
 from ..common.schooltime import utcnow
@@ -23,6 +26,47 @@ from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..extensions import enum_column
 
+
+def may_open(counselor_id, *holders):
+    """May counselor `counselor_id` open a counseling record held by `holders`?
+
+    The one answer to that question: the pages (404 otherwise), the data export (a record
+    is exported only if this is true), the chat's pages and Socket.IO events, and the
+    student search all ask it, through the `open_to` of each record below, or (where
+    only the ids are at hand, as in the chat's batched writes) by calling it directly.
+
+    The rule (asas kerahasiaan: case content belongs to the assigned counselor(s)):
+    - A case (its file, closing note and session records, private notes too) opens to
+      the counselor it is assigned to now. A handover moves it whole: the new counselor
+      opens it, the previous one no longer does.
+    - A booking (its details, the intake or data awal, and its chat) opens to the
+      counselor it was booked with, whatever became of it, since the student wrote the
+      intake to them and they read it to confirm or decline; and to the counselor of the
+      case it belongs to, so that a handover shares the earlier sessions with the new
+      counselor (to read: changing a booking stays with the one it was booked with).
+      The previous counselor thus keeps the bookings they held, with intake and chat,
+      but not the case file or its session records.
+    - A referral's reason opens to every counselor while nobody has taken it (the
+      queue), then to the referral's counselor (who scheduled it, or took its case over).
+    - Nothing opens anything else. A booking, pending, declined or confirmed, does not
+      open the case it joins or the student's other bookings, and a referral opens no
+      case: a student asking another counselor for a slot, or that counselor scheduling
+      an unclaimed referral, shows them that booking (and the case a confirmation opens
+      with them), never a case another counselor holds.
+
+    `holders` are values (from a loaded row: the answer is a bool) or columns (in a
+    query: the answer is a WHERE condition); `==` and `|` mean the same in both, so the
+    rows the pages load and the queries of exports and lists cannot disagree.
+    """
+    return functools.reduce(operator.or_, (holder == counselor_id for holder in holders))
+
+
+def case_counselor_of(case_id):
+    """SQL: the counselor now assigned to the case `case_id` (a column), or NULL."""
+    # Never correlated with a counseling_cases of the enclosing query (one joining the
+    # cases would otherwise leave this subquery with no table).
+    return (sa.select(CounselingCase.counselor_id).where(CounselingCase.id == case_id)
+            .correlate_except(CounselingCase).scalar_subquery())
 
 
 class BookingStatus(str, enum.Enum):
@@ -196,6 +240,11 @@ class CounselingCase(db.Model):
     def is_open(self):
         return self.status == CaseStatus.OPEN
 
+    @hybrid_method
+    def open_to(self, counselor_id):
+        """May this counselor open the case file and its session records (may_open)."""
+        return may_open(counselor_id, self.counselor_id)
+
 
 class Referral(db.Model):
     """Alih tangan kasus: a homeroom teacher refers a student of their class to BK.
@@ -224,6 +273,16 @@ class Referral(db.Model):
     referrer: so.Mapped[User | None] = so.relationship(foreign_keys=[referrer_id])
     counselor: so.Mapped[User | None] = so.relationship(foreign_keys=[counselor_id])
     case: so.Mapped[CounselingCase | None] = so.relationship(back_populates="referrals")
+
+    @hybrid_method
+    def open_to(self, counselor_id):
+        """May this counselor read the referral's reason (may_open)."""
+        return self.counselor_id is None or may_open(counselor_id, self.counselor_id)
+
+    @open_to.inplace.expression
+    @classmethod
+    def _open_to_expression(cls, counselor_id):
+        return sa.or_(cls.counselor_id.is_(None), may_open(counselor_id, cls.counselor_id))
 
 
 class Booking(db.Model):
@@ -289,6 +348,17 @@ class Booking(db.Model):
         """Still ahead of us: waiting or confirmed."""
         return self.status in (BookingStatus.PENDING, BookingStatus.CONFIRMED)
 
+    @hybrid_method
+    def open_to(self, counselor_id):
+        """May this counselor open the booking, its intake and its chat (may_open)."""
+        return may_open(counselor_id, self.counselor_id,
+                        self.case.counselor_id if self.case else None)
+
+    @open_to.inplace.expression
+    @classmethod
+    def _open_to_expression(cls, counselor_id):
+        return may_open(counselor_id, cls.counselor_id, case_counselor_of(cls.case_id))
+
 
 class Intake(db.Model):
     """Data awal konseli, given by the student with the booking."""
@@ -338,6 +408,17 @@ class SessionRecord(db.Model):
     case: so.Mapped[CounselingCase] = so.relationship(back_populates="records")
     booking: so.Mapped[Booking | None] = so.relationship()
     counselor: so.Mapped[User | None] = so.relationship()
+
+    @hybrid_method
+    def open_to(self, counselor_id):
+        """May this counselor read the record: it goes with its case (may_open), not with
+        who wrote it."""
+        return self.case.open_to(counselor_id)
+
+    @open_to.inplace.expression
+    @classmethod
+    def _open_to_expression(cls, counselor_id):
+        return may_open(counselor_id, case_counselor_of(cls.case_id))
 
 
 class ParentRequest(db.Model):

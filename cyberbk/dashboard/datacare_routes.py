@@ -102,7 +102,8 @@ def student_requests():
     if class_id and not numbers.is_id(class_id):
         abort(400)
     class_id = int(class_id) if class_id else None
-    students = (student_data.find_students(query, class_id)
+    counselor = current_user if is_counselor() else None
+    students = (student_data.find_students(query, class_id, counselor=counselor)
                 if query or class_id is not None else [])
     return render_template("dashboard/student_requests.html", query=query, class_id=class_id,
                            students=students, classes=all_classes())
@@ -118,8 +119,9 @@ def full_export_allowed(student):
 
 
 def render_student(student, form=None, status=200):
-    return render_template("dashboard/student_record.html", student=student,
-                           full=full_export_allowed(student), counts=student_data.summary(student),
+    full = full_export_allowed(student)
+    return render_template("dashboard/student_record.html", student=student, full=full,
+                           counts=student_data.summary(student, current_user) if full else None,
                            erased=student_data.is_erased(student),
                            consent=consent.consent_of(student.id),
                            form=form or EraseForm(formdata=None)), status
@@ -136,10 +138,10 @@ def student_record(student_id):
 def export_student(student_id):
     student = get_student_or_404(student_id)
     full = full_export_allowed(student)
-    data = student_data.export_zip(student, full=full)
+    data = student_data.export_zip(student, current_user if full else None)
     record(current_user, "export", "student_data", student.id,
-           summary="Ekspor semua data satu siswa atas permintaan" if full
-           else "Ekspor data akun satu siswa atas permintaan")
+           summary="Ekspor data satu siswa yang boleh dibuka Guru BK ini, atas permintaan"
+           if full else "Ekspor data akun satu siswa atas permintaan")
     db.session.commit()
     return FileResponse(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="data-siswa-{student.id}.zip"'})

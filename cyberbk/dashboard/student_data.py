@@ -2,10 +2,12 @@
 protection law, UU 27/2022).
 
 Who may do what, decided here:
-- A counselor who holds or held the student's case (or a booking with them) exports
-  everything the app holds about the student: case content belongs to the assigned
-  counselor(s) only (PRODUCT.md), so any other counselor gets the account part, like
-  the operator. Any counselor can erase, because an erasure must be weighed against an
+- A counselor's export holds what that counselor may open on the pages, record by
+  record, as booking.models.may_open decides: their own cases and bookings, and what a
+  handover shared with them; never a case another counselor holds, whatever booking,
+  request or referral links the student to this counselor. A counselor who may open
+  none of the student's cases or bookings gets the account part, like the operator.
+  Any counselor can erase, because an erasure must be weighed against an
   open case (it is refused while one is open) and reveals nothing.
 - The operator (admin) exports only what admins may see anyway: the account, the class
   and the parents' consent record; never bookings, cases, answers or chats.
@@ -55,15 +57,18 @@ class NotAllowed(Exception):
     """str(error) is the message for the counselor."""
 
 
+def counseled_by(counselor, student_id):
+    """SQL: the student `student_id` (a value, or a column to correlate with) has a case
+    or a booking that `counselor` may open (may_open)."""
+    return sa.or_(
+        sa.exists().where(CounselingCase.student_id == student_id,
+                          CounselingCase.open_to(counselor.id)),
+        sa.exists().where(Booking.student_id == student_id, Booking.open_to(counselor.id)))
+
+
 def counsels(counselor, student):
-    """True when `counselor` holds or held a case or a booking with `student`."""
-    case = sa.select(CounselingCase.id).where(
-        CounselingCase.student_id == student.id,
-        sa.or_(CounselingCase.counselor_id == counselor.id,
-               CounselingCase.previous_counselor_id == counselor.id))
-    booking = sa.select(Booking.id).where(Booking.student_id == student.id,
-                                          Booking.counselor_id == counselor.id)
-    return db.session.scalar(sa.select(sa.exists(case.union(booking).subquery()))) or False
+    """True when `counselor` may open one of `student`'s cases or bookings."""
+    return db.session.scalar(sa.select(counseled_by(counselor, student.id)))
 
 
 def is_erased(student):
@@ -109,38 +114,41 @@ def profile(student):
     }
 
 
-def bookings_csv(student):
+def bookings_csv(student, counselor):
     rows = db.session.execute(
         sa.select(Booking, User.full_name, Intake)
         .join(User, User.id == Booking.counselor_id)
         .outerjoin(Intake, Intake.booking_id == Booking.id)
-        .where(Booking.student_id == student.id).order_by(Booking.starts_at)).all()
+        .where(Booking.student_id == student.id, Booking.open_to(counselor.id))
+        .order_by(Booking.starts_at)).all()
     return to_csv(
         ["id", "mulai", "selesai", "guru_bk", "cara", "bidang", "status", "waktu_pegang_hp",
          "pesan_guru_bk", "kesediaan_versi", "kesediaan_pada", "data_awal_cerita",
          "pernah_dibantu", "merasa_tidak_aman"],
-        [(b.id, local(b.starts_at), local(b.ends_at), counselor, enum_value(b.mode),
+        [(b.id, local(b.starts_at), local(b.ends_at), held_by, enum_value(b.mode),
           enum_value(b.field), enum_value(b.status), b.phone_times, b.counselor_message,
           b.consent_version, local(b.consented_at),
           intake.description if intake else "", enum_value(intake.help_before) if intake else "",
           ("ya" if intake.feels_unsafe else "tidak") if intake else "")
-         for b, counselor, intake in rows])
+         for b, held_by, intake in rows])
 
 
-def cases_csv(student):
+def cases_csv(student, counselor):
     rows = db.session.execute(
         sa.select(CounselingCase, User.full_name)
         .join(User, User.id == CounselingCase.counselor_id)
-        .where(CounselingCase.student_id == student.id).order_by(CounselingCase.opened_at)).all()
+        .where(CounselingCase.student_id == student.id, CounselingCase.open_to(counselor.id))
+        .order_by(CounselingCase.opened_at)).all()
     return to_csv(["id", "guru_bk", "dibuka", "ditutup", "status", "hasil", "catatan_penutup"],
-                  [(c.id, counselor, local(c.opened_at), local(c.closed_at), enum_value(c.status),
-                    enum_value(c.outcome), c.closing_note) for c, counselor in rows])
+                  [(c.id, held_by, local(c.opened_at), local(c.closed_at), enum_value(c.status),
+                    enum_value(c.outcome), c.closing_note) for c, held_by in rows])
 
 
-def records_csv(student):
+def records_csv(student, counselor):
     records = db.session.scalars(
         sa.select(SessionRecord).join(CounselingCase)
-        .where(CounselingCase.student_id == student.id).order_by(SessionRecord.held_at)).all()
+        .where(CounselingCase.student_id == student.id, SessionRecord.open_to(counselor.id))
+        .order_by(SessionRecord.held_at)).all()
     return to_csv(
         ["kasus", "waktu", "cara", "bidang", "topik", "ringkasan", "teknik", "tindak_lanjut",
          "pemahaman", "perasaan", "tindakan"],
@@ -149,11 +157,12 @@ def records_csv(student):
           r.laiseg_action) for r in records])
 
 
-def referrals_csv(student):
+def referrals_csv(student, counselor):
     rows = db.session.execute(
         sa.select(Referral, User.full_name)
         .outerjoin(User, User.id == Referral.referrer_id)
-        .where(Referral.student_id == student.id).order_by(Referral.created_at)).all()
+        .where(Referral.student_id == student.id, Referral.open_to(counselor.id))
+        .order_by(Referral.created_at)).all()
     return to_csv(["tanggal", "dirujuk_oleh", "alasan", "status"],
                   [(local(r.created_at), referrer, r.reason, enum_value(r.status))
                    for r, referrer in rows])
@@ -181,27 +190,27 @@ def answers_csv(student):
                    in signals.answer(signals.student_answers, student)])
 
 
-def chat_csv(student):
+def chat_csv(student, counselor):
     rows = db.session.execute(
         sa.select(Booking.id, ChatMessage.created_at, ChatMessage.from_counselor,
                   ChatMessage.body)
         .join(ChatRoom, ChatRoom.id == ChatMessage.room_id)
         .join(Booking, Booking.id == ChatRoom.booking_id)
-        .where(Booking.student_id == student.id)
+        .where(Booking.student_id == student.id, Booking.open_to(counselor.id))
         .order_by(Booking.id, ChatMessage.id)).all()
     return to_csv(["jadwal", "waktu", "dari", "isi"],
                   [(booking_id, local(at), "Guru BK" if from_counselor else "siswa", body)
                    for booking_id, at, from_counselor, body in rows])
 
 
-def readme(student, full):
+def readme(student, counselor):
     lines = [
         _("Data pribadi siswa: %(name)s", name=student.full_name),
         _("Dibuat: %(when)s", when=local(utcnow())),
         "",
         _("profil.json: akun, kelas, NIS, dan catatan persetujuan orang tua."),
     ]
-    if full:
+    if counselor is not None:
         lines += [
             _("jadwal.csv: jadwal konseling beserta data awal yang diisi siswa."),
             _("kasus.csv dan catatan_sesi.csv: berkas kasus dan catatan sesi (tanpa catatan "
@@ -214,6 +223,9 @@ def readme(student, full):
             "",
             _("Tidak termasuk: laporan kotak masalah tanpa nama dan jawaban angket anonim, "
               "karena aplikasi memang tidak menyimpan siapa pengirimnya."),
+            _("Data konseling di sini hanya yang dipegang %(name)s, Guru BK yang mengekspor. "
+              "Kasus yang dipegang Guru BK lain hanya bisa diekspor oleh Guru BK tersebut.",
+              name=counselor.full_name),
         ]
     else:
         lines += ["", _("Ekspor operator sekolah: hanya data akun. Data konseling hanya bisa "
@@ -221,17 +233,20 @@ def readme(student, full):
     return "\n".join(lines) + "\n"
 
 
-def export_zip(student, full=True):
-    """Everything about one student as a ZIP of readable files; `full` False gives only
-    the parts an admin may see."""
-    files = {"LIHAT-SAYA.txt": readme(student, full),
+def export_zip(student, counselor=None):
+    """One student's data as a ZIP of readable files: for `counselor`, with the counseling
+    records that counselor may open (may_open, record by record); without one, only the
+    parts an admin may see."""
+    files = {"LIHAT-SAYA.txt": readme(student, counselor),
              "profil.json": json.dumps(profile(student), ensure_ascii=False, indent=2)}
-    if full:
+    if counselor is not None:
         files.update({
-            "jadwal.csv": bookings_csv(student), "kasus.csv": cases_csv(student),
-            "catatan_sesi.csv": records_csv(student), "rujukan.csv": referrals_csv(student),
+            "jadwal.csv": bookings_csv(student, counselor),
+            "kasus.csv": cases_csv(student, counselor),
+            "catatan_sesi.csv": records_csv(student, counselor),
+            "rujukan.csv": referrals_csv(student, counselor),
             "kotak_masalah.csv": reports_csv(student), "angket.csv": answers_csv(student),
-            "chat.csv": chat_csv(student),
+            "chat.csv": chat_csv(student, counselor),
         })
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -240,15 +255,19 @@ def export_zip(student, full=True):
     return buffer.getvalue()
 
 
-def summary(student):
-    """How many records of each kind the app holds about the student (for the page)."""
+def summary(student, counselor):
+    """How many records of each kind the export of `counselor` holds (for the page), and
+    whether the student has an open case (anyone's: it holds back the erasure)."""
     cases = sa.select(CounselingCase.id).where(CounselingCase.student_id == student.id)
     counts = db.session.execute(sa.select(
-        sa.select(sa.func.count(Booking.id)).where(Booking.student_id == student.id)
+        sa.select(sa.func.count(Booking.id))
+        .where(Booking.student_id == student.id, Booking.open_to(counselor.id))
         .scalar_subquery(),
-        sa.select(sa.func.count(CounselingCase.id)).where(CounselingCase.student_id == student.id)
+        sa.select(sa.func.count(CounselingCase.id))
+        .where(CounselingCase.student_id == student.id, CounselingCase.open_to(counselor.id))
         .scalar_subquery(),
-        sa.select(sa.func.count(SessionRecord.id)).where(SessionRecord.case_id.in_(cases))
+        sa.select(sa.func.count(SessionRecord.id))
+        .where(SessionRecord.case_id.in_(cases), SessionRecord.open_to(counselor.id))
         .scalar_subquery(),
         sa.select(sa.func.count(Response.id)).where(Response.user_id == student.id,
                                                     Response.submitted_at.is_not(None))
@@ -323,9 +342,12 @@ def erase(student):
     set_active(student, False)  # ends the sessions
 
 
-def find_students(query="", class_id=None, limit=50):
-    """Students by name, username or NIS (also former and erased ones), for the request page."""
-    statement = (sa.select(User).outerjoin(StudentProfile)
+def find_students(query="", class_id=None, limit=50, counselor=None):
+    """Students by name, username or NIS (also former and erased ones), for the request
+    page: [(student, whether `counselor` may open one of their cases or bookings)]. The
+    list itself shows accounts only, which every counselor and the operator may see."""
+    counseled = counseled_by(counselor, User.id) if counselor is not None else sa.false()
+    statement = (sa.select(User, counseled).outerjoin(StudentProfile)
                  .where(User.role == Role.STUDENT).order_by(User.full_name).limit(limit))
     if query:
         pattern = f"%{query.lower()}%"
@@ -334,4 +356,4 @@ def find_students(query="", class_id=None, limit=50):
                                            StudentProfile.nis == query))
     if class_id is not None:
         statement = statement.where(StudentProfile.class_id == class_id)
-    return db.session.scalars(statement).all()
+    return db.session.execute(statement).all()

@@ -30,7 +30,8 @@ def booking_label(value):
     return label(value)
 
 
-# Who may see what. Other people's records answer 404, so their existence does not leak.
+# Who may see what: students their own bookings, counselors what models.may_open lets
+# them open. Other people's records answer 404, so their existence does not leak.
 
 def get_own_booking_or_404(booking_id):
     booking = db.session.get(Booking, booking_id)
@@ -40,20 +41,20 @@ def get_own_booking_or_404(booking_id):
 
 
 def get_counselor_booking_or_404(booking_id, acting=False):
-    """A booking in the counselor's agenda, or in a case assigned to them (read only)."""
+    """A booking the counselor may open; `acting` (to change it): one booked with them,
+    since a case handed over shares its bookings to read only."""
     booking = db.session.get(Booking, booking_id)
     if booking is None:
         abort(404)
-    own = booking.counselor_id == current_user.id
-    via_case = booking.case is not None and booking.case.counselor_id == current_user.id
-    if not own and not (via_case and not acting):
+    if not (booking.counselor_id == current_user.id if acting
+            else booking.open_to(current_user.id)):
         abort(404)
     return booking
 
 
 def get_case_or_404(case_id):
     case = db.session.get(CounselingCase, case_id)
-    if case is None or case.counselor_id != current_user.id:
+    if case is None or not case.open_to(current_user.id):
         abort(404)
     return case
 
@@ -61,7 +62,7 @@ def get_case_or_404(case_id):
 def get_referral_or_404(referral_id):
     """Unclaimed referrals are open to every counselor; a claimed one to its counselor."""
     referral = db.session.get(Referral, referral_id)
-    if referral is None or referral.counselor_id not in (None, current_user.id):
+    if referral is None or not referral.open_to(current_user.id):
         abort(404)
     return referral
 

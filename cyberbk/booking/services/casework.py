@@ -32,7 +32,7 @@ def open_case(student, counselor):
 def cases_for_counselor(counselor):
     return db.session.scalars(
         sa.select(CounselingCase).join(CounselingCase.student)
-        .where(CounselingCase.counselor_id == counselor.id)
+        .where(CounselingCase.open_to(counselor.id))
         .order_by(CounselingCase.status.desc(), User.full_name)).all()
 
 

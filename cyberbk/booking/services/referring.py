@@ -47,7 +47,7 @@ def referral_queue(counselor):
     """Unclaimed referrals, which any counselor may take, and the counselor's own."""
     return db.session.scalars(
         sa.select(Referral)
-        .where(sa.or_(Referral.counselor_id.is_(None), Referral.counselor_id == counselor.id))
+        .where(Referral.open_to(counselor.id))
         .order_by(
             sa.case((Referral.status == ReferralStatus.RECEIVED, 0),
                     (Referral.status == ReferralStatus.SCHEDULED, 1), else_=2),
@@ -61,8 +61,10 @@ def schedule_referral(referral, counselor, starts_at, mode, now=None):
     booking = book(counselor.id, starts_at, mode, student=referral.student, now=now,
                    source=Source.REFERRAL, referral_id=referral.id,
                    status=BookingStatus.CONFIRMED)
+    # A referral opens no case (models.may_open): it joins its case only when this
+    # counselor may open that case anyway.
     case = referral.case if referral.case and referral.case.is_open \
-        else open_case(referral.student, counselor)
+        and referral.case.open_to(counselor.id) else open_case(referral.student, counselor)
     booking.case = case
     referral.case = case
     referral.counselor = counselor

@@ -15,6 +15,7 @@ from ...audit.services import record
 from ...booking.models import Booking
 from ...booking.models import BookingStatus
 from ...booking.models import CounselingCase
+from ...booking.models import may_open
 from ...common import signals
 from ...common.vocabulary import ONLINE_MODES
 from ...common.vocabulary import Mode
@@ -170,12 +171,14 @@ class BookingFacts:
 
 def booking_side(facts, user_id, role):
     """The side of account `user_id` (with `role`) at the booking's chat, or None when they
-    are no participant: its student, or its counselor or the counselor of its case."""
+    are no participant: its student, or a counselor who may open the booking (booking's
+    may_open: its counselor or the counselor of its case)."""
     if facts.mode not in ONLINE_MODES:
         return None
     if facts.student_id == user_id:
         return Side.STUDENT
-    if role == Role.COUNSELOR and user_id in {facts.counselor_id, facts.case_counselor_id}:
+    if role == Role.COUNSELOR and may_open(user_id, facts.counselor_id,
+                                           facts.case_counselor_id):
         return Side.COUNSELOR
     return None
 
