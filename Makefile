@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := wsgi
 
-.PHONY: run test setup db translations bench extract clean
+.PHONY: run test setup db translations bench extract clean risk-report
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ bench: setup
 	(command -v wrk && test -x /usr/bin/chromium) >/dev/null || \
 		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk chromium)
 	$(BIN)/python -m bench
+
+# Recall and false alarms of the problem box's risk check on tests/data's corpus, with the
+# misses; INSTANCE=path/to/instance adds the flags its counselors marked wrong.
+risk-report: $(STAMP)
+	$(BIN)/python scripts/risk_report.py $(if $(INSTANCE),--instance $(INSTANCE))
 
 extract:
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .

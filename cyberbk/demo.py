@@ -44,9 +44,11 @@ def seed_demo():
                                    "Bapak Hendra Wijaya (Guru BK kelas 8–9): 0812-0000-0002")
     settings.service_hours = "Senin–Jumat 07.30–14.00, ruang BK lantai 1"
     add_crisis_contact("Guru BK SMP Negeri Contoh", "0812-0000-0001 (Bu Rina)",
-                       "Hubungi saat jam sekolah atau kirim pesan WhatsApp.")
+                       "Hubungi saat jam sekolah atau kirim pesan WhatsApp.",
+                       "+6281200000001", "6281200000001")
     add_crisis_contact("TPPK SMP Negeri Contoh", "0812-0000-0009",
-                       "Tim Pencegahan dan Penanganan Kekerasan di sekolah.")
+                       "Tim Pencegahan dan Penanganan Kekerasan di sekolah.",
+                       "+6281200000009", "6281200000009")
     add_national_crisis_contacts()
 
     def add(username, full_name, role, **profile):

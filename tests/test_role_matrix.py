@@ -155,6 +155,7 @@ ROUTES = {
     "problembox.delete_template": ({Role.COUNSELOR}, "POST", lambda s: {"template_id": 1}),
     "problembox.add_risk_term": ({Role.COUNSELOR}, "POST", None),
     "problembox.delete_risk_term": ({Role.COUNSELOR}, "POST", lambda s: {"term_id": 1}),
+    "problembox.mark_flag": ({Role.COUNSELOR}, "POST", lambda s: {"report_id": 1, "flag_id": 1}),
     # assessments: the student link is public (404 for an unknown slug); no assessment data
     # exists here, so object routes answer 404 to the roles allowed past the role check.
     "assessments.open_list": (PUBLIC, "GET", None),

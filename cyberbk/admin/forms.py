@@ -12,6 +12,9 @@ from wtforms.validators import DataRequired
 from wtforms.validators import EqualTo
 from wtforms.validators import Length
 from wtforms.validators import Optional
+from wtforms.validators import ValidationError
+
+from ..school import phones
 
 
 class ImportForm(FlaskForm):
@@ -45,10 +48,34 @@ class SettingsForm(FlaskForm):
 
 
 class CrisisContactForm(FlaskForm):
+    """A crisis contact; its phone and WhatsApp numbers become links a student can tap."""
+
     name = StringField(_l("Nama layanan"), validators=[DataRequired(), Length(max=120)])
-    contact = StringField(_l("Nomor atau cara menghubungi"), validators=[DataRequired(), Length(max=120)])
+    contact = StringField(_l("Nomor atau cara menghubungi"), validators=[DataRequired(), Length(max=120)],
+                          description=_l("Ditampilkan apa adanya, misalnya “Ruang BK lantai 1” atau "
+                                         "“Telepon 129”."))
+    phone = StringField(_l("Nomor telepon (untuk tombol Telepon)"), validators=[Optional(), Length(max=40)],
+                        description=_l("Contoh: 129, 119 ekstensi 8, 0812-3456-7890, (0295) 381234."))
+    whatsapp = StringField(_l("Nomor WhatsApp (untuk tombol WhatsApp)"),
+                           validators=[Optional(), Length(max=40)],
+                           description=_l("Nomor HP yang memakai WhatsApp, contoh: 0811-1129-129."))
     description = StringField(_l("Keterangan"), validators=[Optional(), Length(max=240)])
     submit = SubmitField(_l("Simpan kontak"))
+
+    def validate_phone(self, field):
+        if field.data and phones.parse_phone(field.data) is None:
+            raise ValidationError(_l("Nomor telepon tidak dikenali. Tulis nomor Indonesia, misalnya "
+                                     "129, 119 ekstensi 8, 0812-3456-7890 atau +62 812 3456 7890."))
+
+    def validate_whatsapp(self, field):
+        if field.data and phones.parse_whatsapp(field.data) is None:
+            raise ValidationError(_l("Nomor WhatsApp harus nomor HP Indonesia yang diawali 08 atau "
+                                     "+62 8, misalnya 0811-1129-129."))
+
+    def numbers(self):
+        """(phone, whatsapp) as the contact stores them, None where left empty."""
+        return (phones.parse_phone(self.phone.data) if self.phone.data else None,
+                phones.parse_whatsapp(self.whatsapp.data) if self.whatsapp.data else None)
 
 
 class BackupForm(FlaskForm):

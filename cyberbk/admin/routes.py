@@ -147,12 +147,16 @@ def settings():
 def add_crisis_contact():
     form = CrisisContactForm(prefix="new")
     if form.validate_on_submit():
-        school_services.add_crisis_contact(form.name.data.strip(), form.contact.data.strip(), (form.description.data or "").strip())
+        school_services.add_crisis_contact(form.name.data.strip(), form.contact.data.strip(),
+                                           (form.description.data or "").strip(), *form.numbers())
         record(current_user, "settings", "crisis_contact", summary="Kontak darurat ditambahkan")
         db.session.commit()
         flash(_("Kontak darurat ditambahkan."), "success")
     else:
-        flash(_("Nama layanan dan nomornya wajib diisi."), "error")
+        # The settings page shows the form's first error: a bad number says what was wrong.
+        errors = [message for messages in form.errors.values() for message in messages]
+        flash(str(errors[0]) if form.phone.errors or form.whatsapp.errors
+              else _("Nama layanan dan nomornya wajib diisi."), "error")
     return redirect(url_for("admin.settings", _anchor="kontak-darurat"), 303)
 
 
@@ -160,7 +164,11 @@ def add_crisis_contact():
 def edit_crisis_contact(contact_id):
     contact = db.get_or_404(CrisisContact, contact_id)
     form = CrisisContactForm(obj=contact)
+    if request.method == "GET":
+        form.phone.data = contact.phone_display
+        form.whatsapp.data = contact.whatsapp_display
     if form.validate_on_submit():
+        contact.phone, contact.whatsapp = form.numbers()
         contact.name = form.name.data.strip()
         contact.contact = form.contact.data.strip()
         contact.description = (form.description.data or "").strip()
@@ -169,7 +177,8 @@ def edit_crisis_contact(contact_id):
         db.session.commit()
         flash(_("Kontak darurat disimpan."), "success")
         return redirect(url_for("admin.settings", _anchor="kontak-darurat"), 303)
-    return render_template("admin/crisis_contact.html", form=form, contact=contact)
+    return render_template("admin/crisis_contact.html", form=form, contact=contact), \
+        400 if form.errors else 200
 
 
 @bp.route("/pengaturan/kontak-darurat/<int:contact_id>/hapus", methods=["POST"])

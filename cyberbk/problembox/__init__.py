@@ -19,7 +19,7 @@ DEFAULTS = {
     # Wrong follow-up codes from everyone together: guessing with many phones or
     # addresses stays as slow as with one (a code is one of 31^16).
     "PROBLEMBOX_WRONG_CODE_CEILING": "300 per hour",
-    # A list of terms replacing the built-in risk.DEFAULT_RISK_TERMS.
+    # A list of terms replacing the built-in concepts of risk.CONCEPTS.
     "PROBLEMBOX_RISK_TERMS": None,
     "PROBLEMBOX_RETENTION_DAYS": 365,
     # An opened thread closes itself on a shared phone after this long unused.

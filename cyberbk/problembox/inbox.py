@@ -32,6 +32,7 @@ from .forms import TemplateForm
 from .forms import TriageForm
 from .models import ProblemReport
 from .models import ReplyTemplate
+from .models import RiskFlag
 from .models import RiskTerm
 
 PER_PAGE = 25
@@ -82,7 +83,7 @@ def show_report(report, status=200, **forms):
     db.session.commit()
     return render_template(
         "problembox/report.html", report=report, templates=services.reply_templates(),
-        risk_found=services.find_risk_terms(report.body), **forms_for(report, **forms)
+        concept_label=risk.concept_label, **forms_for(report, **forms)
     ), status
 
 
@@ -246,3 +247,17 @@ def delete_risk_term(term_id):
     db.session.commit()
     flash(_("Kata dihapus dari daftar."), "success")
     return redirect(url_for(".settings") + "#kata-risiko", 303)
+
+
+@bp.route("/bk/kotak/<int:report_id>/tanda/<int:flag_id>", methods=["POST"])
+@counselor_only
+def mark_flag(report_id, flag_id):
+    """Mark a risk flag as wrong, or take the mark back (the form says which)."""
+    flag = db.get_or_404(RiskFlag, flag_id)
+    if flag.report_id != report_id or not EmptyForm().validate_on_submit():
+        abort(404 if flag.report_id != report_id else 400)
+    services.mark_flag(flag, request.form.get("salah") == "1")
+    db.session.commit()
+    flash(_("Tanda risiko ditandai keliru.") if flag.marked_wrong
+          else _("Tanda risiko dipakai lagi."), "success")
+    return redirect(url_for(".report", report_id=report_id) + "#tanda-risiko", 303)

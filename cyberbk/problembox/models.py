@@ -153,3 +153,27 @@ class RevokedThreadToken(db.Model):
     id: so.Mapped[int] = so.mapped_column(primary_key=True)
     digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
     expires_at: so.Mapped[datetime] = so.mapped_column(index=True)
+
+
+class RiskFlag(db.Model):
+    """Why the risk check flagged a report: one concept and the words that matched it.
+
+    The words are the student's own, which the counselor reads in the story anyway;
+    nothing else of the text is kept. A counselor may mark the flag as wrong, which
+    `make risk-report` reads to show where the lexicon errs."""
+
+    __tablename__ = "problem_risk_flags"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    report_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("problem_reports.id", ondelete="CASCADE"), index=True
+    )
+    concept: so.Mapped[str] = so.mapped_column(sa.String(40))
+    words: so.Mapped[str] = so.mapped_column(sa.String(200))
+    marked_wrong: so.Mapped[bool] = so.mapped_column(default=False)
+
+    report: so.Mapped[ProblemReport] = so.relationship(
+        backref=so.backref("risk_flags", order_by="RiskFlag.id", cascade="all, delete-orphan",
+                           passive_deletes=True))
+
+    __table_args__ = (sa.UniqueConstraint("report_id", "concept"),)

@@ -22,6 +22,7 @@ from .models import ProblemNote
 from .models import ProblemReport
 from .models import ReplyTemplate
 from .models import ReportStatus
+from .models import RiskFlag
 from .models import RiskTerm
 
 # No 0/O, 1/I/L: a code copied by hand from a screenshot must survive.
@@ -98,12 +99,16 @@ def this_hour():
 
 
 def configured_risk_terms():
-    """The school's list from the configuration, or the built-in one."""
-    return list(current_app.config.get("PROBLEMBOX_RISK_TERMS") or risk.DEFAULT_RISK_TERMS)
+    """The school's list from the configuration (replacing the built-in concepts), or the
+    built-in concepts' phrases."""
+    configured = current_app.config.get("PROBLEMBOX_RISK_TERMS")
+    if configured:
+        return list(configured)
+    return [phrase for concept in risk.CONCEPTS for phrase in concept.phrases]
 
 
-def risk_terms():
-    """The configured terms plus those the counselors added.
+def added_risk_terms():
+    """The terms the counselors added.
 
     Read on every report, so kept for RISK_TERMS_MAX_AGE seconds; a term added or
     removed in this process applies at once, one added through another worker within
@@ -111,9 +116,14 @@ def risk_terms():
     kept = current_app.extensions.get(RISK_TERMS_KEY)
     if kept is None or kept[0] < time.monotonic():
         added = db.session.scalars(sa.select(RiskTerm.term).order_by(RiskTerm.term)).all()
-        kept = (time.monotonic() + RISK_TERMS_MAX_AGE, [*configured_risk_terms(), *added])
+        kept = (time.monotonic() + RISK_TERMS_MAX_AGE, tuple(added))
         current_app.extensions[RISK_TERMS_KEY] = kept
     return kept[1]
+
+
+def risk_terms():
+    """Every term and phrase the check uses, as the settings page lists them."""
+    return [*configured_risk_terms(), *added_risk_terms()]
 
 
 @sa.event.listens_for(RiskTerm, "after_insert")
@@ -124,8 +134,35 @@ def forget_risk_terms(_mapper, _connection, _term):
         current_app.extensions.pop(RISK_TERMS_KEY, None)
 
 
-def find_risk_terms(text):
-    return risk.find_terms(text, risk_terms())
+def check_risk(text):
+    """The risk.Flags for a student's text; a school's configured list replaces the
+    built-in concepts, the counselors' terms come on top."""
+    configured = current_app.config.get("PROBLEMBOX_RISK_TERMS")
+    if configured:
+        return risk.check(text, (*configured, *added_risk_terms()), concepts=())
+    return risk.check(text, added_risk_terms())
+
+
+def flag_risk(report, text):
+    """Check `text` (the story or a student's reply) and keep on the report why it is
+    urgent: each concept with its matched words, merged with earlier flags. True when
+    anything matched."""
+    flags = check_risk(text)
+    kept = {flag.concept: flag for flag in report.risk_flags}
+    for flag in flags:
+        old = kept.get(flag.concept)
+        words = list(dict.fromkeys([*(old.words.split(", ") if old else ()), *flag.words]))
+        joined = ", ".join(words)[:RiskFlag.words.type.length]
+        if old is None:
+            report.risk_flags.append(RiskFlag(concept=flag.concept, words=joined))
+        else:
+            old.words = joined
+    return bool(flags)
+
+
+def mark_flag(flag, wrong):
+    """A counselor says the flag was wrong (or takes that back)."""
+    flag.marked_wrong = wrong
 
 
 def send_report(body, field=None, author=None, submission=None):
@@ -143,9 +180,10 @@ def send_report(body, field=None, author=None, submission=None):
     report = ProblemReport(
         code_digest=code_digest(normalise_code(code)), submission_digest=submitted,
         body=body, field=field,
-        status=ReportStatus.NEW, is_urgent=bool(find_risk_terms(body)),
+        status=ReportStatus.NEW, is_urgent=False,
         author_id=author.id if author is not None else None, created_at=this_hour(),
     )
+    report.is_urgent = flag_risk(report, body)
     db.session.add(report)
     return report, code
 
@@ -168,7 +206,7 @@ def add_student_reply(report, body):
     report.has_new_reply = True
     if report.status == ReportStatus.CLOSED:
         _set_status(report, ReportStatus.IN_PROGRESS)
-    urgent = bool(find_risk_terms(body))
+    urgent = flag_risk(report, body)
     if urgent:
         report.is_urgent = True
     return urgent

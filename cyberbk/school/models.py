@@ -2,6 +2,7 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 
 from ..extensions import db
+from . import phones
 
 
 class SchoolSettings(db.Model):
@@ -28,3 +29,23 @@ class CrisisContact(db.Model):
     contact: so.Mapped[str] = so.mapped_column(sa.String(120))
     description: so.Mapped[str] = so.mapped_column(sa.String(240), default="")
     position: so.Mapped[int] = so.mapped_column(default=0)
+    #: As phones.parse_phone stores it ("129", "119,8", "+62..."), for a tel: link.
+    phone: so.Mapped[str | None] = so.mapped_column(sa.String(24))
+    #: As phones.parse_whatsapp stores it ("628111129129"), for a wa.me link.
+    whatsapp: so.Mapped[str | None] = so.mapped_column(sa.String(20))
+
+    @property
+    def tel_href(self):
+        return phones.tel_href(self.phone) if self.phone else None
+
+    @property
+    def whatsapp_href(self):
+        return phones.wa_href(self.whatsapp) if self.whatsapp else None
+
+    @property
+    def phone_display(self):
+        return phones.display(self.phone) if self.phone else ""
+
+    @property
+    def whatsapp_display(self):
+        return phones.display(self.whatsapp) if self.whatsapp else ""

@@ -5,11 +5,12 @@ from .models import SchoolSettings
 DEFAULT_SCHOOL_NAME = "Sekolah Kami"
 
 # Public national lines; the school adds its own counselors and TPPK.
+# (name, how to reach them in words, description, phone as stored, WhatsApp as stored).
 DEFAULT_CRISIS_CONTACTS = (
     ("SAPA 129 (KemenPPPA)", "Telepon 129 · WhatsApp 08111-129-129",
-     "Layanan 24 jam untuk anak yang mengalami kekerasan."),
+     "Layanan 24 jam untuk anak yang mengalami kekerasan.", "129", "628111129129"),
     ("Layanan kesehatan jiwa", "Telepon 119 ekstensi 8",
-     "Untuk kamu yang sedang sangat tertekan atau ingin menyakiti diri."),
+     "Untuk kamu yang sedang sangat tertekan atau ingin menyakiti diri.", "119,8", None),
 )
 
 
@@ -30,16 +31,18 @@ def crisis_contacts():
     ).all()
 
 
-def add_crisis_contact(name, contact, description=""):
+def add_crisis_contact(name, contact, description="", phone=None, whatsapp=None):
+    """`phone` and `whatsapp` as phones.parse_phone and parse_whatsapp store them."""
     last = db.session.scalar(db.select(db.func.max(CrisisContact.position))) or 0
-    entry = CrisisContact(name=name, contact=contact, description=description, position=last + 1)
+    entry = CrisisContact(name=name, contact=contact, description=description, position=last + 1,
+                          phone=phone, whatsapp=whatsapp)
     db.session.add(entry)
     return entry
 
 
 def add_national_crisis_contacts():
-    for name, contact, description in DEFAULT_CRISIS_CONTACTS:
-        add_crisis_contact(name, contact, description)
+    for name, contact, description, phone, whatsapp in DEFAULT_CRISIS_CONTACTS:
+        add_crisis_contact(name, contact, description, phone, whatsapp)
 
 
 def ensure_default_crisis_contacts():
