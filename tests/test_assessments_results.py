@@ -3,7 +3,6 @@ completion, charts and the Excel/CSV export."""
 
 import csv
 import io
-import re
 
 import pytest
 import sqlalchemy as sa

@@ -5,6 +5,7 @@ questionnaire is open, no list of who has not answered an anonymous one, and no
 evaluation of counseling outside the student whose session ended."""
 
 import csv
+import hashlib
 import io
 from datetime import timedelta
 
@@ -299,3 +300,13 @@ def test_anonymous_export_rows_are_in_random_order(client, auth, school):
     texts = [row[-1] for row in export_rows(client, auth, administration)[1:]]
     assert sorted(texts) == [f"jawaban {n:02}" for n in range(30)]
     assert texts != sorted(texts)
+
+
+def test_a_database_copy_cannot_match_an_anonymous_draft_to_its_session(app):
+    """The token sits in the session row (with the user id while logged in); the draft
+    keeps only a keyed digest of it, which needs the secret key to compute."""
+    token = "contoh-token"
+    stored = services.draft_key_for(token)
+    assert stored != hashlib.sha256(token.encode()).hexdigest()
+    app.config["SECRET_KEY"] = "another-key"
+    assert services.draft_key_for(token) != stored

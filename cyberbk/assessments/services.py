@@ -1,7 +1,6 @@
 """Instruments, administrations and answering: the rules, kept apart from the views."""
 
 import base64
-import hashlib
 import hmac
 import json
 import re
@@ -334,7 +333,10 @@ def has_submitted_responses(administration):
 # --- answering ---------------------------------------------------------------
 
 def draft_key_for(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+    """What the database keeps of a draft's token: keyed with the secret key, so that a
+    copy of the database alone cannot match a draft to the session holding its token."""
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), f"draft:{token}".encode(),
+                    "sha256").hexdigest()
 
 
 def find_response(administration, user=None, token=None):
