@@ -72,6 +72,17 @@ DEFAULTS = {
     "BACKUP_PASSPHRASE": None,
     # How long a SQLite write waits for another writer before the request gets a 503.
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # Class results anyone but the counselor sees (homeroom pages, their print, exports of
+    # anonymous questionnaires) need this many respondents in a group, and in each cell of
+    # a breakdown: fewer would let a reader who knows the class pick out one student.
+    "MIN_GROUP_SIZE": 5,
+    # Answers without logging in come only through a class's own link; each link takes
+    # this many starts (across every device), and never more than the class has students.
+    "ASSESSMENT_CLASS_LINK_LIMIT": "40 per hour",
+    # Starts per device through class links.
+    "ASSESSMENT_VISITOR_LIMIT": "3 per hour",
+    # How long after a counseling session ended its student is offered the evaluation.
+    "ASSESSMENT_EVALUATION_DAYS": 14,
 }
 
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")

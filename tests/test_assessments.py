@@ -446,10 +446,11 @@ def test_anonymous_submission_keeps_no_user_and_refuses_a_second_answer(client, 
 def test_visitor_answers_an_anonymous_questionnaire_without_login(client, school):
     instrument = make_instrument()
     administration = give(instrument, [school["class_a"], school["class_b"]], anonymous=True)
-    page = client.get(f"/asesmen/{administration.slug}").get_data(as_text=True)
-    assert "Kelasmu" in page
+    code = services.class_link_code(administration, school["class_b"])
+    page = client.get(f"/asesmen/{administration.slug}/k/{code}").get_data(as_text=True)
+    assert "Kelasmu: 7B" in page
     assert client.get(f"/asesmen/{administration.slug}/bagian/1").status_code == 303
-    response = client.post(f"/asesmen/{administration.slug}/mulai",
+    response = client.post(f"/asesmen/{administration.slug}/k/{code}/mulai",
                            data={"school_class": school["class_b"].id, "gender": "P"})
     assert response.status_code == 303
     draft = db.session.scalar(sa.select(Response))
@@ -461,12 +462,16 @@ def test_visitor_answers_an_anonymous_questionnaire_without_login(client, school
     assert client.get(f"/asesmen/{administration.slug}/bagian/1").status_code == 409
 
 
-def test_visitor_must_pick_a_class_of_the_audience(client, school):
+def test_visitor_answers_only_for_the_class_of_the_link(client, school):
     administration = give(make_instrument(), [school["class_a"]], anonymous=True)
-    response = client.post(f"/asesmen/{administration.slug}/mulai",
+    code = services.class_link_code(administration, school["class_a"])
+    response = client.post(f"/asesmen/{administration.slug}/k/{code}/mulai",
                            data={"school_class": school["class_b"].id})
     assert response.status_code == 400
-    assert "Pilihan ini tidak ada di daftar." in response.get_data(as_text=True)
+    # Another class's link is no link of this questionnaire.
+    other = services.class_link_code(administration, school["class_b"])
+    assert client.post(f"/asesmen/{administration.slug}/k/{other}/mulai",
+                       data={"school_class": school["class_b"].id}).status_code == 404
 
 
 def test_heaviest_pick_offers_only_ticked_problems_and_drops_unticked_ones(client, auth,

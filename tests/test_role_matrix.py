@@ -160,7 +160,8 @@ ROUTES = {
     # exists here, so object routes answer 404 to the roles allowed past the role check.
     "assessments.open_list": (PUBLIC, "GET", None),
     "assessments.start": (PUBLIC, "GET", lambda s: {"slug": "tidak-ada"}),
-    "assessments.begin": (PUBLIC, "POST", lambda s: {"slug": "tidak-ada"}),
+    "assessments.class_link": (PUBLIC, "GET", lambda s: {"slug": "tidak-ada", "code": "x"}),
+    "assessments.begin": (PUBLIC, "POST", lambda s: {"slug": "tidak-ada", "code": "x"}),
     "assessments.answer_section": (PUBLIC, "GET", lambda s: {"slug": "tidak-ada", "number": 1}),
     "assessments.summary": (PUBLIC, "GET", lambda s: {"slug": "tidak-ada"}),
     "assessments.submit": (PUBLIC, "POST", lambda s: {"slug": "tidak-ada"}),

@@ -3,6 +3,7 @@
 import csv
 import io
 import re
+from dataclasses import dataclass
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -17,6 +18,8 @@ from ..extensions import db
 from .models import Answer
 from .models import ItemType
 from .models import Response
+from .results import smallgroups
+from .results.counts import ALL
 from .results.counts import GENDER_LABELS
 from .results.counts import with_items
 
@@ -31,11 +34,37 @@ def item_columns(instrument):
             for position, item in enumerate(section.items, 1)]
 
 
-def header(administration):
-    columns = [_("No"), _("Kelas"), _("Jenis kelamin")]
+@dataclass(frozen=True)
+class Shown:
+    """Which columns about the respondent an export has. An anonymous questionnaire's
+    export shows class and gender only when every group of them has the minimum of
+    respondents: one small group, left blank, would be picked out as the blank rows."""
+
+    class_name: bool = True
+    gender: bool = True
+    #: When sent: named questionnaires only (a time lines an answer up with a login).
+    sent: bool = True
+
+    @classmethod
+    def of(cls, administration):
+        if not administration.anonymous:
+            return cls()
+        classes = smallgroups.every_cell_large_enough(administration, ALL, "class")
+        genders = smallgroups.every_cell_large_enough(
+            administration, ALL, "class_gender" if classes else "gender")
+        return cls(class_name=classes, gender=genders, sent=False)
+
+
+def header(administration, shown=Shown()):
+    columns = [_("No")]
+    if shown.class_name:
+        columns.append(_("Kelas"))
+    if shown.gender:
+        columns.append(_("Jenis kelamin"))
     if not administration.anonymous:
         columns += [_("Nama"), _("NIS")]
-    columns.append(_("Dikirim"))
+    if shown.sent:
+        columns.append(_("Dikirim"))
     for label, item in item_columns(administration.instrument):
         text = item.text if len(item.text) <= 60 else item.text[:57] + "..."
         columns.append(f"{label} {text}")
@@ -103,7 +132,9 @@ class Cells:
 
 
 def rows(administration):
-    """Header row, then one row per submitted response (ordered by class and name)."""
+    """Header row, then one row per submitted response: ordered by class and name, or for
+    an anonymous questionnaire in a random order (the database's), so that a row's place
+    says nothing of when it was sent."""
     items = [item for _label, item in item_columns(with_items(administration.instrument))]
     position = {item.id: index for index, item in enumerate(items)}
     cells = Cells(items)
@@ -116,7 +147,9 @@ def rows(administration):
         .outerjoin(User, User.id == Response.user_id)
         .outerjoin(StudentProfile, StudentProfile.user_id == Response.user_id)
         .where(*submitted)
-        .order_by(SchoolClass.name, User.full_name, Response.id)).all()
+        .order_by(*((sa.func.random(),) if administration.anonymous else
+                    (SchoolClass.name, User.full_name, Response.id)))).all()
+    shown = Shown.of(administration)
     keys = dict(db.session.execute(cells.keys(submitted)).all())
     item_cells = {response_id: cells.row(keys.get(response_id))
                   for response_id, *_rest in responses}
@@ -131,15 +164,20 @@ def rows(administration):
         # A "heaviest" pick shows the label of the checklist option it points to.
         item_cells[response_id][position[item_id]] = (
             safe_cell(text) if text is not None else cells.guarded.get((source_id, choice)))
-    yield [safe_cell(value) for value in header(administration)]
-    date_format = "%Y-%m-%d" if administration.anonymous else "%Y-%m-%d %H:%M"
+    yield [safe_cell(value) for value in header(administration, shown)]
+    date_format = "%Y-%m-%d %H:%M"
     genders = {key: str(label) for key, label in GENDER_LABELS.items() if key}
     for number, (response_id, gender, submitted_at, class_name, full_name, nis) in enumerate(
             responses, 1):
-        row = [number, safe_cell(class_name), genders.get(gender)]
+        row = [number]
+        if shown.class_name:
+            row.append(safe_cell(class_name))
+        if shown.gender:
+            row.append(genders.get(gender))
         if not administration.anonymous:
             row += [safe_cell(full_name), safe_cell(nis)]
-        row.append(to_local(submitted_at).strftime(date_format))
+        if shown.sent:
+            row.append(to_local(submitted_at).strftime(date_format))
         yield row + item_cells[response_id]
 
 

@@ -239,15 +239,33 @@ class Participation(db.Model):
     """That a student has answered an administration, and nothing about what.
 
     For anonymous administrations this is the only link between a student and the
-    administration; it keeps one response per student and feeds completion lists.
+    administration; it keeps one response per student and feeds completion lists. It has
+    no time, and on SQLite no rowid: rows sit in (administration, user) order, so the
+    order they were written in cannot be laid beside the responses' ids to pair them.
     """
 
     __tablename__ = "assessment_participations"
+    __table_args__ = {"sqlite_with_rowid": False}
 
     administration_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("administrations.id", ondelete="CASCADE"), primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+#: Built-in instruments about counseling itself (the session evaluation, laiseg): only the
+#: student whose session ended answers them, and no homeroom teacher or share kit sees them.
+COUNSELING_INSTRUMENTS = ("evaluasi-sesi",)
+
+
+def about_counseling():
+    """SQL condition on Administration: its instrument is about counseling itself."""
+    return sa.exists().where(Instrument.id == Administration.instrument_id,
+                             Instrument.builtin_key.in_(COUNSELING_INSTRUMENTS))
+
+
+def is_about_counseling(administration):
+    return administration.instrument.builtin_key in COUNSELING_INSTRUMENTS
 
 
 # With the models, not the services: other features (outreach's share kit) build their

@@ -1,23 +1,29 @@
 """Instruments, administrations and answering: the rules, kept apart from the views."""
 
-import hashlib
+import base64
+import hmac
 import json
 import re
 import secrets
 from dataclasses import dataclass
 from dataclasses import field
+from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
+from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..accounts.services import slugify
+from ..booking.models import Booking
+from ..booking.models import BookingStatus
 from ..common import signals
 from ..common.schooltime import utcnow
 from ..extensions import db
@@ -31,7 +37,9 @@ from .models import InstrumentSection
 from .models import ItemType
 from .models import Participation
 from .models import Response
+from .models import about_counseling
 from .models import class_condition
+from .models import is_about_counseling
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent / "instruments"
 #: The built-in instruments, in the order counselors see them.
@@ -270,18 +278,36 @@ def audience_description(administration):
     return ", ".join(c.name for c in audience_classes(administration))
 
 
+def session_ended_lately(student):
+    """SQL condition: a counseling session of this student ended within the last
+    ASSESSMENT_EVALUATION_DAYS days (what makes its evaluation theirs to answer)."""
+    since = utcnow() - timedelta(days=current_app.config["ASSESSMENT_EVALUATION_DAYS"])
+    return sa.exists().where(Booking.student_id == student.id,
+                             Booking.status == BookingStatus.DONE, Booking.updated_at >= since)
+
+
+def may_answer(administration, student):
+    """Questionnaires about counseling are for a student whose session ended lately only."""
+    if not is_about_counseling(administration):
+        return True
+    return db.session.scalar(sa.select(session_ended_lately(student)))
+
+
 @signals.open_questionnaires.connect
 def open_for_student(user):
-    """Open administrations for this student: (administration, answered, draft) tuples."""
+    """Open administrations for this student: (administration, answered, draft) tuples.
+    Those about counseling only after a session of theirs ended, until answered or closed."""
     now = utcnow()
     answered = sa.exists().where(Participation.administration_id == Administration.id,
                                  Participation.user_id == user.id)
+    # Anonymous drafts have no user (their token is in the session), so only named ones.
     draft = sa.exists().where(Response.administration_id == Administration.id,
                               Response.user_id == user.id, Response.submitted_at.is_(None))
     rows = db.session.execute(
         sa.select(Administration, answered, draft)
         .where(Administration.opens_at <= now, Administration.closes_at > now,
-               class_condition(user.school_class))
+               class_condition(user.school_class),
+               sa.or_(~about_counseling(), session_ended_lately(user)))
         .order_by(Administration.closes_at)).all()
     return [(row[0], row[1], row[2]) for row in rows]
 
@@ -290,12 +316,13 @@ def is_student(user):
     return user.is_authenticated and user.role == Role.STUDENT
 
 
-def open_administrations(now=None):
+def open_administrations(now=None, about_counseling_too=True):
     now = now or utcnow()
-    return db.session.scalars(
-        sa.select(Administration)
-        .where(Administration.opens_at <= now, Administration.closes_at > now)
-        .order_by(Administration.closes_at)).all()
+    statement = sa.select(Administration).where(Administration.opens_at <= now,
+                                                Administration.closes_at > now)
+    if not about_counseling_too:
+        statement = statement.where(~about_counseling())
+    return db.session.scalars(statement.order_by(Administration.closes_at)).all()
 
 
 def has_submitted_responses(administration):
@@ -306,11 +333,16 @@ def has_submitted_responses(administration):
 # --- answering ---------------------------------------------------------------
 
 def draft_key_for(token):
-    return hashlib.sha256(token.encode()).hexdigest()
+    """What the database keeps of a draft's token: keyed with the secret key, so that a
+    copy of the database alone cannot match a draft to the session holding its token."""
+    return hmac.new(current_app.config["SECRET_KEY"].encode(), f"draft:{token}".encode(),
+                    "sha256").hexdigest()
 
 
 def find_response(administration, user=None, token=None):
-    if user is not None:
+    """A student's named response, or the draft held by a session's token (anonymous
+    questionnaires: a student's draft too, so that no row of answers carries a user)."""
+    if user is not None and not administration.anonymous:
         return db.session.scalar(sa.select(Response).where(
             Response.administration_id == administration.id, Response.user_id == user.id))
     if token:
@@ -330,15 +362,18 @@ def start_response(administration, user=None, school_class=None, gender=None):
     token = None
     response = Response(administration=administration, is_anonymous=administration.anonymous)
     if user is not None:
-        response.user_id = user.id
         profile = user.student_profile
-        response.class_id = profile.class_id if profile else None
-        response.gender = profile.gender.value if profile and profile.gender else None
+        school_class = profile.school_class if profile else None
+        gender = profile.gender.value if profile and profile.gender else None
+    if user is not None and not administration.anonymous:
+        response.user_id = user.id
     else:
+        # An anonymous draft is held by a token in the browser's session, a student's too:
+        # the answers never sit beside a user id, not even before they are sent.
         token = secrets.token_urlsafe(24)
         response.draft_key = draft_key_for(token)
-        response.class_id = school_class.id if school_class else None
-        response.gender = gender or None
+    response.class_id = school_class.id if school_class else None
+    response.gender = gender or None
     try:
         # In a savepoint: when a second tab of the same student created it first (one
         # response per student), that one is taken and the caller's transaction goes on.
@@ -347,6 +382,35 @@ def start_response(administration, user=None, school_class=None, gender=None):
     except IntegrityError:
         return find_response(administration, user=user), None
     return response, token
+
+
+def visitor_starts_left(administration, school_class):
+    """How many more answers without logging in a class link takes: never more answers
+    from a class than it has students (counted in the database)."""
+    students = db.session.scalar(
+        sa.select(sa.func.count(StudentProfile.user_id))
+        .join(User, User.id == StudentProfile.user_id)
+        .where(StudentProfile.class_id == school_class.id, User.is_active_account.is_(True)))
+    given = db.session.scalar(sa.select(sa.func.count(Response.id)).where(
+        Response.administration_id == administration.id,
+        Response.class_id == school_class.id))
+    return max(students - given, 0)
+
+
+def class_link_code(administration, school_class):
+    """The code of a class's own link to an anonymous questionnaire: only the homeroom
+    teacher and the counselor are shown it, and it names the class its answers count for."""
+    message = f"class-link:{administration.id}:{school_class.id}".encode()
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, "sha256").digest()
+    return base64.b32encode(digest[:10]).decode().lower()
+
+
+def class_of_link(administration, code):
+    """The audience class whose link has this code, or None."""
+    for school_class in audience_classes(administration):
+        if hmac.compare_digest(class_link_code(administration, school_class), code or ""):
+            return school_class
+    return None
 
 
 @dataclass

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..assessments.models import Administration
+from ..assessments.models import about_counseling
 from ..assessments.models import class_condition
 from ..common import signals
 from ..common.schooltime import utcnow
@@ -275,14 +276,15 @@ class ShareItem:
 
 
 def open_questionnaires(classes):
-    """[(administration, class names)] open now for students of any of these classes."""
+    """[(administration, class names)] open now for students of any of these classes;
+    never an evaluation of counseling, which only the student whose session ended gets."""
     now = utcnow()
     found = {}
     for school_class in classes:
         for administration in db.session.scalars(
                 sa.select(Administration)
                 .where(Administration.opens_at <= now, Administration.closes_at > now,
-                       class_condition(school_class))
+                       class_condition(school_class), ~about_counseling())
                 .order_by(Administration.closes_at)):
             found.setdefault(administration, []).append(school_class.name)
     return list(found.items())

@@ -32,6 +32,8 @@ class AreaRow:
     likert_mean: float | None = None
     likert_max: int | None = None
     yes_share: float | None = None
+    #: Ticked by a few (fewer than a small group): shown as "fewer than" only.
+    hidden: bool = False
 
     @property
     def is_checklist(self):

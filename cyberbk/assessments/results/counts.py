@@ -321,7 +321,9 @@ def completion(administration, class_ids=None):
         base.add_columns(SchoolClass, sa.func.count(User.id), sa.func.count(Participation.user_id))
         .group_by(SchoolClass.id).order_by(SchoolClass.grade, SchoolClass.name)).all()
     result = {c.id: ClassCompletion(c, students, answered) for c, students, answered in rows}
-    for class_id, name in db.session.execute(
+    # Who has not answered an anonymous questionnaire is never listed, to anyone: beside
+    # the class's few answers, the names of the rest say who the answers are from.
+    for class_id, name in () if administration.anonymous else db.session.execute(
             base.add_columns(SchoolClass.id, User.full_name)
             .where(Participation.user_id.is_(None)).order_by(User.full_name)):
         result[class_id].missing.append(name)

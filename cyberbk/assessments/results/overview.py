@@ -9,6 +9,7 @@ from ...common.schooltime import utcnow
 from ...extensions import db
 from ..models import Administration
 from ..models import Response
+from ..models import about_counseling
 from ..models import class_condition
 from ..services import open_administrations
 from ..services import open_for_student
@@ -62,7 +63,9 @@ def homeroom_overview(teacher, open_only=False):
                                  .order_by(SchoolClass.grade, SchoolClass.name)).all()
     overview = []
     for school_class in classes:
-        statement = sa.select(Administration).where(class_condition(school_class))
+        # Evaluations of counseling are between the student and the counselor.
+        statement = sa.select(Administration).where(class_condition(school_class),
+                                                    ~about_counseling())
         if open_only:
             now = utcnow()
             statement = statement.where(Administration.opens_at <= now,

@@ -35,7 +35,8 @@ from .counts import tally
 @dataclass
 class Bar:
     label: str
-    count: int
+    #: None when held back: fewer answers than a small group (smallgroups.masked_bars).
+    count: int | None
     #: Bar length, 0..100.
     percent: float
     note: str = ""

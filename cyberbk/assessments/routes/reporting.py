@@ -22,10 +22,12 @@ from .. import services
 from ..forms import CompareForm
 from ..forms import ResultsFilterForm
 from ..models import Administration
+from ..models import is_about_counseling
 from ..results import counts
 from ..results import overview
 from ..results import prepost
 from ..results import reports
+from ..results import smallgroups
 from ..results.counts import Filters
 from .shared import get_administration_by_id_or_404
 
@@ -156,13 +158,24 @@ def homeroom_index():
 def homeroom_results(aid, class_id):
     school_class = get_own_class_or_403(class_id)
     administration = get_administration_by_id_or_404(aid)
-    if not services.class_in_audience(administration, school_class):
+    if (not services.class_in_audience(administration, school_class)
+            or is_about_counseling(administration)):
         abort(404)
     mine = Filters(class_id=class_id)
-    tallied = counts.tally(administration, mine, groups=True)
+    report = by_gender = None
+    # Results only once closed: a page read before and after one student answers would
+    # show that student's answers as the difference. And only for enough respondents.
+    enough = (administration.status == "closed"
+              and smallgroups.respondents_if_enough(administration, mine) is not None)
+    if enough:
+        tallied = counts.tally(administration, mine, groups=True)
+        report = smallgroups.mask_report(reports.build_report(
+            administration, mine, include_text=False, tallied=tallied))
+        if smallgroups.every_cell_large_enough(administration, mine, "gender"):
+            by_gender = smallgroups.mask_breakdown(
+                reports.breakdown(administration, "gender", mine, tallied), report)
     return render_template(
         "assessments/homeroom_results.html", administration=administration,
         school_class=school_class,
         completion=next(iter(counts.completion(administration, [class_id])), None),
-        report=reports.build_report(administration, mine, include_text=False, tallied=tallied),
-        by_gender=reports.breakdown(administration, "gender", mine, tallied))
+        report=report, by_gender=by_gender)

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -16,16 +17,18 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ...accounts.models import Role
-from ...accounts.models import SchoolClass
 from ...accounts.models import User
+from ... import ratelimit
 from ...common.forms import EmptyForm
 from ...extensions import db
+from ...extensions import limiter
 from ...extensions import login_manager
 from ...school.services import crisis_contacts
 from .. import bp
 from .. import services
 from ..forms import VisitorStartForm
 from ..models import Administration
+from ..models import is_about_counseling
 from .shared import stop
 
 #: Session keys of a visitor answering an anonymous questionnaire without logging in.
@@ -62,23 +65,30 @@ def get_administration_or_404(slug):
 def get_respondent(administration, answering):
     """The respondent, or stop: staff, students of other classes, visitors of an
     identified questionnaire (to the login page), and second answers."""
+    token = session.get(SESSION_DRAFTS, {}).get(administration.slug)
+    counseling = is_about_counseling(administration)
     if current_user.is_authenticated:
         if current_user.role != Role.STUDENT:
+            # A homeroom teacher never learns that an evaluation of counseling exists.
+            if counseling and current_user.role != Role.COUNSELOR:
+                abort(404)
             if answering:
                 abort(403)
             stop_for_staff(administration)
+        # Only the student whose session ended learns of its evaluation.
+        if not services.may_answer(administration, current_user):
+            abort(404)
         if not services.class_in_audience(administration, current_user.school_class):
             stop(_("Angket ini untuk kelas lain"),
                  _("Angket ini diberikan untuk kelas lain, jadi kamu tidak perlu mengisinya. "
                    "Kalau menurutmu ini keliru, tanyakan ke Guru BK."), 403)
-        response = services.find_response(administration, user=current_user)
+        response = services.find_response(administration, user=current_user, token=token)
         if (answering and response is None and administration.anonymous
                 and services.has_participated(administration, current_user)):
             stop_answered()
         return Respondent(user=current_user, response=response)
-    if not administration.anonymous:
+    if not administration.anonymous or counseling:
         abort(login_manager.unauthorized())
-    token = session.get(SESSION_DRAFTS, {}).get(administration.slug)
     response = services.find_response(administration, token=token) if token else None
     if answering and response is None and administration.slug in session.get(SESSION_DONE, []):
         stop_answered()
@@ -123,11 +133,32 @@ def has_answered(administration, respondent):
                                                                    respondent.user)
 
 
-def visitor_start_form(administration):
-    form = VisitorStartForm()
-    form.school_class.choices = [(c.id, c.name) for c in
-                                 services.audience_classes(administration)]
+def visitor_start_form(school_class):
+    """Gender only: a class link says the class."""
+    form = VisitorStartForm(data={"school_class": school_class.id})
+    form.school_class.choices = [(school_class.id, school_class.name)]
     return form
+
+
+def get_class_of_link_or_404(administration, code):
+    school_class = services.class_of_link(administration, code)
+    if school_class is None:
+        abort(404)
+    return school_class
+
+
+def too_many_visitor_starts(request_limit):
+    page = render_template(
+        "assessments/message.html", title=_("Coba lagi nanti"),
+        message=_("Terlalu banyak jawaban lewat tautan ini dalam waktu singkat. Coba lagi "
+                  "sekitar %(num)d menit lagi, atau masuk dengan akun sekolahmu.",
+                  num=ratelimit.minutes_to_wait(request_limit)), links=())
+    return ratelimit.refused((page, 429), request_limit)
+
+
+def class_link_key():
+    """Flask-Limiter key: one class's link, whichever device uses it."""
+    return f"assessment-class-link:{request.view_args['slug']}:{request.view_args['code']}"
 
 
 @bp.route("/asesmen/")
@@ -136,7 +167,10 @@ def open_list():
     if services.is_student(current_user):
         entries = services.open_for_student(current_user)
     else:
-        entries = [(a, False, False) for a in services.open_administrations()]
+        # Evaluations of counseling are listed to the counselor only.
+        counselor = current_user.is_authenticated and current_user.role == Role.COUNSELOR
+        entries = [(a, False, False) for a in services.open_administrations(
+            about_counseling_too=counselor)]
     return render_template("assessments/open_list.html", entries=entries)
 
 
@@ -145,29 +179,52 @@ def start(slug):
     administration = get_administration_or_404(slug)
     respondent = get_respondent(administration, answering=False)
     answered = has_answered(administration, respondent)
-    visitor_form = None
-    if respondent.is_visitor and respondent.response is None and not answered:
-        visitor_form = visitor_start_form(administration)
     return render_template("assessments/start.html", administration=administration,
                            instrument=administration.instrument, respondent=respondent,
                            answered=answered, status=administration.status,
-                           visitor_form=visitor_form)
+                           visitor_form=None)
 
 
-@bp.route("/asesmen/<slug>/mulai", methods=["POST"])
-def begin(slug):
-    """A visitor (anonymous questionnaire, not logged in) gives class and gender first."""
+@bp.route("/asesmen/<slug>/k/<code>")
+def class_link(slug, code):
+    """A class's own link to an anonymous questionnaire: the only way to answer without
+    logging in, and its answers count for that class."""
     administration = get_administration_or_404(slug)
+    school_class = get_class_of_link_or_404(administration, code)
+    respondent = get_respondent(administration, answering=False)
+    if not respondent.is_visitor:
+        return redirect(url_for(".start", slug=slug))
+    answered = has_answered(administration, respondent)
+    form = None if respondent.response is not None or answered else visitor_start_form(
+        school_class)
+    return render_template("assessments/start.html", administration=administration,
+                           instrument=administration.instrument, respondent=respondent,
+                           answered=answered, status=administration.status,
+                           visitor_form=form, link_code=code)
+
+
+@bp.route("/asesmen/<slug>/k/<code>/mulai", methods=["POST"])
+@limiter.limit(lambda: current_app.config["ASSESSMENT_CLASS_LINK_LIMIT"],
+               key_func=class_link_key, methods=["POST"], on_breach=too_many_visitor_starts)
+@ratelimit.guard_posts("ASSESSMENT_VISITOR_LIMIT", too_many_visitor_starts)
+def begin(slug, code):
+    """A visitor (anonymous questionnaire, not logged in) starts through a class link."""
+    administration = get_administration_or_404(slug)
+    school_class = get_class_of_link_or_404(administration, code)
     respondent = get_respondent(administration, answering=True)
     require_open(administration)
     if not respondent.is_visitor or respondent.response is not None:
         return redirect(url_for(".answer_section", slug=slug, number=1), 303)
-    form = visitor_start_form(administration)
+    form = visitor_start_form(school_class)
     if not form.validate_on_submit():
         return render_template("assessments/start.html", administration=administration,
                                instrument=administration.instrument, respondent=respondent,
-                               answered=False, status="open", visitor_form=form), 400
-    school_class = db.session.get(SchoolClass, form.school_class.data)
+                               answered=False, status="open", visitor_form=form,
+                               link_code=code), 400
+    if services.visitor_starts_left(administration, school_class) < 1:
+        stop(_("Jawaban kelas ini sudah lengkap"),
+             _("Kelas ini sudah mengirim jawaban sebanyak jumlah siswanya. Kalau kamu belum "
+               "mengisi, masuk dengan akun sekolahmu."), 409)
     _response, token = services.start_response(administration, school_class=school_class,
                                                gender=form.gender.data)
     db.session.commit()
@@ -202,8 +259,10 @@ def answer_section(slug, number):
             if item_id not in parsed.missing}
         if not (submitted and parsed.errors):
             if response is None:
-                response, _token = services.start_response(administration,
-                                                            user=respondent.user)
+                response, token = services.start_response(administration,
+                                                           user=respondent.user)
+                if token:
+                    session[SESSION_DRAFTS] = {**session.get(SESSION_DRAFTS, {}), slug: token}
             target = number - 1 if going_back else number + 1
             services.save_section(response, section, parsed,
                                   max(1, min(target, len(sections))))
@@ -272,7 +331,7 @@ def submit(slug):
         flash(_("Masih ada pertanyaan wajib yang belum dijawab. Pertanyaannya ditandai di "
                 "bawah."), "error")
         return render_summary(administration, response, missing, 400)
-    if respondent.is_visitor:
+    if respondent.is_visitor or administration.anonymous:
         drafts = dict(session.get(SESSION_DRAFTS, {}))
         drafts.pop(slug, None)
         session[SESSION_DRAFTS] = drafts

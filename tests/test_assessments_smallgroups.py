@@ -1,0 +1,312 @@
+"""#17 section 1: class views and exports never reveal one student. Each "Seen" of the
+issue, replayed: homeroom pages, share kits and anonymous exports show groups of at least
+MIN_GROUP_SIZE respondents (and cells of at least that many), nothing while a
+questionnaire is open, no list of who has not answered an anonymous one, and no
+evaluation of counseling outside the student whose session ended."""
+
+import csv
+import hashlib
+import io
+from datetime import timedelta
+
+import pytest
+import sqlalchemy as sa
+
+from cyberbk.accounts.models import Gender
+from cyberbk.accounts.models import Role
+from cyberbk.assessments import services
+from cyberbk.assessments.models import Participation
+from cyberbk.assessments.models import Response
+from cyberbk.booking.models import BookingStatus
+from cyberbk.common.schooltime import utcnow
+from cyberbk.extensions import db
+from tests import factories
+from tests import test_assessments as helpers
+from tests.test_booking import make_booking
+
+LIKERT = {"title": "Skala kecil", "sections": [{"code": None, "title": "Satu", "items": [
+    {"type": "likert4", "text": "Saya nyaman bercerita?"}]}]}
+
+def closed_times():
+    now = utcnow()
+    return {"opens": now - timedelta(days=3), "closes": now - timedelta(hours=1)}
+
+
+@pytest.fixture
+def class_of_eight(school):
+    """7A with eight students (siswa.a and seven more), as in the issue."""
+    students = [school["student_a"]] + [
+        factories.make_user(Role.STUDENT, f"siswa.a{n}", f"Teman {n}",
+                            school_class=school["class_a"],
+                            gender=Gender.MALE if n % 2 else Gender.FEMALE) for n in range(1, 8)]
+    return students
+
+
+def given_to_7a(school, answers, anonymous=False, closed=True, genders=None):
+    """A one-item Likert questionnaire for 7A answered with `answers` (option per student)."""
+    instrument = helpers.make_instrument(LIKERT)
+    administration = helpers.give(instrument, [school["class_a"]], anonymous=anonymous,
+                                  **(closed_times() if closed else {}))
+    item = instrument.items[0]
+    for n, choice in enumerate(answers):
+        gender = genders[n] if genders else "L"
+        helpers.add_response(administration, None, [(item, choice)],
+                             school_class=school["class_a"], gender=gender)
+    return administration
+
+
+def homeroom_page(client, auth, school, administration):
+    auth.login("wali.a")
+    return client.get(f"/wali/asesmen/{administration.id}/kelas/{school['class_a'].id}")
+
+
+# --- homeroom teacher: groups, cells, closing --------------------------------------------
+
+def test_homeroom_teacher_cannot_see_a_group_of_four(client, auth, school, class_of_eight):
+    administration = given_to_7a(school, [3, 3, 2, 0])
+    page = homeroom_page(client, auth, school, administration).get_data(as_text=True)
+    assert "Belum cukup jawaban untuk ditampilkan" in page
+    assert "rata-rata" not in page and "as-bars" not in page
+
+
+def test_homeroom_teacher_sees_a_group_of_five_but_not_an_option_one_student_chose(
+        client, auth, school, class_of_eight):
+    administration = given_to_7a(school, [3, 3, 3, 3, 3, 0])
+    page = homeroom_page(client, auth, school, administration).get_data(as_text=True)
+    assert "6 siswa mengirim jawaban." in page
+    assert "5 · 83%" in page
+    # The one "Sangat tidak setuju" is "fewer than 5", never "1 · 17%"; nor is the mean
+    # shown, from which it would follow.
+    assert "1 · 17%" not in page and "kurang dari 5" in page
+    assert "dari 4" not in page and "3,5" not in page
+
+
+def test_homeroom_teacher_sees_nothing_of_an_open_questionnaire(client, auth, school,
+                                                                 class_of_eight):
+    """Seen: reading the page before and after one student answered gave that answer."""
+    administration = given_to_7a(school, [3, 3, 3, 3, 3, 2], closed=False)
+    before = homeroom_page(client, auth, school, administration).get_data(as_text=True)
+    helpers.add_response(administration, None, [(administration.instrument.items[0], 0)],
+                         school_class=school["class_a"], gender="L")
+    after = client.get(f"/wali/asesmen/{administration.id}/kelas/{school['class_a'].id}"
+                       ).get_data(as_text=True)
+    for page in (before, after):
+        assert "setelah angket ditutup" in page
+        assert "rata-rata" not in page and "as-bars" not in page
+
+
+def test_homeroom_gender_breakdown_needs_every_gender_to_be_large_enough(
+        client, auth, school, class_of_eight):
+    small = given_to_7a(school, [3] * 7, genders="LLLLLPP")
+    page = homeroom_page(client, auth, school, small).get_data(as_text=True)
+    assert "7 siswa mengirim jawaban." in page
+    assert "Laki-laki" not in page and "Perempuan" not in page
+    large = given_to_7a(school, [3] * 10, genders="LLLLLPPPPP")
+    page = client.get(f"/wali/asesmen/{large.id}/kelas/{school['class_a'].id}"
+                      ).get_data(as_text=True)
+    assert "Laki-laki" in page and "Perempuan" in page
+
+
+def test_homeroom_page_keeps_small_groups_back_at_the_configured_size(app, client, auth,
+                                                                       school, class_of_eight):
+    app.config["MIN_GROUP_SIZE"] = 3
+    administration = given_to_7a(school, [3, 3, 3])
+    page = homeroom_page(client, auth, school, administration).get_data(as_text=True)
+    assert "3 siswa mengirim jawaban." in page
+
+
+# --- who has not answered -----------------------------------------------------------------
+
+def test_nobody_sees_who_has_not_answered_an_anonymous_questionnaire(client, auth, school,
+                                                                     class_of_eight):
+    """Seen: "1 dari 8 siswa sudah mengisi" beside the names of the seven others."""
+    administration = given_to_7a(school, [3], anonymous=True, closed=False)
+    db.session.add(Participation(administration_id=administration.id,
+                                 user_id=class_of_eight[0].id))
+    db.session.commit()
+    homeroom = homeroom_page(client, auth, school, administration).get_data(as_text=True)
+    auth.logout()
+    auth.login("guru.a")
+    counselor = client.get(f"/bk/asesmen/{administration.id}").get_data(as_text=True)
+    for page in (homeroom, counselor):
+        assert "Teman 1" not in page and "Siswa A" not in page
+
+
+def test_homeroom_teacher_still_sees_who_has_not_answered_a_named_questionnaire(
+        client, auth, school, class_of_eight):
+    administration = given_to_7a(school, [], closed=False)
+    page = homeroom_page(client, auth, school, administration).get_data(as_text=True)
+    assert "Teman 1" in page
+
+
+# --- questionnaires about counseling ------------------------------------------------------
+
+@pytest.fixture
+def evaluation(school):
+    instruments = services.ensure_builtin_instruments()
+    db.session.commit()
+    return helpers.give(instruments["evaluasi-sesi"], [school["class_a"]])
+
+
+def test_homeroom_teacher_never_sees_a_counseling_evaluation(client, auth, school, evaluation):
+    auth.login("wali.a")
+    assert evaluation.title not in client.get("/wali/asesmen").get_data(as_text=True)
+    home = client.get("/wali").get_data(as_text=True)
+    assert "Kotak masalah" in home
+    assert evaluation.slug not in home and evaluation.title not in home  # nor the share kit
+    assert client.get(f"/wali/asesmen/{evaluation.id}/kelas/{school['class_a'].id}"
+                      ).status_code == 404
+    assert client.get(f"/asesmen/{evaluation.slug}").status_code == 404
+    assert evaluation.slug not in client.get("/asesmen/").get_data(as_text=True)
+
+
+def test_student_without_a_session_never_sees_the_evaluation(client, auth, school, evaluation):
+    auth.login("siswa.a")
+    assert evaluation.slug not in client.get("/siswa").get_data(as_text=True)
+    assert evaluation.slug not in client.get("/asesmen/").get_data(as_text=True)
+    assert client.get(f"/asesmen/{evaluation.slug}").status_code == 404
+    assert client.get(f"/asesmen/{evaluation.slug}/bagian/1").status_code == 404
+
+
+def test_student_whose_session_ended_is_offered_the_evaluation_on_their_home(
+        client, auth, school, evaluation):
+    make_booking(school["student_a"], school["counselor"], status=BookingStatus.DONE,
+                 starts_at=(utcnow() - timedelta(hours=2)).replace(microsecond=0))
+    auth.login("siswa.a")
+    assert evaluation.slug in client.get("/siswa").get_data(as_text=True)
+    assert client.get(f"/asesmen/{evaluation.slug}").status_code == 200
+    auth.logout()
+    auth.login("siswa.b")  # no session of their own
+    assert evaluation.slug not in client.get("/siswa").get_data(as_text=True)
+
+
+def test_logged_out_visitor_cannot_answer_an_evaluation(client, school):
+    instruments = services.ensure_builtin_instruments()
+    db.session.commit()
+    administration = helpers.give(instruments["evaluasi-sesi"], [school["class_a"]],
+                                  anonymous=True)
+    code = services.class_link_code(administration, school["class_a"])
+    assert client.get(f"/asesmen/{administration.slug}/k/{code}").status_code == 302
+
+
+# --- anonymous answers: the mark, drafts, class links -------------------------------------
+
+def test_an_anonymous_draft_of_a_logged_in_student_carries_no_user(client, auth, school):
+    """Seen (section 3): an anonymous questionnaire draft carried user_id until submit."""
+    instrument = helpers.make_instrument()
+    administration = helpers.give(instrument, [school["class_a"]], anonymous=True)
+    auth.login("siswa.a")
+    first = instrument.sections[0]
+    client.post(f"/asesmen/{administration.slug}/bagian/1",
+                data={f"q{item.id}": "1" for item in first.items})
+    draft = db.session.scalar(sa.select(Response))
+    assert draft is not None and draft.user_id is None and draft.draft_key
+    assert draft.class_id == school["class_a"].id
+    assert helpers.answer_all(client, administration, instrument).status_code == 303
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+    assert db.session.get(Participation, (administration.id, school["student_a"].id))
+    assert client.get(f"/asesmen/{administration.slug}/bagian/1").status_code == 409
+
+
+def test_the_has_answered_mark_keeps_no_order_to_pair_with_responses(app):
+    """A rowid would number the marks in the order they were written, as the responses'
+    ids do: the table has none."""
+    sql = db.session.scalar(sa.text(
+        "SELECT sql FROM sqlite_master WHERE name = 'assessment_participations'"))
+    assert "WITHOUT ROWID" in sql.upper()
+    columns = {c["name"] for c in sa.inspect(db.engine).get_columns("assessment_participations")}
+    assert columns == {"administration_id", "user_id"}
+
+
+def test_logged_out_visitor_answers_only_through_a_class_link(client, school):
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"]],
+                                  anonymous=True)
+    page = client.get(f"/asesmen/{administration.slug}").get_data(as_text=True)
+    assert "tautan kelasmu" in page and "Mulai mengisi" not in page
+    assert client.post(f"/asesmen/{administration.slug}/k/salah/mulai").status_code == 404
+    code = services.class_link_code(administration, school["class_a"])
+    assert "7A" in client.get(f"/asesmen/{administration.slug}/k/{code}").get_data(
+        as_text=True)
+    assert client.post(f"/asesmen/{administration.slug}/k/{code}/mulai",
+                       data={"school_class": school["class_a"].id}).status_code == 303
+    assert db.session.scalar(sa.select(Response.class_id)) == school["class_a"].id
+
+
+def test_a_class_link_takes_no_more_answers_than_the_class_has_students(app, browser,
+                                                                         school):
+    """Seen: a logged-out script stuffed five responses into class 7A (one student)."""
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"]],
+                                  anonymous=True)
+    code = services.class_link_code(administration, school["class_a"])
+    url = f"/asesmen/{administration.slug}/k/{code}/mulai"
+    statuses = [browser(f"203.0.113.{n}").post(url, data={}).status_code for n in range(5)]
+    assert statuses == [303, 409, 409, 409, 409]
+    assert db.session.scalar(sa.select(sa.func.count(Response.id))) == 1
+
+
+def test_a_class_link_has_its_own_rate_limit(app, browser, school, class_of_eight):
+    app.config["ASSESSMENT_CLASS_LINK_LIMIT"] = "2 per hour"
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"]],
+                                  anonymous=True)
+    code = services.class_link_code(administration, school["class_a"])
+    url = f"/asesmen/{administration.slug}/k/{code}/mulai"
+    statuses = [browser(f"203.0.113.{n}").post(url, data={}).status_code for n in range(3)]
+    assert statuses == [303, 303, 429]
+
+
+def test_homeroom_teacher_is_given_the_class_link_of_an_anonymous_questionnaire(
+        client, auth, school):
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"]],
+                                  anonymous=True)
+    auth.login("wali.a")
+    code = services.class_link_code(administration, school["class_a"])
+    assert f"/asesmen/{administration.slug}/k/{code}" in client.get(
+        "/wali/asesmen").get_data(as_text=True)
+
+
+# --- exports of anonymous questionnaires --------------------------------------------------
+
+def export_rows(client, auth, administration):
+    auth.login("guru.a")
+    response = client.get(f"/bk/asesmen/{administration.id}/ekspor.csv")
+    assert response.status_code == 200
+    return list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
+
+
+def test_anonymous_export_has_no_class_or_gender_for_small_groups_and_no_times(
+        client, auth, school):
+    """Seen: one row per respondent with class and gender."""
+    administration = given_to_7a(school, [3, 2, 1], anonymous=True, genders="LPL")
+    rows = export_rows(client, auth, administration)
+    assert rows[0][:2] == ["No", "1.1 Saya nyaman bercerita?"]
+    assert not {"Kelas", "Jenis kelamin", "Dikirim"} & set(rows[0])
+    assert len(rows) == 4
+
+
+def test_anonymous_export_shows_class_but_not_gender_when_only_genders_are_small(
+        client, auth, school):
+    administration = given_to_7a(school, [3] * 6, anonymous=True, genders="LLLLLP")
+    header = export_rows(client, auth, administration)[0]
+    assert "Kelas" in header and "Jenis kelamin" not in header and "Dikirim" not in header
+
+
+def test_anonymous_export_rows_are_in_random_order(client, auth, school):
+    instrument = helpers.make_instrument({"title": "Teks", "sections": [{
+        "code": None, "title": "Satu", "items": [{"type": "short_text", "text": "Apa?"}]}]})
+    administration = helpers.give(instrument, [school["class_a"]], anonymous=True)
+    for n in range(30):
+        helpers.add_response(administration, None, [(instrument.items[0], f"jawaban {n:02}")],
+                             school_class=school["class_a"])
+    texts = [row[-1] for row in export_rows(client, auth, administration)[1:]]
+    assert sorted(texts) == [f"jawaban {n:02}" for n in range(30)]
+    assert texts != sorted(texts)
+
+
+def test_a_database_copy_cannot_match_an_anonymous_draft_to_its_session(app):
+    """The token sits in the session row (with the user id while logged in); the draft
+    keeps only a keyed digest of it, which needs the secret key to compute."""
+    token = "contoh-token"
+    stored = services.draft_key_for(token)
+    assert stored != hashlib.sha256(token.encode()).hexdigest()
+    app.config["SECRET_KEY"] = "another-key"
+    assert services.draft_key_for(token) != stored
