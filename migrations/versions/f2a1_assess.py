@@ -1,7 +1,7 @@
 """assessments: the "has answered" mark keeps no order; anonymous drafts keep no user
 
 Revision ID: f2a1assess
-Revises: e3a1booking
+Revises: f5a1risk
 Create Date: 2026-12-06 07:00:00.000000
 
 """
@@ -10,7 +10,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'f2a1assess'
-down_revision = 'e3a1booking'
+down_revision = 'f5a1risk'
 branch_labels = None
 depends_on = None
 
