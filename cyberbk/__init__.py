@@ -1,12 +1,14 @@
 """CyberBK: online school counseling (layanan BK daring) for an Indonesian SMP."""
 
 import logging
+import os
 from pathlib import Path
 
 from flask import Flask
 from flask_wtf import i18n as flask_wtf_i18n
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from . import accesslog
 from . import config
 from . import devices
 from . import ratelimit
@@ -30,9 +32,9 @@ def create_app(test_config=None):
         template_folder=str(ROOT / "templates"),
         static_folder=str(ROOT / "static"),
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    private_instance_folder(Path(app.instance_path))
     config.load(app, test_config)
-    (Path(app.instance_path) / "uploads").mkdir(exist_ok=True)
+    (Path(app.instance_path) / "uploads").mkdir(mode=0o700, exist_ok=True)
     from . import sessions
     from .common import database
     from .common import languages
@@ -106,8 +108,25 @@ def create_app(test_config=None):
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
+    accesslog.install()
     logging.getLogger("cyberbk").setLevel(logging.INFO)
     return app
+
+
+def private_instance_folder(path):
+    """The instance folder holds the database and its write-ahead log, the secret key and
+    the uploads: only the app's own user may read them. Everything the process creates
+    from now on is 0600 (folders 0700), and what an older version or a copy left wider is
+    narrowed."""
+    os.umask(0o077)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.chmod(0o700)
+    for folder, folders, files in os.walk(path):
+        for names, mode in ((folders, 0o700), (files, 0o600)):
+            for name in names:
+                entry = os.path.join(folder, name)
+                if not os.path.islink(entry):  # a link's target is not ours to change
+                    os.chmod(entry, mode)
 
 
 def init_login(app):

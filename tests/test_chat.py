@@ -526,11 +526,15 @@ def test_keepalive_keeps_the_thread_open(client, anonymous_report):
     assert client.get("/konseling/kotak").status_code == 200
 
 
-def test_sockets_are_registered_without_identity_for_reporters(app, school, anonymous_report):
+def test_a_reporters_socket_is_kept_in_memory_and_never_written_to_the_database(
+        app, school, anonymous_report):
     report, _code = anonymous_report
     presence.register_socket("sid-1", chat_rooms.reporter_seat(report))
-    row = db.session.get(ChatConnection, "sid-1")
-    assert (row.user_id, row.report_id) == (None, report.id)
+    db.session.commit()
+    assert presence.reporter_sockets() == {"sid-1": report.id}
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ChatConnection)) == 0
+    presence.forget_socket("sid-1")
+    assert presence.reporter_sockets() == {}
 
 
 def test_counselor_home_lists_threads_with_unread_live_messages(client, auth, school,

@@ -403,8 +403,9 @@ def test_reporter_chats_live_on_the_thread_opened_with_the_code(app, thread_pair
         rows = db.session.execute(sa.select(ProblemMessage.from_counselor,
                                             ProblemMessage.counselor_id)).all()
         assert rows[0] == (False, None)
-        assert db.session.scalar(sa.select(ChatConnection.user_id)
-                                 .where(ChatConnection.report_id == report.id)) is None
+        # Only the counselor's socket is a row: the reporter's lives in memory.
+        guru = db.session.scalar(sa.select(User.id).where(User.username == "guru.b"))
+        assert db.session.scalars(sa.select(ChatConnection.user_id)).all() == [guru]
 
 
 def test_a_logged_in_student_reporting_stays_anonymous_on_the_socket(app, school, anonymous_report):  # noqa: F811

@@ -10,6 +10,7 @@ import grp
 import http.client
 import json
 import os
+import re
 import pwd
 import shlex
 import shutil
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+import requests
 import websocket
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -256,6 +258,60 @@ def test_nginx_logs_no_line_for_the_problem_box(behind_nginx):
     logged = [line for log in (behind_nginx.access_log, behind_nginx.error_log)
               for line in log.read_text().splitlines() if marker in line]
     assert len(logged) == 1
+
+
+def hidden_fields(html):
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', html))
+
+
+def wait_for_logged(proxy, marker):
+    """nginx logs a request once its answer is out: wait for the line of /healthz?marker."""
+    deadline = time.monotonic() + 5
+    while f"GET /healthz?{marker}" not in proxy.access_log.read_text():
+        assert time.monotonic() < deadline, "nginx logged no line for /healthz"
+        time.sleep(0.05)
+
+
+def test_an_anonymous_report_and_its_live_chat_leave_no_line_in_nginxs_logs(behind_nginx):
+    base = f"http://127.0.0.1:{behind_nginx.port}"
+    before = behind_nginx.access_log.read_text().splitlines()
+    phone = requests.Session()
+    # The unit's cookies are Secure (HTTPS in production); this nginx speaks plain HTTP.
+    phone.hooks["response"].append(lambda response, **_: phone.cookies.update(
+        {cookie.name: cookie.value for cookie in response.cookies}))
+    form = hidden_fields(phone.get(f"{base}/kotak", timeout=10).text)
+    sent = phone.post(f"{base}/kotak", data={**form, "body": "Aku dirundung di grup kelas."},
+                      timeout=10)
+    assert sent.status_code == 200, sent.text
+    code = re.search(r"BK(?:-[2-9A-HJKMNP-Z]{4}){4}", sent.text).group(0)
+    form = hidden_fields(phone.get(f"{base}/kotak/cek", timeout=10).text)
+    assert phone.post(f"{base}/kotak/cek", data={**form, "code": code}, timeout=10,
+                      allow_redirects=False).status_code == 303
+    form = hidden_fields(phone.get(f"{base}/konseling/kotak", timeout=10).text)
+    assert phone.post(f"{base}/konseling/kotak/kirim", data={**form, "body": "Bu, aku online"},
+                      timeout=10, allow_redirects=False).status_code == 303
+    # The same thread over Socket.IO, as chat.js talks: connect to /chat, send, get the ack.
+    cookies = "; ".join(f"{name}={value}" for name, value in phone.cookies.items())
+    connection = websocket.create_connection(
+        f"ws://127.0.0.1:{behind_nginx.port}/socket.io/?EIO=4&transport=websocket",
+        timeout=10, header=[f"Cookie: {cookies}"])
+    try:
+        connection.recv()
+        connection.send('40/chat,{"chat":"k"}')
+        assert connection.recv().startswith('40/chat,{"sid":')
+        connection.send('42/chat,1["send",{"body":"lewat soket","ref":"r-1"}]')
+        answer = connection.recv()
+        while not answer.startswith("43/chat,1"):
+            answer = connection.recv()
+        assert '"ok":true' in answer
+    finally:
+        connection.close()
+    marker = uuid.uuid4().hex
+    get(behind_nginx.port, f"/healthz?{marker}")
+    wait_for_logged(behind_nginx, marker)
+    added = behind_nginx.access_log.read_text().splitlines()[len(before):]
+    assert [line for line in added if marker not in line] == []
+    assert behind_nginx.error_log.read_text().count("kotak") == 0
 
 
 def test_nginx_lets_only_the_guide_video_past_the_apps_form_limit(behind_nginx):

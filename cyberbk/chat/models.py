@@ -14,6 +14,16 @@ from ..common.schooltime import utcnow
 from ..extensions import db
 
 
+def room_created_at(context):
+    """Now, for a booking's room; only the hour for a problem-box thread's, like the
+    thread's own messages: a room made the second its reporter first opened the live
+    chat would time their visit."""
+    now = utcnow()
+    if context.get_current_parameters().get("report_id") is not None:
+        return now.replace(minute=0, second=0, microsecond=0)
+    return now
+
+
 class ChatRoom(db.Model):
     """The live side of one booking's session or of one problem-box thread."""
 
@@ -33,11 +43,17 @@ class ChatRoom(db.Model):
     counselor_read_id: so.Mapped[int] = so.mapped_column(default=0)
     #: Set when the counselor ends the session; the chat is read-only afterwards.
     ended_at: so.Mapped[datetime | None]
-    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=room_created_at)
 
     __table_args__ = (
         sa.CheckConstraint("(booking_id IS NULL) <> (report_id IS NULL)", name="one_subject"),
     )
+
+    @property
+    def is_anonymous(self):
+        """A thread's room may belong to an anonymous reporter: its writes are followed by
+        a checkpoint of the write-ahead log (common/database.py)."""
+        return self.report_id is not None
 
 
 class ChatMessage(db.Model):
@@ -63,14 +79,14 @@ class ChatMessage(db.Model):
 
 
 class ChatConnection(db.Model):
-    """An open socket; rows go when it disconnects (or when its person is signed out)."""
+    """An open socket of an account; rows go when it disconnects (or when its person is
+    signed out). An anonymous reporter's sockets are never written here: their presence
+    lives in memory (services/presence.py), so no row, live or deleted, names a thread
+    beside the moment it was open."""
 
     __tablename__ = "chat_connections"
 
     sid: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
     user_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    #: An anonymous reporter's socket: the thread it is on, never an account.
-    report_id: so.Mapped[int | None] = so.mapped_column(
-        sa.ForeignKey("problem_reports.id", ondelete="CASCADE"), index=True)
     connected_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

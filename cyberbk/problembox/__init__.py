@@ -3,7 +3,6 @@ follow-up code, and the counselors' triage inbox."""
 
 from flask import Blueprint
 
-from . import logging as request_logging
 from .cli import purge_reports_command
 
 # cli_group=None: `flask --app wsgi purge-reports`, not `flask problembox purge-reports`.
@@ -31,7 +30,6 @@ DEFAULTS = {
 def setup(state):
     for name, value in DEFAULTS.items():
         state.app.config.setdefault(name, value)
-    request_logging.install()
 
 
 from . import inbox  # noqa: E402,F401

@@ -93,11 +93,17 @@ class ProblemMessage(db.Model):
         sa.ForeignKey("users.id", ondelete="SET NULL")
     )
     body: so.Mapped[str] = so.mapped_column(sa.Text)
-    #: The student's messages are rounded to the hour like the report.
+    #: The student's messages are rounded to the hour like the report; on an anonymous
+    #: report the counselors' too, or they would time the reporter's live chat.
     created_at: so.Mapped[datetime]
 
     report: so.Mapped[ProblemReport] = so.relationship(back_populates="messages")
     counselor: so.Mapped[User | None] = so.relationship()
+
+    @property
+    def is_anonymous(self):
+        """On an anonymous report (common/database.py checkpoints the log after it)."""
+        return self.report is not None and self.report.is_anonymous
 
     __table_args__ = (
         # A student's message never points at an account, even a logged-in one.
@@ -123,6 +129,10 @@ class ProblemNote(db.Model):
 
     report: so.Mapped[ProblemReport] = so.relationship(back_populates="notes")
     author: so.Mapped[User | None] = so.relationship()
+
+    @property
+    def is_anonymous(self):
+        return self.report is not None and self.report.is_anonymous
 
 
 class ReplyTemplate(db.Model):

@@ -13,6 +13,7 @@ from flask import has_app_context
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role
+from ..common import database
 from ..common import signals
 from ..common.schooltime import utcnow
 from ..extensions import db
@@ -219,9 +220,15 @@ def request_session(report, mode, times):
     report.has_new_reply = True
 
 
+def report_time(report):
+    """When a counselor acts on `report`: now, but only the hour on an anonymous report,
+    whose answers, notes and closing would otherwise time its reporter's live chat."""
+    return this_hour() if report.is_anonymous else utcnow()
+
+
 def add_counselor_reply(report, counselor, body):
     db.session.add(ProblemMessage(report=report, from_counselor=True, counselor_id=counselor.id,
-                                  body=body, created_at=utcnow()))
+                                  body=body, created_at=report_time(report)))
     if report.status == ReportStatus.NEW:
         _set_status(report, ReportStatus.IN_PROGRESS)
 
@@ -237,7 +244,7 @@ def add_live_message(report, counselor, body):
 
 def add_note(report, author, body):
     db.session.add(ProblemNote(report=report, author_id=author.id, body=body,
-                               created_at=utcnow()))
+                               created_at=report_time(report)))
 
 
 def set_triage(report, status, urgent):
@@ -257,7 +264,7 @@ def mark_seen(report):
 
 def _set_status(report, status):
     if status != report.status:
-        report.closed_at = utcnow() if status == ReportStatus.CLOSED else None
+        report.closed_at = report_time(report) if status == ReportStatus.CLOSED else None
     report.status = status
 
 
@@ -325,4 +332,7 @@ def purge_closed(days):
     """Delete reports closed more than `days` days ago (threads and notes go with them)."""
     cutoff = utcnow() - timedelta(days=days)
     result = db.session.execute(sa.delete(ProblemReport).where(ProblemReport.closed_before(cutoff)))
+    if result.rowcount:
+        # A bulk delete the flush does not see: the log's old frames of these stories go too.
+        database.mark_anonymous_write()
     return result.rowcount

@@ -1,7 +1,17 @@
-"""Open sockets, so that signing out closes them on every process."""
+"""Open sockets, so that signing out closes them.
+
+An account's sockets are rows (ChatConnection), so that a sign-out in any process closes
+them. An anonymous reporter's sockets are kept in this process's memory only: a row
+saying "a socket was on thread 12 from 14:23:05", even deleted, stays readable in the
+database file and its write-ahead log, beside the logins of the same minute. A
+reporter's sign-out reaches them all the same: the quick exit or the thread's closing
+comes from the browser that holds the socket, which nginx sends to the same process
+(`ip_hash`, README) as its socket.
+"""
 
 import sqlalchemy as sa
 from flask import after_this_request
+from flask import current_app
 from flask import has_request_context
 from flask_login import current_user
 
@@ -13,13 +23,21 @@ from .rules import NAMESPACE
 from .rules import refusal
 
 
+def reporter_sockets():
+    """{sid: report id} of the anonymous reporters' sockets open in this process."""
+    return current_app.extensions.setdefault("chat_reporter_sockets", {})
+
+
 def register_socket(sid, seat):
-    db.session.add(ChatConnection(sid=sid, user_id=seat.user.id if seat.user else None,
-                                  report_id=seat.chat.report.id if seat.user is None else None))
+    if seat.user is None:
+        reporter_sockets()[sid] = seat.chat.report.id
+    else:
+        db.session.add(ChatConnection(sid=sid, user_id=seat.user.id))
 
 
 def forget_socket(sid):
-    db.session.execute(sa.delete(ChatConnection).where(ChatConnection.sid == sid))
+    if reporter_sockets().pop(sid, None) is None:
+        db.session.execute(sa.delete(ChatConnection).where(ChatConnection.sid == sid))
 
 
 @signals.account_signed_out.connect
@@ -32,14 +50,17 @@ def close_account_sockets(user):
 def close_session_sockets(app):
     """The sockets of whoever signs out in this request go: their account's, and those of
     the problem-box thread opened in this browser."""
-    conditions = []
+    sids = []
     if current_user.is_authenticated:
-        conditions.append(ChatConnection.user_id == current_user.id)
+        sids += _forget(ChatConnection.user_id == current_user.id)
     thread = signals.answer(signals.thread_opened_here, app, touch=False)
     if thread is not None:
-        conditions.append(ChatConnection.report_id == thread.id)
-    if conditions:
-        close_after_commit(_forget(sa.or_(*conditions)))
+        sockets = reporter_sockets()
+        on_thread = [sid for sid, report_id in sockets.items() if report_id == thread.id]
+        for sid in on_thread:
+            sockets.pop(sid, None)
+        sids += on_thread
+    close_after_commit(sids)
 
 
 def close_after_commit(sids):

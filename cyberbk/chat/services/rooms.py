@@ -79,8 +79,9 @@ class Chat:
 
     @classmethod
     def shows_time(cls, message):
-        # A reporter's own messages keep only the hour in the problem box: no clock here.
-        return not (cls.anonymous and not message.from_counselor)
+        # A thread's messages keep only the hour in the problem box (the counselors' as
+        # well on an anonymous report): a clock here would only mislead.
+        return not cls.anonymous
 
     @classmethod
     def payload(cls, message):
