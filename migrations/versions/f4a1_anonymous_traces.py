@@ -1,7 +1,7 @@
 """anonymous paths: no socket rows for reporters, thread times to the hour
 
 Revision ID: f4a1anon
-Revises: e3a1booking
+Revises: f2a1assess
 Create Date: 2026-12-06 06:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'f4a1anon'
-down_revision = 'e3a1booking'
+down_revision = 'f2a1assess'
 branch_labels = None
 depends_on = None
 
