@@ -1,7 +1,6 @@
 """Importing classes, students and teachers from CSV and XLSX: all or nothing."""
 
 import io
-import time
 import tracemalloc
 import zipfile
 
@@ -136,15 +135,14 @@ def inline_row(number, *values):
 
 
 def refused(data, message):
+    # Memory, not time, is what a bomb costs the worker (a timing fails on a busy machine).
     tracemalloc.start()
-    started = time.monotonic()
     try:
         with pytest.raises(importer.ImportFileError, match=message):
             importer.import_people("kelas.xlsx", data)
         _now, peak = tracemalloc.get_traced_memory()
     finally:
         tracemalloc.stop()
-    assert time.monotonic() - started < 10
     assert peak < 64 * 2**20, f"peak {peak // 2**20} MB"
 
 
