@@ -116,10 +116,10 @@ def seed(out):
     from cyberbk.accounts.models import Role
     from cyberbk.accounts.models import User
     from cyberbk.assessments.models import Administration
+    from cyberbk.common.vocabulary import ServiceField
     from cyberbk.extensions import db
     from cyberbk.problembox import services as problembox
     from cyberbk.problembox.inbox import PER_PAGE
-    from cyberbk.problembox.models import ReportField
 
     app = bench_app()
     with app.app_context():
@@ -131,7 +131,7 @@ def seed(out):
                     for n in range(STUDENTS)]
         for number in range(REPORTS_BEFORE):
             problembox.send_report(f"Cerita ke-{number} yang sudah ada sebelum jam sibuk.",
-                                   list(ReportField)[number % len(ReportField)])
+                                   list(ServiceField)[number % len(ServiceField)])
         db.session.commit()
         counselor = db.session.scalar(sa.select(User).where(User.username == "guru.bk"))
         plan = {
