@@ -113,6 +113,23 @@ def test_a_chat_message_does_not_read_the_stored_session_again(app, pair):
     assert not [s for s in statements if "sessions" in s]
 
 
+def test_a_message_the_database_refuses_is_answered_busy_with_one_log_line(app, pair, caplog,
+                                                                          monkeypatch):
+    """Past the worker's capacity a whole batch can fail on a lock: each sender hears that
+    nothing was stored, and the log gets a line, not a traceback, per message."""
+    def locked(batch):
+        raise sa.exc.OperationalError("INSERT", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(app.extensions["chat_writer"], "store_batch", locked)
+    student, _counselor = pair
+    ack = student.send("halo", ref="r-busy")
+    assert ack["ok"] is False and ack["reason"] == "busy"
+    assert "belum terkirim" in ack["message"]
+    refused = [r for r in caplog.records if r.name.startswith("cyberbk.chat")]
+    assert refused and all(r.exc_info is None for r in refused)
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(ChatMessage)) == 0
+
+
 def test_message_is_stored_before_it_is_acknowledged_or_broadcast(app, pair, monkeypatch):
     student, counselor = pair
     from cyberbk.chat.services import messaging

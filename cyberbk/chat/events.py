@@ -20,6 +20,7 @@ from flask_socketio import ConnectionRefusedError
 from flask_socketio import disconnect
 from flask_socketio import emit
 from flask_socketio import join_room
+from sqlalchemy.exc import OperationalError
 
 from ..extensions import db
 from ..extensions import socketio
@@ -220,6 +221,14 @@ def on_active(seat, data):
 @socketio.on_error(NAMESPACE)
 def on_error(error):
     db.session.rollback()
+    if isinstance(error, OperationalError):
+        # Locked past the wait or a full disk: expected past the worker's capacity, and
+        # then for every message of a failed batch at once. A line each, not a traceback
+        # each (a gigabyte of log a minute at ten times the peak); nothing was stored.
+        log.warning("chat event not stored, the database refused: %s", error.orig)
+        return {"ok": False, "reason": "busy",
+                "message": _("Server sedang sibuk, jadi pesanmu belum terkirim. Coba kirim "
+                             "lagi sebentar lagi.")}
     log.exception("chat event failed")
     return {"ok": False, "reason": "error",
             "message": _("Ada gangguan di server. Coba kirim lagi sebentar lagi.")}
