@@ -76,6 +76,7 @@ def create_app(test_config=None):
     compress.init_app(app)
 
     from .admin import bp as admin_bp
+    from .alerts import bp as alerts_bp
     from .assessments import bp as assessments_bp
     from .auth import bp as auth_bp
     from .booking import bp as booking_bp
@@ -96,6 +97,7 @@ def create_app(test_config=None):
     app.register_blueprint(outreach_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(alerts_bp)
 
     from . import cli
 

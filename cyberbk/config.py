@@ -105,6 +105,16 @@ ENVIRONMENT = {
     "SESSION_REDIS_URL": str,
     "BACKUP_DIR": str,
     "BACKUP_PASSPHRASE": str,
+    # The school's mail server for counselors' email alerts (Flask-Mail's names).
+    "MAIL_SERVER": str,
+    "MAIL_PORT": int,
+    "MAIL_USERNAME": str,
+    "MAIL_PASSWORD": str,
+    "MAIL_USE_TLS": lambda v: v.lower() in ("1", "true", "yes"),
+    "MAIL_USE_SSL": lambda v: v.lower() in ("1", "true", "yes"),
+    "MAIL_DEFAULT_SENDER": str,
+    "PUBLIC_URL": str,
+    "URGENT_ESCALATION_MINUTES": int,
 }
 
 

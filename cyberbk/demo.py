@@ -60,6 +60,7 @@ def seed_demo():
         # The demo's counselors vouch for each other as a real school's would.
         counselor = add(username, name, Role.COUNSELOR)
         counselor.counselor_confirmed_at = utcnow()
+        counselor.email = f"{username}@smpn-contoh.sch.id"
     person = 0
     for class_name, grade in CLASSES:
         school_class = accounts.get_or_create_class(class_name, grade)

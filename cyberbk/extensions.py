@@ -4,6 +4,7 @@ from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
+from flask_mailman import Mail
 from flask_socketio import SocketIO
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -36,6 +37,7 @@ babel = Babel()
 htmx = Htmx()
 socketio = SocketIO()
 compress = Compress()
+mail = Mail()
 # The storage comes from RATELIMIT_STORAGE_URI (config.py). A moving window: a phone
 # that sent ten stories at 10:09 waits until 10:19, not merely until 10:10. When Redis
 # cannot be reached the routes count in this process's memory instead of failing.

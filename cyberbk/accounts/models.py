@@ -51,6 +51,8 @@ class User(UserMixin, db.Model):
         sa.String(32), default=lambda: secrets.token_hex(8)
     )
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(32))
+    #: Where a counselor's email alerts go (optional; the person or the operator sets it).
+    email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_login_at: so.Mapped[datetime | None]
     #: When an active counselor confirmed this counselor account (None: not yet). An

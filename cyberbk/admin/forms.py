@@ -14,6 +14,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
+from ..common.forms import EmailField
 from ..school import phones
 
 
@@ -42,6 +43,10 @@ class SettingsForm(FlaskForm):
     counselor_contacts = TextAreaField(_l("Kontak Guru BK"), validators=[Optional(), Length(max=1000)],
                                        description=_l("Satu kontak per baris."))
     service_hours = TextAreaField(_l("Jam layanan BK"), validators=[Optional(), Length(max=500)])
+    escalation_email = EmailField(
+        _l("Email kontak eskalasi (koordinator BK atau kepala sekolah)"),
+        description=_l("Cerita mendesak yang lama belum dibuka Guru BK juga dikabarkan ke "
+                       "alamat ini, tanpa isi ceritanya."))
     logo = FileField(_l("Logo sekolah (PNG atau JPG, paling besar 512 KB)"),
                      validators=[FileAllowed(["png", "jpg", "jpeg"], _l("Logo harus PNG atau JPG."))])
     submit = SubmitField(_l("Simpan pengaturan"))

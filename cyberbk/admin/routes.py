@@ -134,6 +134,7 @@ def settings():
             school.address = form.address.data or ""
             school.counselor_contacts = form.counselor_contacts.data or ""
             school.service_hours = form.service_hours.data or ""
+            school.escalation_email = form.escalation_email.data or ""
             record(current_user, "settings", "school", summary="Pengaturan sekolah diubah")
             db.session.commit()
             flash(_("Pengaturan sekolah sudah disimpan."), "success")

@@ -1,8 +1,13 @@
 """Forms shared by every feature."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
+from wtforms import StringField
 from wtforms import SubmitField
+from wtforms.validators import Length
+from wtforms.validators import Optional
+from wtforms.validators import Regexp
 
 from . import numbers
 
@@ -22,3 +27,15 @@ class DatabaseIntegerField(IntegerField):
         if self.data is not None and not numbers.in_range(self.data):
             self.data = None
             raise ValueError(numbers.FIELD_TOO_LARGE)
+
+
+class EmailField(StringField):
+    """An optional email address, trimmed and lower-case: one @, something on each side, a
+    dot in the domain (what a school's mail server takes; it is never used to sign in)."""
+
+    def __init__(self, label, **kwargs):
+        super().__init__(label, validators=[
+            Optional(), Length(max=254),
+            Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l(
+                "Tulis alamat email yang lengkap, misalnya nama@sekolah.sch.id."))],
+            filters=[lambda value: value.strip().lower() if value else value], **kwargs)

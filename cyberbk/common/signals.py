@@ -27,6 +27,15 @@ thread_message = signals.signal("thread-message")
 #: A counselor read a problem-box thread's live chat. Sender: the report.
 thread_seen = signals.signal("thread-seen")
 
+#: Something now waits for the counselors; the alerts feature tells them (Web Push,
+#: email) without saying what it is beyond its kind. Sender: the app. `kind`: "urgent",
+#: "story", "reply", "booking", "chat" or "referral"; `link`: the path that opens it;
+#: `ref`: what it is about ("kotak:12"), so that one thing is not told twice while an
+#: alert about it waits; `counselor_ids`: whose it is, None for every counselor;
+#: `anonymous`: it is an anonymous submission, whose alert keeps no exact time. Sent in the
+#: transaction that stores the thing, so the alert is committed, or lost, with it.
+counselor_alert = signals.signal("counselor-alert")
+
 # Questions.
 
 #: The problem-box thread this device opened with its code, or None. Sender: the app;
@@ -36,6 +45,12 @@ thread_opened_here = signals.signal("thread-opened-here")
 #: What a feature shows on a home page. Sender: the user whose home it is; each feature
 #: answers a dictionary of template values (empty when it shows nothing to that role).
 home_page = signals.signal("home-page")
+#: Urgent items no counselor has opened yet. Sender: the app; each feature answers a list
+#: of UrgentItem (common.vocabulary), oldest first.
+urgent_waiting = signals.signal("urgent-waiting")
+#: Chats in which a student wrote and the counselor has not read it for a while. Sender:
+#: the app; `older_than`: naive UTC; answer: [(counselor id, ref, link)].
+unread_chats = signals.signal("unread-chats")
 #: Counts for a counselor's "today" summary. Sender: the counselor; each feature answers
 #: a dictionary of its counts.
 day_summary = signals.signal("day-summary")
@@ -53,6 +68,11 @@ def answer(signal, sender, **values):
     """The answer of the one feature that owns it (ValueError when none or several do)."""
     [(_receiver, value)] = signal.send(sender, **values)
     return value
+
+
+def collect(signal, sender, **values):
+    """Every feature's list, as one list."""
+    return [item for _receiver, part in signal.send(sender, **values) for item in part]
 
 
 def gather(signal, sender, **values):

@@ -6,6 +6,8 @@ rewrote the older English and "karir" ones); the labels are the one term people 
 """
 
 import enum
+from dataclasses import dataclass
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
@@ -25,6 +27,21 @@ class Mode(str, enum.Enum):
     CHAT = "chat"
     VIDEO = "video"
     FACE = "face"
+
+
+@dataclass(frozen=True)
+class UrgentItem:
+    """Something urgent no counselor has opened yet (signals.urgent_waiting)."""
+
+    #: What it is about, as in signals.counselor_alert ("kotak:12").
+    ref: str
+    #: What the counselor's home says it is; never the student's words or name.
+    title: str
+    link: str
+    #: Since when it waits (naive UTC); an anonymous story's is its hour.
+    since: datetime
+    #: `since` is the hour only.
+    hour_only: bool = False
 
 
 #: The modes held inside the app; face to face happens in the BK room.

@@ -47,6 +47,9 @@ class ProblemReport(db.Model):
     #: Rounded down to the hour, so the time cannot single out the sender.
     created_at: so.Mapped[datetime] = so.mapped_column(index=True)
     closed_at: so.Mapped[datetime | None]
+    #: The risk check found the story or a reply urgent and no counselor has opened the
+    #: report since: the hour it happened (an anonymous story's time is never closer).
+    urgent_since: so.Mapped[datetime | None] = so.mapped_column(index=True)
     #: The student wrote since a counselor last opened the report.
     has_new_reply: so.Mapped[bool] = so.mapped_column(default=False, index=True)
     session_mode: so.Mapped[Mode | None] = so.mapped_column(enum_column(Mode))

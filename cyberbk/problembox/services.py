@@ -10,12 +10,15 @@ import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
 from flask import has_app_context
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role
 from ..common import database
 from ..common import signals
+from ..common.links import path_for
 from ..common.schooltime import utcnow
+from ..common.vocabulary import UrgentItem
 from ..extensions import db
 from . import risk
 from .models import ProblemMessage
@@ -67,7 +70,7 @@ def generate_code():
     # draw per symbol, without a system call for each.
     number = secrets.randbelow(len(CODE_ALPHABET) ** CODE_LENGTH)
     symbols = ""
-    for _ in range(CODE_LENGTH):
+    for _position in range(CODE_LENGTH):
         number, digit = divmod(number, len(CODE_ALPHABET))
         symbols += CODE_ALPHABET[digit]
     groups = [symbols[i:i + CODE_GROUP_LENGTH] for i in range(0, CODE_LENGTH, CODE_GROUP_LENGTH)]
@@ -186,6 +189,8 @@ def send_report(body, field=None, author=None, submission=None):
     )
     report.is_urgent = flag_risk(report, body)
     db.session.add(report)
+    db.session.flush()
+    tell_counselors(report, "urgent" if report.is_urgent else "story")
     return report, code
 
 
@@ -210,7 +215,32 @@ def add_student_reply(report, body):
     urgent = flag_risk(report, body)
     if urgent:
         report.is_urgent = True
+    tell_counselors(report, "urgent" if urgent else "reply")
     return urgent
+
+
+def tell_counselors(report, kind):
+    """Queue the counselors' alerts (kind only, never the words); an urgent one also
+    starts the wait the counselors' home shows and the escalation times."""
+    if kind == "urgent" and report.urgent_since is None:
+        report.urgent_since = this_hour()
+    signals.counselor_alert.send(
+        current_app._get_current_object(), kind=kind, ref=f"kotak:{report.id}",
+        link=path_for("problembox.report", report_id=report.id),
+        list_link=path_for("problembox.inbox"), anonymous=report.is_anonymous)
+
+
+@signals.urgent_waiting.connect
+def urgent_unopened(_app):
+    """Urgent reports no counselor has opened since they became urgent, oldest first."""
+    reports = db.session.execute(
+        sa.select(ProblemReport.id, ProblemReport.urgent_since)
+        .where(ProblemReport.urgent_since.is_not(None))
+        .order_by(ProblemReport.urgent_since, ProblemReport.id)).all()
+    return [UrgentItem(ref=f"kotak:{report_id}", title=_("Kotak masalah #%(id)d", id=report_id),
+                       link=path_for("problembox.report", report_id=report_id), since=since,
+                       hour_only=True)
+            for report_id, since in reports]
 
 
 def request_session(report, mode, times):
@@ -250,6 +280,8 @@ def add_note(report, author, body):
 def set_triage(report, status, urgent):
     _set_status(report, status)
     report.is_urgent = urgent
+    if not urgent:
+        report.urgent_since = None
 
 
 def close_session_request(report):
@@ -258,8 +290,10 @@ def close_session_request(report):
 
 @signals.thread_seen.connect
 def mark_seen(report):
-    """A counselor opened the report: its new replies are no longer new."""
+    """A counselor opened the report: its new replies are no longer new, nor is it an
+    urgent item waiting to be opened."""
     report.has_new_reply = False
+    report.urgent_since = None
 
 
 def _set_status(report, status):

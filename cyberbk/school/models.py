@@ -15,6 +15,9 @@ class SchoolSettings(db.Model):
     address: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     counselor_contacts: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     service_hours: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: Who hears of an urgent story no counselor opened in time (the koordinator BK or the
+    #: principal), by email; empty for nobody beyond the counselors.
+    escalation_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
     #: File name under instance/uploads/, or None for no logo.
     logo_filename: so.Mapped[str | None] = so.mapped_column(sa.String(64))
 

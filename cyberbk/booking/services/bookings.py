@@ -3,9 +3,12 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
+from ...common import signals
+from ...common.links import path_for
 from ...common.schooltime import utcnow
 from ...extensions import db
 from ..models import Booking
@@ -68,11 +71,16 @@ def book_for_student(student, counselor_id, starts_at, mode, field, *, phone_tim
         raise NotAllowed(_("Kamu sudah punya beberapa jadwal yang belum berlangsung. Batalkan "
                            "salah satu dulu kalau mau memilih waktu lain."))
     school_class = student.school_class
-    return book(counselor_id, starts_at, mode, student=student, now=now, field=field,
-                phone_times=phone_times, urgent=intake["feels_unsafe"], source=Source.STUDENT,
-                consent_version=CONSENT_VERSION, consented_at=utcnow(),
-                intake=dict(intake, student_name=student.full_name,
-                            class_name=school_class.name if school_class else ""))
+    booking = book(counselor_id, starts_at, mode, student=student, now=now, field=field,
+                   phone_times=phone_times, urgent=intake["feels_unsafe"], source=Source.STUDENT,
+                   consent_version=CONSENT_VERSION, consented_at=utcnow(),
+                   intake=dict(intake, student_name=student.full_name,
+                               class_name=school_class.name if school_class else ""))
+    signals.counselor_alert.send(
+        current_app._get_current_object(), kind="booking", ref=f"jadwal:{booking.id}",
+        link=path_for("booking.staff_detail", booking_id=booking.id),
+        counselor_ids=[booking.counselor_id])
+    return booking
 
 
 def can_change(booking, now=None):

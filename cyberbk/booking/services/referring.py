@@ -1,11 +1,14 @@
 """Referrals: a homeroom teacher refers a student, a counselor invites them to a session."""
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 
 from ...accounts.models import SchoolClass
 from ...accounts.models import StudentProfile
 from ...accounts.models import User
+from ...common import signals
+from ...common.links import path_for
 from ...extensions import db
 from ..models import BookingStatus
 from ..models import Referral
@@ -29,6 +32,11 @@ def refer(teacher, student_id, reason):
         raise NotAllowed(_("Hanya siswa kelas perwalian Bapak/Ibu yang bisa dirujuk."))
     referral = Referral(student_id=student_id, referrer_id=teacher.id, reason=reason)
     db.session.add(referral)
+    db.session.flush()
+    # Unclaimed, it is every counselor's to take.
+    signals.counselor_alert.send(
+        current_app._get_current_object(), kind="referral", ref=f"rujukan:{referral.id}",
+        link=path_for("booking.referral", referral_id=referral.id))
     return referral
 
 

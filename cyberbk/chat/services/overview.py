@@ -9,6 +9,7 @@ from ...accounts.models import Role
 from ...booking.models import Booking
 from ...booking.models import BookingStatus
 from ...common import signals
+from ...common.links import path_for
 from ...common.schooltime import day_bounds
 from ...common.schooltime import local_today
 from ...common.schooltime import utcnow
@@ -87,6 +88,24 @@ def home_part(user):
     if user.role == Role.COUNSELOR:
         return {"chats": counselor_overview(user)}
     return {}
+
+
+@signals.unread_chats.connect
+def unread_for_counselors(_app, older_than):
+    """Booking chats where a student's message of the last day has waited unread by the
+    counselor since before `older_than`: the counselor is not in the room."""
+    rows = db.session.execute(
+        sa.select(Booking.id, Booking.counselor_id)
+        .join(ChatRoom, ChatRoom.booking_id == Booking.id)
+        .join(ChatMessage, ChatMessage.room_id == ChatRoom.id)
+        .where(Booking.status.in_(LIVE_STATUSES), ChatRoom.ended_at.is_(None),
+               ChatMessage.from_counselor.is_(False),
+               ChatMessage.id > ChatRoom.counselor_read_id,
+               ChatMessage.created_at < older_than,
+               ChatMessage.created_at >= older_than - timedelta(days=1))
+        .group_by(Booking.id, Booking.counselor_id).order_by(Booking.id)).all()
+    return [(counselor_id, f"chat:{booking_id}", path_for("chat.show", booking_id=booking_id))
+            for booking_id, counselor_id in rows]
 
 
 @signals.day_summary.connect
