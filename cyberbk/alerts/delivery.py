@@ -267,6 +267,6 @@ def describe(error):
 
 
 def purge_sent(now):
-    result = db.session.execute(sa.delete(Alert).where(Alert.sent_at < now - KEEP_SENT))
-    if result.rowcount:
-        db.session.commit()
+    db.session.execute(sa.delete(Alert).where(Alert.sent_at < now - KEEP_SENT))
+    # Even when nothing went: SQLite holds the write lock from the statement on.
+    db.session.commit()

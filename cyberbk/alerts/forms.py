@@ -5,7 +5,6 @@ from wtforms import SelectField
 from wtforms import SubmitField
 from wtforms import TimeField
 from wtforms.validators import Optional
-from wtforms.validators import ValidationError
 
 from ..common.forms import EmailField
 
@@ -28,9 +27,15 @@ class AlertSettingsForm(FlaskForm):
     quiet_until = TimeField(_l("Jam tenang selesai"), validators=[Optional()])
     submit = SubmitField(_l("Simpan pengaturan notifikasi"))
 
-    def validate_quiet_until(self, field):
-        if (self.quiet_from.data is None) != (field.data is None):
-            raise ValidationError(_l("Isi jam mulai dan jam selesai, atau kosongkan keduanya."))
+    def validate(self, extra_validators=None):
+        # Here, not as a field's validator: Optional() ends the chain of an empty field.
+        if not super().validate(extra_validators):
+            return False
+        if (self.quiet_from.data is None) != (self.quiet_until.data is None):
+            self.quiet_until.errors.append(
+                _l("Isi jam mulai dan jam selesai, atau kosongkan keduanya."))
+            return False
+        return True
 
 
 class AccountEmailForm(FlaskForm):

@@ -71,7 +71,8 @@ def save_settings():
 @roles_required(Role.COUNSELOR)
 def subscribe():
     """The settings page's script hands over this browser's push subscription (JSON)."""
-    data = request.get_json(silent=True) or {}
+    data = request.get_json(silent=True)
+    data = data if isinstance(data, dict) else {}
     keys = data.get("keys") if isinstance(data.get("keys"), dict) else {}
     endpoint, p256dh, auth = data.get("endpoint"), keys.get("p256dh"), keys.get("auth")
     label = data.get("label") if isinstance(data.get("label"), str) else ""

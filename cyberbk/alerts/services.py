@@ -210,13 +210,15 @@ def send_test(user):
 def subscribe(user, endpoint, p256dh, auth, label):
     """Keep a browser's push subscription for `user` (the same browser again replaces its
     old one; a browser another counselor used is now this one's)."""
+    values = {"user_id": user.id, "p256dh": p256dh, "auth": auth, "label": label}
     subscription = db.session.scalar(
         sa.select(PushSubscription).where(PushSubscription.endpoint == endpoint))
     if subscription is None:
-        subscription = PushSubscription(endpoint=endpoint)
+        subscription = PushSubscription(endpoint=endpoint, **values)
         db.session.add(subscription)
-    subscription.user_id = user.id
-    subscription.p256dh, subscription.auth, subscription.label = p256dh, auth, label
+    else:
+        for name, value in values.items():
+            setattr(subscription, name, value)
     return subscription
 
 
