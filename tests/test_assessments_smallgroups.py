@@ -1,8 +1,8 @@
 """#17 section 1: class views and exports never reveal one student. Each "Seen" of the
 issue, replayed: homeroom pages, share kits and anonymous exports show groups of at least
 MIN_GROUP_SIZE respondents (and cells of at least that many), nothing while a
-questionnaire is open, no list of who has not answered an anonymous one, and no
-evaluation of counseling outside the student whose session ended."""
+questionnaire is open, and no list of who has not answered an anonymous one (the evaluation of
+counseling: tests/test_assessments_evaluations.py)."""
 
 import csv
 import hashlib
@@ -139,56 +139,6 @@ def test_homeroom_teacher_still_sees_who_has_not_answered_a_named_questionnaire(
     assert "Teman 1" in page
 
 
-# --- questionnaires about counseling ------------------------------------------------------
-
-@pytest.fixture
-def evaluation(school):
-    instruments = services.ensure_builtin_instruments()
-    db.session.commit()
-    return helpers.give(instruments["evaluasi-sesi"], [school["class_a"]])
-
-
-def test_homeroom_teacher_never_sees_a_counseling_evaluation(client, auth, school, evaluation):
-    auth.login("wali.a")
-    assert evaluation.title not in client.get("/wali/asesmen").get_data(as_text=True)
-    home = client.get("/wali").get_data(as_text=True)
-    assert "Kotak masalah" in home
-    assert evaluation.slug not in home and evaluation.title not in home  # nor the share kit
-    assert client.get(f"/wali/asesmen/{evaluation.id}/kelas/{school['class_a'].id}"
-                      ).status_code == 404
-    assert client.get(f"/asesmen/{evaluation.slug}").status_code == 404
-    assert evaluation.slug not in client.get("/asesmen/").get_data(as_text=True)
-
-
-def test_student_without_a_session_never_sees_the_evaluation(client, auth, school, evaluation):
-    auth.login("siswa.a")
-    assert evaluation.slug not in client.get("/siswa").get_data(as_text=True)
-    assert evaluation.slug not in client.get("/asesmen/").get_data(as_text=True)
-    assert client.get(f"/asesmen/{evaluation.slug}").status_code == 404
-    assert client.get(f"/asesmen/{evaluation.slug}/bagian/1").status_code == 404
-
-
-def test_student_whose_session_ended_is_offered_the_evaluation_on_their_home(
-        client, auth, school, evaluation):
-    make_booking(school["student_a"], school["counselor"], status=BookingStatus.DONE,
-                 starts_at=(utcnow() - timedelta(hours=2)).replace(microsecond=0))
-    auth.login("siswa.a")
-    assert evaluation.slug in client.get("/siswa").get_data(as_text=True)
-    assert client.get(f"/asesmen/{evaluation.slug}").status_code == 200
-    auth.logout()
-    auth.login("siswa.b")  # no session of their own
-    assert evaluation.slug not in client.get("/siswa").get_data(as_text=True)
-
-
-def test_logged_out_visitor_cannot_answer_an_evaluation(client, school):
-    instruments = services.ensure_builtin_instruments()
-    db.session.commit()
-    administration = helpers.give(instruments["evaluasi-sesi"], [school["class_a"]],
-                                  anonymous=True)
-    code = services.class_link_code(administration, school["class_a"])
-    assert client.get(f"/asesmen/{administration.slug}/k/{code}").status_code == 302
-
-
 # --- anonymous answers: the mark, drafts, class links -------------------------------------
 
 def test_an_anonymous_draft_of_a_logged_in_student_carries_no_user(client, auth, school):
@@ -262,6 +212,35 @@ def test_homeroom_teacher_is_given_the_class_link_of_an_anonymous_questionnaire(
     code = services.class_link_code(administration, school["class_a"])
     assert f"/asesmen/{administration.slug}/k/{code}" in client.get(
         "/wali/asesmen").get_data(as_text=True)
+
+
+def share_kit_of(client, auth):
+    auth.login("wali.a")
+    return client.get("/wali").get_data(as_text=True)
+
+
+def test_share_kit_gives_one_link_per_class(client, auth, school):
+    """Seen: the share kit gave the plain link, so answers without signing in skipped the
+    class link and its limit."""
+    class_c = factories.make_class("7C", homeroom=school["homeroom_a"])
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"], class_c],
+                                  anonymous=True)
+    kit = share_kit_of(client, auth)
+    for school_class in (school["class_a"], class_c):
+        code = services.class_link_code(administration, school_class)
+        assert f"Angket: {administration.title} (kelas {school_class.name})" in kit
+        assert kit.count(f"/asesmen/{administration.slug}/k/{code}") >= 2  # message and link
+    plain = f"/asesmen/{administration.slug}"
+    assert f"{plain}<" not in kit and f'{plain}"' not in kit
+
+
+def test_share_kit_gives_one_link_for_all_classes_to_a_named_questionnaire(client, auth,
+                                                                            school):
+    class_c = factories.make_class("7C", homeroom=school["homeroom_a"])
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"], class_c])
+    kit = share_kit_of(client, auth)
+    assert kit.count(f">Angket: {administration.title}</h3>") == 1
+    assert f'/asesmen/{administration.slug}"' in kit and "/k/" not in kit
 
 
 # --- exports of anonymous questionnaires --------------------------------------------------
