@@ -115,6 +115,78 @@ def test_homeroom_page_keeps_small_groups_back_at_the_configured_size(app, clien
     assert "3 siswa mengirim jawaban." in page
 
 
+# --- the counselor, on anonymous questionnaires -------------------------------------------
+
+def counselor_results(client, auth, administration, **filters):
+    auth.login("guru.a")
+    query = "&".join(f"{key}={value}" for key, value in filters.items())
+    response = client.get(f"/bk/asesmen/{administration.id}/hasil?{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_counselor_filter_on_anonymous_results_hides_a_group_of_one(client, auth, school,
+                                                                    class_of_eight):
+    """Seen: filtering an anonymous questionnaire by gender showed the one girl's answers."""
+    administration = given_to_7a(school, [3, 3, 3, 3, 3, 0], anonymous=True,
+                                 genders="LLLLLP")
+    for gender in ("P", "L"):  # the boys' figures would give hers too, as the difference
+        page = counselor_results(client, auth, administration, jk=gender)
+        assert "Belum cukup jawaban untuk ditampilkan" in page
+        assert "siswa mengirim jawaban" not in page and "as-bars" not in page
+    page = client.get(f"/bk/asesmen/{administration.id}/hasil").get_data(as_text=True)
+    assert "6 siswa mengirim jawaban." in page
+    assert '<h2 id="per-jk">Per jenis kelamin</h2><p>Belum cukup jawaban' in page
+
+
+def test_counselor_class_filter_on_anonymous_results_needs_every_class_large_enough(
+        client, auth, school, class_of_eight):
+    administration = given_to_7a(school, [3] * 6, anonymous=True)
+    helpers.add_response(administration, None, [(administration.instrument.items[0], 0)],
+                         school_class=school["class_b"], gender="L")
+    page = counselor_results(client, auth, administration, kelas=school["class_a"].id)
+    assert "Belum cukup jawaban untuk ditampilkan" in page and "6 siswa" not in page
+    page = client.get(f"/bk/asesmen/{administration.id}/hasil").get_data(as_text=True)
+    assert "7 siswa mengirim jawaban." in page
+    assert '<h2 id="per-kelas">Per kelas</h2><p>Belum cukup jawaban' in page
+
+
+def test_counselor_sees_an_anonymous_group_of_five_and_every_filter_of_a_named_one(
+        client, auth, school, class_of_eight):
+    anonymous = given_to_7a(school, [3] * 10, anonymous=True, genders="LLLLLPPPPP")
+    page = counselor_results(client, auth, anonymous, jk="P")
+    assert "5 siswa mengirim jawaban." in page and "Belum cukup" not in page
+    named = given_to_7a(school, [3, 3, 3, 3, 3, 0], genders="LLLLLP")
+    page = client.get(f"/bk/asesmen/{named.id}/hasil?jk=P").get_data(as_text=True)
+    assert "1 siswa mengirim jawaban." in page
+
+
+def test_comparison_of_anonymous_questionnaires_hides_a_class_of_one(client, auth, school,
+                                                                     class_of_eight):
+    instrument = helpers.make_instrument(LIKERT)
+    pair = [helpers.give(instrument, [school["class_a"], school["class_b"]], anonymous=True,
+                         **closed_times()) for _n in range(2)]
+    item = instrument.items[0]
+    for administration in pair:
+        for school_class, answers in ((school["class_a"], 6), (school["class_b"], 1)):
+            for _n in range(answers):
+                helpers.add_response(administration, None, [(item, 3)],
+                                     school_class=school_class, gender="L")
+    auth.login("guru.a")
+    url = f"/bk/asesmen/bandingkan?sebelum={pair[0].id}&sesudah={pair[1].id}"
+    page = client.get(f"{url}&kelas={school['class_b'].id}").get_data(as_text=True)
+    assert "Belum cukup jawaban untuk ditampilkan" in page and "(1 siswa)" not in page
+    assert "(7 siswa)" in client.get(url).get_data(as_text=True)
+
+
+def test_counselor_class_profile_leaves_out_an_anonymous_questionnaire_of_a_small_class(
+        client, auth, school):
+    administration = given_to_7a(school, [3, 3], anonymous=True)
+    auth.login("guru.a")
+    page = client.get(f"/bk/asesmen/kelas/{school['class_a'].id}").get_data(as_text=True)
+    assert administration.title not in page
+
+
 # --- who has not answered -----------------------------------------------------------------
 
 def test_nobody_sees_who_has_not_answered_an_anonymous_questionnaire(client, auth, school,
