@@ -276,7 +276,6 @@ def audience_description(administration):
     return ", ".join(c.name for c in audience_classes(administration))
 
 
-@signals.open_questionnaires.connect
 def open_for_student(user):
     """Open administrations for this student: (administration, answered, draft) tuples.
     Those about counseling only while the student holds an invitation to evaluate a

@@ -42,9 +42,6 @@ home_page = signals.signal("home-page")
 #: Counts for a counselor's "today" summary. Sender: the counselor; each feature answers
 #: a dictionary of its counts.
 day_summary = signals.signal("day-summary")
-#: The questionnaires open now for a student. Sender: the student; answer:
-#: [(administration, answered, has a draft)], closing soonest first.
-open_questionnaires = signals.signal("open-questionnaires")
 #: The evaluation the student of a session is invited to give about it, while they still
 #: may (not answered, not expired): an administration, or None. Sender: the booking.
 session_evaluation = signals.signal("session-evaluation")
