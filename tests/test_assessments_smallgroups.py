@@ -1,8 +1,8 @@
 """#17 section 1: class views and exports never reveal one student. Each "Seen" of the
 issue, replayed: homeroom pages, share kits and anonymous exports show groups of at least
 MIN_GROUP_SIZE respondents (and cells of at least that many), nothing while a
-questionnaire is open, no list of who has not answered an anonymous one, and no
-evaluation of counseling outside the student whose session ended."""
+questionnaire is open, and no list of who has not answered an anonymous one (the evaluation of
+counseling: tests/test_assessments_evaluations.py)."""
 
 import csv
 import hashlib
@@ -115,6 +115,78 @@ def test_homeroom_page_keeps_small_groups_back_at_the_configured_size(app, clien
     assert "3 siswa mengirim jawaban." in page
 
 
+# --- the counselor, on anonymous questionnaires -------------------------------------------
+
+def counselor_results(client, auth, administration, **filters):
+    auth.login("guru.a")
+    query = "&".join(f"{key}={value}" for key, value in filters.items())
+    response = client.get(f"/bk/asesmen/{administration.id}/hasil?{query}")
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def test_counselor_filter_on_anonymous_results_hides_a_group_of_one(client, auth, school,
+                                                                    class_of_eight):
+    """Seen: filtering an anonymous questionnaire by gender showed the one girl's answers."""
+    administration = given_to_7a(school, [3, 3, 3, 3, 3, 0], anonymous=True,
+                                 genders="LLLLLP")
+    for gender in ("P", "L"):  # the boys' figures would give hers too, as the difference
+        page = counselor_results(client, auth, administration, jk=gender)
+        assert "Belum cukup jawaban untuk ditampilkan" in page
+        assert "siswa mengirim jawaban" not in page and "as-bars" not in page
+    page = client.get(f"/bk/asesmen/{administration.id}/hasil").get_data(as_text=True)
+    assert "6 siswa mengirim jawaban." in page
+    assert '<h2 id="per-jk">Per jenis kelamin</h2><p>Belum cukup jawaban' in page
+
+
+def test_counselor_class_filter_on_anonymous_results_needs_every_class_large_enough(
+        client, auth, school, class_of_eight):
+    administration = given_to_7a(school, [3] * 6, anonymous=True)
+    helpers.add_response(administration, None, [(administration.instrument.items[0], 0)],
+                         school_class=school["class_b"], gender="L")
+    page = counselor_results(client, auth, administration, kelas=school["class_a"].id)
+    assert "Belum cukup jawaban untuk ditampilkan" in page and "6 siswa" not in page
+    page = client.get(f"/bk/asesmen/{administration.id}/hasil").get_data(as_text=True)
+    assert "7 siswa mengirim jawaban." in page
+    assert '<h2 id="per-kelas">Per kelas</h2><p>Belum cukup jawaban' in page
+
+
+def test_counselor_sees_an_anonymous_group_of_five_and_every_filter_of_a_named_one(
+        client, auth, school, class_of_eight):
+    anonymous = given_to_7a(school, [3] * 10, anonymous=True, genders="LLLLLPPPPP")
+    page = counselor_results(client, auth, anonymous, jk="P")
+    assert "5 siswa mengirim jawaban." in page and "Belum cukup" not in page
+    named = given_to_7a(school, [3, 3, 3, 3, 3, 0], genders="LLLLLP")
+    page = client.get(f"/bk/asesmen/{named.id}/hasil?jk=P").get_data(as_text=True)
+    assert "1 siswa mengirim jawaban." in page
+
+
+def test_comparison_of_anonymous_questionnaires_hides_a_class_of_one(client, auth, school,
+                                                                     class_of_eight):
+    instrument = helpers.make_instrument(LIKERT)
+    pair = [helpers.give(instrument, [school["class_a"], school["class_b"]], anonymous=True,
+                         **closed_times()) for _n in range(2)]
+    item = instrument.items[0]
+    for administration in pair:
+        for school_class, answers in ((school["class_a"], 6), (school["class_b"], 1)):
+            for _n in range(answers):
+                helpers.add_response(administration, None, [(item, 3)],
+                                     school_class=school_class, gender="L")
+    auth.login("guru.a")
+    url = f"/bk/asesmen/bandingkan?sebelum={pair[0].id}&sesudah={pair[1].id}"
+    page = client.get(f"{url}&kelas={school['class_b'].id}").get_data(as_text=True)
+    assert "Belum cukup jawaban untuk ditampilkan" in page and "(1 siswa)" not in page
+    assert "(7 siswa)" in client.get(url).get_data(as_text=True)
+
+
+def test_counselor_class_profile_leaves_out_an_anonymous_questionnaire_of_a_small_class(
+        client, auth, school):
+    administration = given_to_7a(school, [3, 3], anonymous=True)
+    auth.login("guru.a")
+    page = client.get(f"/bk/asesmen/kelas/{school['class_a'].id}").get_data(as_text=True)
+    assert administration.title not in page
+
+
 # --- who has not answered -----------------------------------------------------------------
 
 def test_nobody_sees_who_has_not_answered_an_anonymous_questionnaire(client, auth, school,
@@ -137,56 +209,6 @@ def test_homeroom_teacher_still_sees_who_has_not_answered_a_named_questionnaire(
     administration = given_to_7a(school, [], closed=False)
     page = homeroom_page(client, auth, school, administration).get_data(as_text=True)
     assert "Teman 1" in page
-
-
-# --- questionnaires about counseling ------------------------------------------------------
-
-@pytest.fixture
-def evaluation(school):
-    instruments = services.ensure_builtin_instruments()
-    db.session.commit()
-    return helpers.give(instruments["evaluasi-sesi"], [school["class_a"]])
-
-
-def test_homeroom_teacher_never_sees_a_counseling_evaluation(client, auth, school, evaluation):
-    auth.login("wali.a")
-    assert evaluation.title not in client.get("/wali/asesmen").get_data(as_text=True)
-    home = client.get("/wali").get_data(as_text=True)
-    assert "Kotak masalah" in home
-    assert evaluation.slug not in home and evaluation.title not in home  # nor the share kit
-    assert client.get(f"/wali/asesmen/{evaluation.id}/kelas/{school['class_a'].id}"
-                      ).status_code == 404
-    assert client.get(f"/asesmen/{evaluation.slug}").status_code == 404
-    assert evaluation.slug not in client.get("/asesmen/").get_data(as_text=True)
-
-
-def test_student_without_a_session_never_sees_the_evaluation(client, auth, school, evaluation):
-    auth.login("siswa.a")
-    assert evaluation.slug not in client.get("/siswa").get_data(as_text=True)
-    assert evaluation.slug not in client.get("/asesmen/").get_data(as_text=True)
-    assert client.get(f"/asesmen/{evaluation.slug}").status_code == 404
-    assert client.get(f"/asesmen/{evaluation.slug}/bagian/1").status_code == 404
-
-
-def test_student_whose_session_ended_is_offered_the_evaluation_on_their_home(
-        client, auth, school, evaluation):
-    make_booking(school["student_a"], school["counselor"], status=BookingStatus.DONE,
-                 starts_at=(utcnow() - timedelta(hours=2)).replace(microsecond=0))
-    auth.login("siswa.a")
-    assert evaluation.slug in client.get("/siswa").get_data(as_text=True)
-    assert client.get(f"/asesmen/{evaluation.slug}").status_code == 200
-    auth.logout()
-    auth.login("siswa.b")  # no session of their own
-    assert evaluation.slug not in client.get("/siswa").get_data(as_text=True)
-
-
-def test_logged_out_visitor_cannot_answer_an_evaluation(client, school):
-    instruments = services.ensure_builtin_instruments()
-    db.session.commit()
-    administration = helpers.give(instruments["evaluasi-sesi"], [school["class_a"]],
-                                  anonymous=True)
-    code = services.class_link_code(administration, school["class_a"])
-    assert client.get(f"/asesmen/{administration.slug}/k/{code}").status_code == 302
 
 
 # --- anonymous answers: the mark, drafts, class links -------------------------------------
@@ -262,6 +284,35 @@ def test_homeroom_teacher_is_given_the_class_link_of_an_anonymous_questionnaire(
     code = services.class_link_code(administration, school["class_a"])
     assert f"/asesmen/{administration.slug}/k/{code}" in client.get(
         "/wali/asesmen").get_data(as_text=True)
+
+
+def share_kit_of(client, auth):
+    auth.login("wali.a")
+    return client.get("/wali").get_data(as_text=True)
+
+
+def test_share_kit_gives_one_link_per_class(client, auth, school):
+    """Seen: the share kit gave the plain link, so answers without signing in skipped the
+    class link and its limit."""
+    class_c = factories.make_class("7C", homeroom=school["homeroom_a"])
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"], class_c],
+                                  anonymous=True)
+    kit = share_kit_of(client, auth)
+    for school_class in (school["class_a"], class_c):
+        code = services.class_link_code(administration, school_class)
+        assert f"Angket: {administration.title} (kelas {school_class.name})" in kit
+        assert kit.count(f"/asesmen/{administration.slug}/k/{code}") >= 2  # message and link
+    plain = f"/asesmen/{administration.slug}"
+    assert f"{plain}<" not in kit and f'{plain}"' not in kit
+
+
+def test_share_kit_gives_one_link_for_all_classes_to_a_named_questionnaire(client, auth,
+                                                                            school):
+    class_c = factories.make_class("7C", homeroom=school["homeroom_a"])
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"], class_c])
+    kit = share_kit_of(client, auth)
+    assert kit.count(f">Angket: {administration.title}</h3>") == 1
+    assert f'/asesmen/{administration.slug}"' in kit and "/k/" not in kit
 
 
 # --- exports of anonymous questionnaires --------------------------------------------------

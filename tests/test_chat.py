@@ -31,7 +31,6 @@ from cyberbk.chat.models import ChatMessage
 from cyberbk.chat.models import ChatRoom
 from cyberbk.chat.services import messaging
 from cyberbk.chat.services import moderation
-from cyberbk.chat.services import overview
 from cyberbk.chat.services import presence
 from cyberbk.chat.services import rooms as chat_rooms
 from cyberbk.chat.services import rules as chat_rules
@@ -333,7 +332,7 @@ def test_next_service_time_skips_leave(app, school):
 # Ending a session and the evaluation link.
 
 def give_session_evaluation(counselor):
-    instrument = assessments.ensure_builtin_instruments()[overview.EVALUATION_INSTRUMENT]
+    instrument = assessments.ensure_builtin_instruments()["evaluasi-sesi"]
     return assessments.create_administration(
         instrument, counselor, "Evaluasi sesi", utcnow() - timedelta(days=1),
         utcnow() + timedelta(days=30), AudienceScope.SCHOOL, slug="evaluasi-sesi")

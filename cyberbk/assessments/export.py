@@ -19,7 +19,6 @@ from .models import Answer
 from .models import ItemType
 from .models import Response
 from .results import smallgroups
-from .results.counts import ALL
 from .results.counts import GENDER_LABELS
 from .results.counts import with_items
 
@@ -49,9 +48,8 @@ class Shown:
     def of(cls, administration):
         if not administration.anonymous:
             return cls()
-        classes = smallgroups.every_cell_large_enough(administration, ALL, "class")
-        genders = smallgroups.every_cell_large_enough(
-            administration, ALL, "class_gender" if classes else "gender")
+        classes = smallgroups.split_shown(administration, by_class=True)
+        genders = smallgroups.split_shown(administration, by_class=classes, by_gender=True)
         return cls(class_name=classes, gender=genders, sent=False)
 
 

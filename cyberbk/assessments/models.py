@@ -189,6 +189,10 @@ class Response(db.Model):
     class_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("school_classes.id", ondelete="SET NULL"), index=True)
     gender: so.Mapped[str | None] = so.mapped_column(sa.String(1))
+    #: The session evaluation (named) this response answers; NULL for every other
+    #: response, an anonymous evaluation's too (it would name the student).
+    invitation_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("evaluation_invitations.id", ondelete="CASCADE"), unique=True)
     #: The section (1-based) to resume at.
     current_section: so.Mapped[int] = so.mapped_column(default=1)
     saved_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
@@ -199,7 +203,11 @@ class Response(db.Model):
         back_populates="response", cascade="all, delete-orphan", passive_deletes=True)
 
     __table_args__ = (
-        sa.UniqueConstraint("administration_id", "user_id"),
+        # One response per student, except to an evaluation of counseling: one per
+        # session, each held by its invitation.
+        sa.Index("uq_assessment_responses_administration_id", "administration_id", "user_id",
+                 unique=True, sqlite_where=sa.text("invitation_id IS NULL"),
+                 postgresql_where=sa.text("invitation_id IS NULL")),
         sa.CheckConstraint("NOT (is_anonymous AND submitted_at IS NOT NULL "
                            "AND user_id IS NOT NULL)", name="anonymous_has_no_user"),
         sa.CheckConstraint("submitted_at IS NULL OR draft_key IS NULL",
@@ -251,6 +259,32 @@ class Participation(db.Model):
         sa.ForeignKey("administrations.id", ondelete="CASCADE"), primary_key=True)
     user_id: so.Mapped[int] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True, index=True)
+
+
+class EvaluationInvitation(db.Model):
+    """A student asked to evaluate one counseling session of theirs that ended: the only
+    way to a questionnaire about counseling. It stays on the student's home until answered
+    or expired. `answered` is the whole record of an anonymous evaluation's answer (its
+    response carries no link back); a named one's response points here."""
+
+    __tablename__ = "evaluation_invitations"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    student_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The session it is about; its deletion (retention) takes the invitation with it.
+    booking_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("bookings.id", ondelete="CASCADE"), unique=True)
+    administration_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("administrations.id", ondelete="CASCADE"), index=True)
+    expires_at: so.Mapped[datetime]
+    answered: so.Mapped[bool] = so.mapped_column(default=False)
+
+    administration: so.Mapped[Administration] = so.relationship()
+
+    @property
+    def is_pending(self):
+        return not self.answered and utcnow() < self.expires_at
 
 
 #: Built-in instruments about counseling itself (the session evaluation, laiseg): only the

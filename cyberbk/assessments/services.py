@@ -7,12 +7,12 @@ import re
 import secrets
 from dataclasses import dataclass
 from dataclasses import field
-from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
@@ -22,11 +22,10 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..accounts.services import slugify
-from ..booking.models import Booking
-from ..booking.models import BookingStatus
 from ..common import signals
 from ..common.schooltime import utcnow
 from ..extensions import db
+from . import evaluations
 from .models import Administration
 from .models import AdministrationTarget
 from .models import Answer
@@ -39,7 +38,6 @@ from .models import Participation
 from .models import Response
 from .models import about_counseling
 from .models import class_condition
-from .models import is_about_counseling
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent / "instruments"
 #: The built-in instruments, in the order counselors see them.
@@ -278,28 +276,15 @@ def audience_description(administration):
     return ", ".join(c.name for c in audience_classes(administration))
 
 
-def session_ended_lately(student):
-    """SQL condition: a counseling session of this student ended within the last
-    ASSESSMENT_EVALUATION_DAYS days (what makes its evaluation theirs to answer)."""
-    since = utcnow() - timedelta(days=current_app.config["ASSESSMENT_EVALUATION_DAYS"])
-    return sa.exists().where(Booking.student_id == student.id,
-                             Booking.status == BookingStatus.DONE, Booking.updated_at >= since)
-
-
-def may_answer(administration, student):
-    """Questionnaires about counseling are for a student whose session ended lately only."""
-    if not is_about_counseling(administration):
-        return True
-    return db.session.scalar(sa.select(session_ended_lately(student)))
-
-
-@signals.open_questionnaires.connect
 def open_for_student(user):
     """Open administrations for this student: (administration, answered, draft) tuples.
-    Those about counseling only after a session of theirs ended, until answered or closed."""
+    Those about counseling only while the student holds an invitation to evaluate a
+    session of theirs, until it is answered or expires."""
     now = utcnow()
-    answered = sa.exists().where(Participation.administration_id == Administration.id,
-                                 Participation.user_id == user.id)
+    # An evaluation is listed only while there is one to give, whatever was given before.
+    answered = sa.and_(~about_counseling(), sa.exists().where(
+        Participation.administration_id == Administration.id,
+        Participation.user_id == user.id))
     # Anonymous drafts have no user (their token is in the session), so only named ones.
     draft = sa.exists().where(Response.administration_id == Administration.id,
                               Response.user_id == user.id, Response.submitted_at.is_(None))
@@ -307,7 +292,7 @@ def open_for_student(user):
         sa.select(Administration, answered, draft)
         .where(Administration.opens_at <= now, Administration.closes_at > now,
                class_condition(user.school_class),
-               sa.or_(~about_counseling(), session_ended_lately(user)))
+               sa.or_(~about_counseling(), evaluations.invited(user)))
         .order_by(Administration.closes_at)).all()
     return [(row[0], row[1], row[2]) for row in rows]
 
@@ -339,12 +324,15 @@ def draft_key_for(token):
                     "sha256").hexdigest()
 
 
-def find_response(administration, user=None, token=None):
-    """A student's named response, or the draft held by a session's token (anonymous
-    questionnaires: a student's draft too, so that no row of answers carries a user)."""
+def find_response(administration, user=None, token=None, invitation=None):
+    """A student's named response (to an evaluation: the one to its invitation), or the
+    draft held by a session's token (anonymous questionnaires: a student's draft too, so
+    that no row of answers carries a user)."""
     if user is not None and not administration.anonymous:
         return db.session.scalar(sa.select(Response).where(
-            Response.administration_id == administration.id, Response.user_id == user.id))
+            Response.administration_id == administration.id, Response.user_id == user.id,
+            Response.invitation_id == invitation.id if invitation is not None
+            else Response.invitation_id.is_(None)))
     if token:
         return db.session.scalar(sa.select(Response).where(
             Response.administration_id == administration.id,
@@ -356,9 +344,18 @@ def has_participated(administration, user):
     return db.session.get(Participation, (administration.id, user.id)) is not None
 
 
-def start_response(administration, user=None, school_class=None, gender=None):
+def has_answered(administration, user, invitation=None):
+    """Whether this student's answer is in: to an evaluation, the one its invitation asks
+    for (a student evaluates each session); to anything else, their one answer."""
+    if invitation is not None:
+        return invitation.answered
+    return has_participated(administration, user)
+
+
+def start_response(administration, user=None, school_class=None, gender=None,
+                   invitation=None):
     """A new draft for a student (or, with no user, for a visitor: returns the token too),
-    written for the caller to commit."""
+    written for the caller to commit. A named evaluation's draft belongs to its invitation."""
     token = None
     response = Response(administration=administration, is_anonymous=administration.anonymous)
     if user is not None:
@@ -367,6 +364,7 @@ def start_response(administration, user=None, school_class=None, gender=None):
         gender = profile.gender.value if profile and profile.gender else None
     if user is not None and not administration.anonymous:
         response.user_id = user.id
+        response.invitation_id = invitation.id if invitation is not None else None
     else:
         # An anonymous draft is held by a token in the browser's session, a student's too:
         # the answers never sit beside a user id, not even before they are sent.
@@ -380,7 +378,7 @@ def start_response(administration, user=None, school_class=None, gender=None):
         with db.session.begin_nested():
             db.session.add(response)
     except IntegrityError:
-        return find_response(administration, user=user), None
+        return find_response(administration, user=user, invitation=invitation), None
     return response, token
 
 
@@ -403,6 +401,17 @@ def class_link_code(administration, school_class):
     message = f"class-link:{administration.id}:{school_class.id}".encode()
     digest = hmac.new(current_app.config["SECRET_KEY"].encode(), message, "sha256").digest()
     return base64.b32encode(digest[:10]).decode().lower()
+
+
+@signals.class_link.connect
+def link_for_class(administration, school_class, **url_options):
+    """The link a class answers by: for an anonymous questionnaire the class's own (the
+    only way to answer without signing in, within that link's limit); for a named one the
+    questionnaire's, the same for every class (students sign in)."""
+    if not administration.anonymous:
+        return url_for("assessments.start", slug=administration.slug, **url_options)
+    return url_for("assessments.class_link", slug=administration.slug,
+                   code=class_link_code(administration, school_class), **url_options)
 
 
 def class_of_link(administration, code):
@@ -593,8 +602,9 @@ def missing_required(response):
             if is_required(item, ticked) and item.id not in answered]
 
 
-def submit(response, user=None):
-    """Submit a draft. Returns the missing required questions (nothing is submitted then)."""
+def submit(response, user=None, invitation=None):
+    """Submit a draft; an evaluation's answers mark its invitation answered. Returns the
+    missing required questions (nothing is submitted then)."""
     missing = missing_required(response)
     if missing:
         return missing
@@ -614,6 +624,8 @@ def submit(response, user=None):
             if first_time:
                 db.session.add(Participation(administration_id=response.administration_id,
                                              user_id=user.id))
+            if invitation is not None:
+                invitation.answered = True
     except IntegrityError:
         raise AlreadyAnswered() from None
     return []

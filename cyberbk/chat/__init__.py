@@ -18,3 +18,5 @@ def setup(state):
 
 from . import events  # noqa: E402,F401
 from . import routes  # noqa: E402,F401
+# The homes' and the day summary's receivers (signals.home_page, signals.day_summary).
+from .services import overview  # noqa: E402,F401

@@ -33,7 +33,6 @@ from . import bp
 from .forms import MessageForm
 from .services import messaging
 from .services import moderation
-from .services import overview
 from .services import rooms
 from .services import rules
 from .services import service_hours
@@ -130,7 +129,7 @@ def render_chat(seat, template="chat/session.html", status=200, form=None, error
               else None)
     evaluation = None
     if closed == "ended" and seat.side == Side.STUDENT and seat.user is not None:
-        evaluation = overview.evaluation_waiting(seat.user)
+        evaluation = signals.answer(signals.session_evaluation, chat.booking)
     return render_template(
         template, seat=seat, chat=chat, messages=messages, has_older=has_older, before=before,
         urls=chat_urls(seat), names=names(seat), texts=client_texts(seat),
@@ -204,9 +203,10 @@ def end(booking_id):
     db.session.commit()
     # Only now is the room told: nobody hears of an end that could still be lost.
     messaging.broadcast(seat.chat, "ended", {})
-    if overview.evaluation_waiting(seat.chat.booking.student) is None:
+    if signals.answer(signals.session_evaluation, seat.chat.booking) is None:
         flash(_("Sesi diakhiri. Belum ada angket “Evaluasi sesi konseling” yang dibuka untuk "
-                "siswa ini: buka di menu Asesmen supaya siswa bisa mengisinya dari berandanya."),
+                "kelas siswa ini, jadi sesi ini tidak dievaluasi. Buka angket itu di menu "
+                "Asesmen supaya siswa dapat mengevaluasi sesi berikutnya dari berandanya."),
               "info")
     else:
         flash(_("Sesi diakhiri. Siswa sekarang melihat tautan evaluasi sesi di berandanya."),

@@ -26,6 +26,9 @@ session_ending = signals.signal("session-ending")
 thread_message = signals.signal("thread-message")
 #: A counselor read a problem-box thread's live chat. Sender: the report.
 thread_seen = signals.signal("thread-seen")
+#: A counseling session is over: its booking has just become done (the chat was ended, or
+#: its session record written). Sender: the booking, in the caller's transaction.
+session_ended = signals.signal("session-ended")
 
 #: Something now waits for the counselors; the alerts feature tells them (Web Push,
 #: email) without saying what it is beyond its kind. Sender: the app. `kind`: "urgent",
@@ -54,9 +57,12 @@ unread_chats = signals.signal("unread-chats")
 #: Counts for a counselor's "today" summary. Sender: the counselor; each feature answers
 #: a dictionary of its counts.
 day_summary = signals.signal("day-summary")
-#: The questionnaires open now for a student. Sender: the student; answer:
-#: [(administration, answered, has a draft)], closing soonest first.
-open_questionnaires = signals.signal("open-questionnaires")
+#: The evaluation the student of a session is invited to give about it, while they still
+#: may (not answered, not expired): an administration, or None. Sender: the booking.
+session_evaluation = signals.signal("session-evaluation")
+#: The link a class answers a questionnaire by. Sender: the administration; `school_class`:
+#: the class. Answer: a path on this server.
+class_link = signals.signal("class-link")
 #: A class's needs profiles from its questionnaires, newest first. Sender: the class.
 class_needs = signals.signal("class-needs")
 #: A student's questionnaire answers given with their name, for the export of their data.

@@ -178,9 +178,8 @@ def qr():
     path = request.args.get("u", "")
     if not shareable(path):
         abort(404)
-    base = current_app.config["OUTREACH_PUBLIC_URL"] or request.host_url
     buffer = io.BytesIO()
-    services.qr_code(base.rstrip("/") + path).save(buffer, kind="svg", scale=6, border=2,
+    services.qr_code(services.public_address(path)).save(buffer, kind="svg", scale=6, border=2,
                                                    xmldecl=False, dark="#1b1f23",
                                                    light="#ffffff")
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")

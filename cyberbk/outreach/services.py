@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import segno
 import sqlalchemy as sa
 from flask import current_app
+from flask import request
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -244,6 +245,12 @@ def public_url(endpoint, **values):
     return url_for(endpoint, _external=True, **values)
 
 
+def public_address(path):
+    """public_url of a path on this server, in a request."""
+    base = current_app.config["OUTREACH_PUBLIC_URL"] or request.host_url
+    return base.rstrip("/") + path
+
+
 def qr_code(url):
     return segno.make(url, error="m", micro=False)
 
@@ -275,9 +282,12 @@ class ShareItem:
         return whatsapp_url(self.message)
 
 
-def open_questionnaires(classes):
-    """[(administration, class names)] open now for students of any of these classes;
-    never an evaluation of counseling, which only the student whose session ended gets."""
+def questionnaire_links(classes):
+    """[(administration, path, class names)] of the questionnaires open now for students of
+    any of these classes, one a link: each class has its own link to an anonymous one (the
+    only way to answer it without signing in, with that link's limit), a named one has one
+    link for all. Never an evaluation of counseling, which only the student whose session
+    ended gets."""
     now = utcnow()
     found = {}
     for school_class in classes:
@@ -286,8 +296,9 @@ def open_questionnaires(classes):
                 .where(Administration.opens_at <= now, Administration.closes_at > now,
                        class_condition(school_class), ~about_counseling())
                 .order_by(Administration.closes_at)):
-            found.setdefault(administration, []).append(school_class.name)
-    return list(found.items())
+            path = signals.answer(signals.class_link, administration, school_class=school_class)
+            found.setdefault((administration, path), []).append(school_class.name)
+    return [(administration, path, names) for (administration, path), names in found.items()]
 
 
 def share_kit(teacher):
@@ -300,9 +311,11 @@ def share_kit(teacher):
                 if classes else _("Halo, anak-anak!"))
 
     def item(key, title, endpoint, text, **values):
-        url = public_url(endpoint, **values)
-        return ShareItem(key, title, f"{greeting}\n{text}\n{url}", url,
-                         url_for(endpoint, **values))
+        return link_item(key, title, text, url_for(endpoint, **values))
+
+    def link_item(key, title, text, path):
+        url = public_address(path)
+        return ShareItem(key, title, f"{greeting}\n{text}\n{url}", url, path)
 
     items = [
         item("kotak", _("Kotak masalah"), "problembox.new", _(
@@ -313,14 +326,20 @@ def share_kit(teacher):
             "Mau ngobrol dengan Guru BK lewat chat atau video? Pilih waktu yang pas untukmu "
             "(masuk dengan akun sekolah):")),
     ]
-    for administration, names in open_questionnaires(classes):
-        items.append(item(
-            f"angket-{administration.id}", _("Angket: %(title)s", title=administration.title),
-            "assessments.start", _(
-                "Ada angket dari Guru BK: \"%(title)s\". Isi sebelum %(date)s, ya. Jawabanmu "
-                "membantu Guru BK tahu apa yang kalian butuhkan:", title=administration.title,
-                date=format_date(administration.closes_at, "d MMMM")),
-            slug=administration.slug))
+    for number, (administration, path, names) in enumerate(questionnaire_links(classes), 1):
+        values = {"title": administration.title, "classes": ", ".join(names),
+                  "date": format_date(administration.closes_at, "d MMMM")}
+        if administration.anonymous:
+            # A class's own link: the answers given through it count for that class only.
+            title = _("Angket: %(title)s (kelas %(classes)s)", **values)
+            text = _("Ada angket tanpa nama dari Guru BK: \"%(title)s\". Ini tautan khusus "
+                     "kelas %(classes)s; isi sebelum %(date)s, ya. Jawabanmu membantu Guru BK "
+                     "tahu apa yang kalian butuhkan:", **values)
+        else:
+            title = _("Angket: %(title)s", **values)
+            text = _("Ada angket dari Guru BK: \"%(title)s\". Isi sebelum %(date)s, ya. "
+                     "Jawabanmu membantu Guru BK tahu apa yang kalian butuhkan:", **values)
+        items.append(link_item(f"angket-{number}", title, text, path))
     items += [
         item("panduan", _("Panduan konseling daring"), "outreach.guide", _(
             "Belum tahu cara konseling online dengan Guru BK? Lihat langkah-langkahnya di sini:")),

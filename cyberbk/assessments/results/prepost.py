@@ -13,6 +13,7 @@ from .counts import item_means
 from .counts import respondents
 from .counts import tally
 from .reports import percent
+from .smallgroups import split_shown
 
 
 @dataclass
@@ -51,9 +52,13 @@ def latest_pair(administrations):
 
 
 def compare(before, after, filters=ALL):
-    """Per item and per area changes from one administration of an instrument to another."""
+    """Per item and per area changes from one administration of an instrument to another;
+    None when an anonymous one has too few respondents in the group (smallgroups)."""
     instrument = before.instrument
     pair = (before, after)
+    split = (filters.class_id is not None, bool(filters.gender))
+    if not all(split_shown(administration, *split) for administration in pair):
+        return None
     tallies = [tally(a, filters) for a in pair]
     totals = [respondents(a, filters, counts=t).get(None, 0)
               for a, t in zip(pair, tallies, strict=True)]

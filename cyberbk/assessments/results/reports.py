@@ -30,6 +30,7 @@ from .counts import completion
 from .counts import item_means
 from .counts import respondents
 from .counts import tally
+from .smallgroups import split_shown
 
 
 @dataclass
@@ -97,6 +98,28 @@ def build_report(administration, filters=ALL, include_text=True, tallied=None):
             "areas": areas_in_order(administration, filters, tallied), "heaviest": heaviest}
 
 
+def results_page(administration, filters=ALL):
+    """What the counselor's results page shows under `filters`: the report, and the tables
+    per class and per gender where no filter fixes those. Of an anonymous questionnaire,
+    only groups of the minimum (smallgroups.split_shown): a part held back is None and
+    named in "held_back"."""
+    filtered = (filters.class_id is not None, bool(filters.gender))
+    per_class = not filtered[0] and split_shown(administration, True, filtered[1])
+    per_gender = not filtered[1] and split_shown(administration, filtered[0], True)
+    page = {"report": None, "by_class": None, "by_gender": None, "held_back": {
+        "class": not (filtered[0] or per_class), "gender": not (filtered[1] or per_gender)}}
+    if not split_shown(administration, *filtered):
+        page["held_back"] = {"report": True}
+        return page
+    tallied = tally(administration, filters, groups=per_class or per_gender)
+    page["report"] = build_report(administration, filters, tallied=tallied)
+    if per_class:
+        page["by_class"] = breakdown(administration, "class", filters, tallied)
+    if per_gender:
+        page["by_gender"] = breakdown(administration, "gender", filters, tallied)
+    return page
+
+
 def group_labels(by, keys):
     if by == "gender":
         return {key: str(GENDER_LABELS.get(key, key)) for key in keys}
@@ -152,6 +175,8 @@ def class_profile(school_class):
         if administration.instrument_id in seen:
             continue
         seen.add(administration.instrument_id)
+        if not split_shown(administration, by_class=True):
+            continue
         mine = Filters(class_id=school_class.id)
         tallied = tally(administration, mine)
         class_areas = areas_in_order(administration, mine, tallied)

@@ -2,8 +2,9 @@
 
 A homeroom teacher knows every student of the class, so a figure from one or two of them
 is their answer. Anything shown outside the counseling room (the homeroom teacher's page
-and its print, exports of anonymous questionnaires) comes from groups of at least
-MIN_GROUP_SIZE respondents, and every cell of a breakdown too. The sizes are counted
+and its print) comes from groups of at least MIN_GROUP_SIZE respondents, and every cell of
+a breakdown too. An anonymous questionnaire has no respondent's own counselor either: the
+counselor's pages and exports of it show a class or a gender only as such groups. The sizes are counted
 with GROUP BY ... HAVING in the database; no response is fetched to decide.
 """
 
@@ -14,6 +15,7 @@ from flask import current_app
 
 from ...extensions import db
 from ..models import Response
+from .counts import ALL
 from .counts import _where
 
 
@@ -40,6 +42,21 @@ def every_cell_large_enough(administration, filters, by):
     small = (sa.select(*columns).where(*_where(administration, filters)).group_by(*columns)
              .having(sa.func.count(Response.id) < min_group()))
     return not db.session.scalar(sa.select(sa.exists(small)))
+
+
+def split_shown(administration, by_class=False, by_gender=False):
+    """Whether the counselor may see an anonymous questionnaire's results split by class,
+    gender or both (a filter or a table): only when all its respondents, and every group
+    of the split, have the minimum. All or none: beside the whole, one group held back is
+    the whole less the groups shown, and a filter is a group of the split. The results of
+    a named questionnaire are the counselor's in full."""
+    if not administration.anonymous:
+        return True
+    if respondents_if_enough(administration, ALL) is None:
+        return False
+    by = {(True, True): "class_gender", (True, False): "class",
+          (False, True): "gender"}.get((by_class, by_gender))
+    return by is None or every_cell_large_enough(administration, ALL, by)
 
 
 def masked_bars(bars):

@@ -58,15 +58,9 @@ def results_page(aid):
            summary=f"Hasil asesmen #{administration.id}")
     # Before counting: the commit expires the instrument, whose items the counts load.
     db.session.commit()
-    per_class, per_gender = not filters.class_id, not filters.gender
-    tallied = counts.tally(administration, filters, groups=per_class or per_gender)
-    return render_template(
-        "assessments/results.html", administration=administration, form=form, filters=filters,
-        report=reports.build_report(administration, filters, tallied=tallied),
-        by_class=reports.breakdown(administration, "class", filters, tallied)
-        if per_class else None,
-        by_gender=reports.breakdown(administration, "gender", filters, tallied)
-        if per_gender else None)
+    return render_template("assessments/results.html", administration=administration,
+                           form=form, filters=filters,
+                           **reports.results_page(administration, filters))
 
 
 @bp.route("/bk/asesmen/<int:aid>/siswa/<int:user_id>")
@@ -116,17 +110,18 @@ def compare():
                                            "sesudah": str(defaults[1].id)} if defaults else None)
     form.sebelum.choices = form.sesudah.choices = choices
     filters = filters_from(form, services.student_classes())
-    comparison, pair, status = None, None, 200
+    comparison, pair, status, held_back = None, None, 200, False
     if form.sebelum.data and form.sesudah.data:
         pair = (db.session.get(Administration, int(form.sebelum.data)),
                 db.session.get(Administration, int(form.sesudah.data)))
         if prepost.comparable(*pair):
             comparison = prepost.compare(*pair, filters)
+            held_back = comparison is None
         else:
             form.sesudah.errors = [_("Pilih dua pemberian yang berbeda dari angket yang sama.")]
             status = 400
     return render_template("assessments/compare.html", form=form, comparison=comparison,
-                           pair=pair), status
+                           pair=pair, held_back=held_back), status
 
 
 @bp.route("/bk/asesmen/kelas/<int:class_id>")

@@ -6,7 +6,6 @@ from flask import abort
 from flask import g
 from flask import make_response
 from flask import render_template
-from flask import url_for
 from flask_babel import get_locale
 
 from ...common.forms import EmptyForm
@@ -29,13 +28,8 @@ def fixed(value, digits=0):
 
 @bp.app_template_global()
 def class_link_url(administration, school_class):
-    """The link a class's group gets: its own class link for an anonymous questionnaire
-    (the only way to answer it without logging in), the plain link otherwise."""
-    if administration.anonymous:
-        return url_for("assessments.class_link", slug=administration.slug,
-                       code=services.class_link_code(administration, school_class),
-                       _external=True)
-    return url_for("assessments.start", slug=administration.slug, _external=True)
+    """The full address of the link a class's group gets (services.link_for_class)."""
+    return services.link_for_class(administration, school_class, _external=True)
 
 
 def stop(title, message, status, links=()):

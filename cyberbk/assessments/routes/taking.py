@@ -25,9 +25,11 @@ from ...extensions import limiter
 from ...extensions import login_manager
 from ...school.services import crisis_contacts
 from .. import bp
+from .. import evaluations
 from .. import services
 from ..forms import VisitorStartForm
 from ..models import Administration
+from ..models import EvaluationInvitation
 from ..models import is_about_counseling
 from .shared import stop
 
@@ -48,6 +50,8 @@ class Respondent:
     user: User | None = None
     token: str | None = None
     response: object = None
+    #: A student's invitation to evaluate a session, for a questionnaire about counseling.
+    invitation: EvaluationInvitation | None = None
 
     @property
     def is_visitor(self):
@@ -75,18 +79,23 @@ def get_respondent(administration, answering):
             if answering:
                 abort(403)
             stop_for_staff(administration)
-        # Only the student whose session ended learns of its evaluation.
-        if not services.may_answer(administration, current_user):
-            abort(404)
+        invitation = None
+        if counseling:
+            # Only the student whose session ended, for that session, learns of its
+            # evaluation.
+            invitation = evaluations.invitation_in_force(administration, current_user)
+            if invitation is None:
+                abort(404)
         if not services.class_in_audience(administration, current_user.school_class):
             stop(_("Angket ini untuk kelas lain"),
                  _("Angket ini diberikan untuk kelas lain, jadi kamu tidak perlu mengisinya. "
                    "Kalau menurutmu ini keliru, tanyakan ke Guru BK."), 403)
-        response = services.find_response(administration, user=current_user, token=token)
+        response = services.find_response(administration, user=current_user, token=token,
+                                          invitation=invitation)
         if (answering and response is None and administration.anonymous
-                and services.has_participated(administration, current_user)):
+                and services.has_answered(administration, current_user, invitation)):
             stop_answered()
-        return Respondent(user=current_user, response=response)
+        return Respondent(user=current_user, response=response, invitation=invitation)
     if not administration.anonymous or counseling:
         abort(login_manager.unauthorized())
     response = services.find_response(administration, token=token) if token else None
@@ -129,8 +138,8 @@ def has_answered(administration, respondent):
         return True
     if respondent.is_visitor:
         return administration.slug in session.get(SESSION_DONE, [])
-    return administration.anonymous and services.has_participated(administration,
-                                                                   respondent.user)
+    return administration.anonymous and services.has_answered(
+        administration, respondent.user, respondent.invitation)
 
 
 def visitor_start_form(school_class):
@@ -259,8 +268,8 @@ def answer_section(slug, number):
             if item_id not in parsed.missing}
         if not (submitted and parsed.errors):
             if response is None:
-                response, token = services.start_response(administration,
-                                                           user=respondent.user)
+                response, token = services.start_response(
+                    administration, user=respondent.user, invitation=respondent.invitation)
                 if token:
                     session[SESSION_DRAFTS] = {**session.get(SESSION_DRAFTS, {}), slug: token}
             target = number - 1 if going_back else number + 1
@@ -323,7 +332,7 @@ def submit(slug):
         flash(_("Perubahan jawabanmu sudah tersimpan."), "success")
         return redirect(url_for(".start", slug=slug), 303)
     try:
-        missing = services.submit(response, respondent.user)
+        missing = services.submit(response, respondent.user, respondent.invitation)
     except services.AlreadyAnswered:
         stop_answered()
     db.session.commit()

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ...accounts.models import Role
 from ...accounts.models import User
+from ...common import signals
 from ...common.schooltime import utcnow
 from ...extensions import db
 from ..models import BookingStatus
@@ -37,11 +38,14 @@ def cases_for_counselor(counselor):
 
 
 def add_record(case, counselor, booking=None, **fields):
-    """Save a session record; the booking it belongs to, and its referral, are then done."""
+    """Save a session record; the booking it belongs to, and its referral, are then done
+    (a session that ends here, not in its chat, invites its student to evaluate it too)."""
     record = SessionRecord(case=case, counselor_id=counselor.id, booking=booking, **fields)
     db.session.add(record)
     if booking is not None:
-        booking.status = BookingStatus.DONE
+        if booking.status != BookingStatus.DONE:
+            booking.status = BookingStatus.DONE
+            signals.session_ended.send(booking)
         if booking.case_id is None:
             booking.case = case
         if booking.referral is not None:

@@ -136,8 +136,10 @@ def message_state(chat, message, side):
 
 
 def end_session(chat):
-    """The counselor ends a booking's session: the chat becomes read-only, the booking done.
-    The caller commits, then tells the room with broadcast(chat, "ended", {})."""
+    """The counselor ends a booking's session: the chat becomes read-only, the booking done
+    (its student is then invited to evaluate it). The caller commits, then tells the room
+    with broadcast(chat, "ended", {})."""
     room = chat.room()
     room.ended_at = utcnow()
     chat.booking.status = BookingStatus.DONE
+    signals.session_ended.send(chat.booking)

@@ -20,10 +20,6 @@ from ..models import ChatMessage
 from ..models import ChatRoom
 from .rooms import LIVE_STATUSES
 from .rules import Side
-from .rules import config
-
-#: The built-in after-session questionnaire of the assessments feature (laiseg).
-EVALUATION_INSTRUMENT = "evaluasi-sesi"
 
 
 def _unread_in_booking(side):
@@ -43,8 +39,8 @@ class LiveSession:
 
 
 def student_overview(student):
-    """For the student's home: online sessions that are on or have unread messages, and
-    the session evaluation waiting for them (an open administration, or None)."""
+    """For the student's home: online sessions that are on or have unread messages (a
+    session's evaluation is among the student's questionnaires there)."""
     unread = _unread_in_booking(Side.STUDENT)
     rows = db.session.execute(
         sa.select(Booking, unread)
@@ -53,8 +49,7 @@ def student_overview(student):
                               Booking.ends_at > utcnow() - timedelta(days=1)),
                       sa.and_(Booking.status == BookingStatus.DONE, unread > 0)))
         .order_by(Booking.starts_at)).all()
-    return {"sessions": [LiveSession(booking, count) for booking, count in rows],
-            "evaluation": evaluation_waiting(student)}
+    return {"sessions": [LiveSession(booking, count) for booking, count in rows]}
 
 
 def counselor_overview(counselor):
@@ -112,22 +107,3 @@ def unread_for_counselors(_app, older_than):
 def day_part(counselor):
     return {"unread_chats": counselor_overview(counselor)["unread"]}
 
-
-def evaluation_waiting(student):
-    """The open after-session questionnaire for a student whose session ended lately.
-
-    The assessments feature has no per-session hook: the link goes to the
-    administration of its built-in session evaluation that is open for the
-    student's class and not yet answered.
-    """
-    since = utcnow() - timedelta(days=config("CHAT_EVALUATION_DAYS"))
-    ended = db.session.scalar(sa.select(sa.exists().where(
-        Booking.student_id == student.id, Booking.status == BookingStatus.DONE,
-        Booking.updated_at >= since)))
-    if not ended:
-        return None
-    for administration, answered, _draft in signals.answer(signals.open_questionnaires,
-                                                           student):
-        if administration.instrument.builtin_key == EVALUATION_INSTRUMENT and not answered:
-            return administration
-    return None

@@ -15,8 +15,6 @@ DEFAULTS = {
     "CHAT_SIGNAL_LIMIT": "40 per 10 seconds",
     "CHAT_PAGE_SIZE": 50,
     "CHAT_SYNC_BATCH": 200,
-    # How long after a session ended its evaluation link stays on the student's home.
-    "CHAT_EVALUATION_DAYS": 14,
     # Seconds video.js waits for the Jitsi server before offering the chat instead.
     "JITSI_PROBE_SECONDS": 8,
     # None: embed, except on meet.jit.si (it ends embedded calls after 5 minutes).
