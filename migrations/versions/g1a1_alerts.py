@@ -1,7 +1,7 @@
 """alerts for counselors: settings, push subscriptions, the queue; emails; urgent wait
 
 Revision ID: g1a1alerts
-Revises: f4a1anon
+Revises: g17a1evaluations
 Create Date: 2026-12-06 09:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'g1a1alerts'
-down_revision = 'f4a1anon'
+down_revision = 'g17a1evaluations'
 branch_labels = None
 depends_on = None
 
