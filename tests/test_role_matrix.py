@@ -213,6 +213,16 @@ ROUTES = {
     "dashboard.consent_letters": ({Role.COUNSELOR, Role.ADMIN}, "GET", None),
     "dashboard.consent_register": ({Role.ADMIN}, "GET", None),
     # end dashboard
+    # alerts: counselors only; students never (nothing is sent to a student); the service
+    # worker is a public script; the operator sets staff email addresses.
+    "alerts.settings": ({Role.COUNSELOR}, "GET", None),
+    "alerts.save_settings": ({Role.COUNSELOR}, "POST", None),
+    "alerts.subscribe": ({Role.COUNSELOR}, "POST", None),
+    "alerts.unsubscribe": ({Role.COUNSELOR}, "POST", None),
+    "alerts.send_test": ({Role.COUNSELOR}, "POST", None),
+    "alerts.dismiss": ({Role.COUNSELOR}, "POST", None),
+    "alerts.service_worker": (PUBLIC, "GET", None),
+    "alerts.account_email": ({Role.ADMIN}, "GET", lambda s: {"user_id": s["counselor_b"].id}),
 }
 
 # Checked last: after them the client is logged out.

@@ -4,8 +4,8 @@ import pytest
 
 from cyberbk.common import signals
 
-QUESTIONS = [signals.thread_opened_here, signals.open_questionnaires, signals.class_needs,
-             signals.student_answers]
+QUESTIONS = [signals.thread_opened_here, signals.session_evaluation, signals.class_link,
+             signals.class_needs, signals.student_answers]
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda question: question.name)
@@ -22,4 +22,11 @@ def test_every_feature_adds_its_part_of_the_homes(app):
     owners = {receiver().__module__ for receiver in signals.home_page.receivers.values()}
     assert owners == {"cyberbk.assessments.results.overview", "cyberbk.booking.services.overview",
                       "cyberbk.chat.services.overview", "cyberbk.dashboard.services",
+                      "cyberbk.alerts.services",
                       "cyberbk.outreach.services", "cyberbk.problembox.services"}
+
+
+def test_urgent_items_and_unread_chats_are_answered_by_their_features(app):
+    owners = {receiver().__module__ for signal in (signals.urgent_waiting, signals.unread_chats)
+              for receiver in signal.receivers.values()}
+    assert owners == {"cyberbk.problembox.services", "cyberbk.chat.services.overview"}
