@@ -27,6 +27,11 @@ thread_message = signals.signal("thread-message")
 #: A counselor read a problem-box thread's live chat. Sender: the report.
 thread_seen = signals.signal("thread-seen")
 
+#: This process starts serving (a gunicorn worker, once its app is loaded). Sender: the app;
+#: `server`: its name, the same at every start of the same server, so that a feature can
+#: clear what the last run left when it died without closing (a crash, a kill).
+serving_started = signals.signal("serving-started")
+
 # Questions.
 
 #: The problem-box thread this device opened with its code, or None. Sender: the app;
