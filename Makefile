@@ -30,7 +30,7 @@ db: setup
 
 run: db
 	@echo "CyberBK on http://$(HOST):$(PORT)  (demo password: cyberbk-demo)"
-	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) wsgi:app
+	$(BIN)/gunicorn --config deploy/gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 # Two processes (pytest-xdist), one a core: with the schema and the demo school built once
 # (tests/conftest.py, tests/e2e/conftest.py), most of a test's time is the CPU's.

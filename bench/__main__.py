@@ -192,6 +192,7 @@ def main():
         durable.measure_post(table, base, instance, env)
     peak.measure(table, {**env, "CYBERBK_INSTANCE_PATH": str(work / "peak-instance")}, work)
     chat.measure(table, env, work)
+    chat.measure_visitor_beside_open_chats(table, env, work)
     chat.measure_socket_cap(table, env, work)
     # Last: it adds a thousand students and their answers to the instance.
     results.measure(table, env, work)

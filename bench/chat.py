@@ -6,6 +6,7 @@ durably before it acknowledges and delivers it. A bare python-socketio relay
 server core. Latency is from the sender's emit to the peer's receipt, on one clock.
 
     .venv/bin/python -m bench.chat        (BENCH_CHAT_SECONDS=10 for a short run)
+    .venv/bin/python -m bench.chat visitor   (only: a new visitor beside 1,000 open sockets)
 
 The load generator is a subprocess of asyncio clients pinned to the load core; it
 reports its own CPU use, so that a saturated generator is not taken for a slow server.
@@ -21,6 +22,7 @@ import tempfile
 import socket
 import threading
 import time
+import urllib.request
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -48,6 +50,8 @@ DRAIN_SECONDS = 10.0
 CONNECTS_AT_ONCE = 25
 CHATS_PER_COUNSELOR = 20
 P95_MS, P99_MS, RSS_MB = 100, 300, 200
+#: New visitors to /kotak while every chat's sockets are open, and the time each may take.
+VISITORS, VISITOR_SECONDS = 10, 1.0
 NAMESPACE = "/chat"
 
 
@@ -294,9 +298,7 @@ def report(table, label, result, budgets):
 
 
 def measure(table, env, work):
-    chats = work / "chat-pairs.json"
-    subprocess.run([sys.executable, "-m", "bench.chat", "seed", str(PAIRS), str(chats)],
-                   cwd=ROOT, env=env, check=True)
+    chats = seeded_pairs(env, work)
     with gunicorn("wsgi:app", env, work / "chat-app.log") as (base, master):
         app = fan_out(base, master, chats, env, work, "app")
     with gunicorn("bench.bare_relay:app", env, work / "chat-bare.log") as (base, master):
@@ -345,6 +347,48 @@ def measure_socket_cap(table, env, work, count=100, seconds=5):
                   "all answered", opened == count, counts=worker == CHOSEN_WORKER)
 
 
+def seeded_pairs(env, work):
+    """The chat pairs' file, seeded into the instance on first use."""
+    chats = work / "chat-pairs.json"
+    if not chats.exists():
+        subprocess.run([sys.executable, "-m", "bench.chat", "seed", str(PAIRS), str(chats)],
+                       cwd=ROOT, env=env, check=True)
+    return chats
+
+
+def first_visit_seconds(base, path):
+    """A new visitor's GET (no cookie, a connection of its own) until its last byte; an
+    error status raises."""
+    started = time.monotonic()
+    with urllib.request.urlopen(base + path, timeout=30) as response:
+        response.read()
+    return time.monotonic() - started
+
+
+def measure_visitor_beside_open_chats(table, env, work, visitors=VISITORS):
+    """Every chat's sockets open at once (gunicorn's default of 1,000 connections was
+    reached by 1,000 of them, and then a new visitor's page waited for a socket to close):
+    new visitors to /kotak, one after the other, each within VISITOR_SECONDS."""
+    chats = seeded_pairs(env, work)
+    with gunicorn("wsgi:app", env, work / "chat-visitor.log") as (base, _master):
+        command = ["taskset", "-c", LOAD_CPU, sys.executable, "-m", "bench.chat", "generate",
+                   base, str(chats), "0", str(work / "chat-visitor-tally.json")]
+        holder = subprocess.Popen(command, cwd=ROOT, env=loadgen_env(env),
+                                  stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        try:
+            if holder.stdout.readline().strip() != "ready":
+                raise RuntimeError("the load generator could not open every chat socket")
+            seconds = sorted(first_visit_seconds(base, "/kotak") for _ in range(visitors))
+        finally:
+            # Zero seconds of talk: the sockets close as soon as they hear "go".
+            holder.communicate("go\n", timeout=120)
+    worst, median = seconds[-1], seconds[len(seconds) // 2]
+    table.add(f"new visitor GET /kotak with {2 * PAIRS} chat sockets open",
+              f"worst {worst * 1000:.0f} ms, median {median * 1000:.0f} ms ({visitors} "
+              f"visitors, one after the other)", f"< {VISITOR_SECONDS:g} s each",
+              worst < VISITOR_SECONDS)
+
+
 def main(arguments):
     if arguments[:1] == ["seed"]:
         return seed(int(arguments[1]), arguments[2])
@@ -356,7 +400,11 @@ def main(arguments):
     work = Path(tempfile.mkdtemp(prefix="cyberbk-bench-chat-"))
     print(f"bench.chat: instance in {work}", flush=True)
     table = Table()
-    measure(table, prepare_instance(work / "instance"), work)
+    env = prepare_instance(work / "instance")
+    if arguments[:1] == ["visitor"]:
+        measure_visitor_beside_open_chats(table, env, work)
+    else:
+        measure(table, env, work)
     return 1 if table.failed else 0
 
 

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+GUNICORN_CONFIG = ROOT / "deploy" / "gunicorn.conf.py"
 #: The worker model production runs (README, Makefile); the threaded one is measured beside
 #: it only where the choice was made (open chat sockets, bench.chat).
 CHOSEN_WORKER = "gevent"
@@ -97,10 +98,11 @@ def wait_until_up(url, process, log):
 
 @contextmanager
 def gunicorn(app_path, env, log_path, worker="gevent", pin=True):
-    """One gunicorn worker pinned to the server core; yields its base URL."""
+    """One gunicorn worker pinned to the server core, with production's settings
+    (deploy/gunicorn.conf.py) but for `worker`; yields its base URL."""
     port = free_port()
-    command = [sys.executable, "-m", "gunicorn", "--worker-class", worker, "--workers", "1",
-               "--bind", f"127.0.0.1:{port}", "--worker-connections", "2000",
+    command = [sys.executable, "-m", "gunicorn", "--config", str(GUNICORN_CONFIG),
+               "--worker-class", worker, "--bind", f"127.0.0.1:{port}",
                "--threads", str(THREADS), app_path]
     if pin:
         command = ["taskset", "-c", SERVER_CPU, *command]

@@ -90,7 +90,7 @@ def start_process(url, instance):
     env.pop("SOCKETIO_ASYNC_MODE", None)
     log = open(instance / f"server-{port}.log", "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
+        [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     return process, f"http://127.0.0.1:{port}", log

@@ -75,13 +75,6 @@ def test_restore_refuses_a_folder_that_holds_a_database(app, tmp_path):
         backups.restore(archive, occupied, PASSPHRASE)
 
 
-def test_backup_command_prints_pg_dump_for_postgresql(app, runner):
-    app.config["SQLALCHEMY_DATABASE_URI"] = "postgresql://postgres@127.0.0.1/cyberbk"
-    result = runner.invoke(args=["backup", "/srv/backup"])
-    assert result.exit_code == 0
-    assert "pg_dump --format=custom --file=/srv/backup/cyberbk-" in result.output
-
-
 def test_backup_and_restore_commands(app, runner, tmp_path, monkeypatch):
     monkeypatch.setenv("BACKUP_PASSPHRASE", PASSPHRASE)
     factories.make_user(Role.STUDENT, "tetap.ada")

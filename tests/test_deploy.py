@@ -12,6 +12,8 @@ import json
 import os
 import re
 import pwd
+import resource
+import runpy
 import shlex
 import shutil
 import socket
@@ -27,9 +29,12 @@ import pytest
 import requests
 import websocket
 
+from cyberbk.chat.services.rules import DEFAULTS as CHAT_DEFAULTS
+
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_CONF = ROOT / "deploy" / "nginx.conf"
 UNIT = ROOT / "deploy" / "cyberbk.service"
+GUNICORN_CONF = ROOT / "deploy" / "gunicorn.conf.py"
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else None)
 # Any 127.x address is this machine; nginx itself connects to gunicorn from 127.0.0.1.
 CLIENT = "127.0.0.2"
@@ -127,9 +132,10 @@ def wait_until_healthy(port, process, log):
 
 
 @contextmanager
-def gunicorn(instance, proxy_count=None):
+def gunicorn(instance, proxy_count=None, start=None):
     """gunicorn as the unit starts it, on a migrated `instance` and a free port, serving
-    tests/deploy_echo.py; PROXY_COUNT is the unit's unless given. Yields the port."""
+    tests/deploy_echo.py; PROXY_COUNT is the unit's unless given; `start` runs in the new
+    process before gunicorn does. Yields the port and the process."""
     port = free_port()
     env = {**os.environ, **service_environment(), "CYBERBK_INSTANCE_PATH": str(instance)}
     if proxy_count is not None:
@@ -145,13 +151,20 @@ def gunicorn(instance, proxy_count=None):
     log_path = instance / "gunicorn.log"
     with open(log_path, "w") as log:
         process = subprocess.Popen([sys.executable, "-m", "gunicorn", *arguments], cwd=ROOT,
-                                   env=env, stdout=log, stderr=subprocess.STDOUT)
+                                   env=env, stdout=log, stderr=subprocess.STDOUT,
+                                   preexec_fn=start)
         try:
             wait_until_healthy(port, process, log_path)
-            yield port
+            yield port, process
         finally:
             process.terminate()
             process.wait(timeout=10)
+
+
+def worker_of(master):
+    """The one worker of a gunicorn master process."""
+    (pid,) = Path(f"/proc/{master.pid}/task/{master.pid}/children").read_text().split()
+    return int(pid)
 
 
 def replace_once(text, old, new):
@@ -208,7 +221,7 @@ http {{
 def behind_nginx(tmp_path_factory):
     if NGINX is None:
         pytest.skip("Debian's nginx is not installed (apt-get install nginx; .ci/run does)")
-    with gunicorn(tmp_path_factory.mktemp("instance")) as app_port:
+    with gunicorn(tmp_path_factory.mktemp("instance")) as (app_port, _process):
         with nginx(tmp_path_factory.mktemp("nginx"), app_port) as proxy:
             yield proxy
 
@@ -328,20 +341,58 @@ def test_nginx_lets_only_the_guide_video_past_the_apps_form_limit(behind_nginx):
 
 def test_without_proxy_count_forwarded_headers_are_ignored(tmp_path):
     # gunicorn facing the clients itself, as with PROXY_COUNT=0 (the default).
-    with gunicorn(tmp_path, proxy_count=0) as port:
+    with gunicorn(tmp_path, proxy_count=0) as (port, _process):
         assert seen(port, {**FORGED_FOR, **FORGED_PROTO_AND_HOST}) == {
             "remote_addr": CLIENT, "scheme": "http", "host": f"127.0.0.1:{port}"}
+
+
+def gunicorn_settings():
+    return runpy.run_path(str(GUNICORN_CONF))
 
 
 def test_the_service_runs_one_gevent_worker_behind_nginx():
     # One process keeps Socket.IO's clients (README); nginx is its only client.
     command = service_command("ExecStart")
-    assert command == ["/srv/cyberbk/.venv/bin/gunicorn", "--worker-class", "gevent",
-                       "--workers", "1", "--bind", "127.0.0.1:5000", "wsgi:app"]
+    assert command == ["/srv/cyberbk/.venv/bin/gunicorn", "--config", "deploy/gunicorn.conf.py",
+                       "--bind", "127.0.0.1:5000", "wsgi:app"]
+    settings = gunicorn_settings()
+    assert (settings["worker_class"], settings["workers"]) == ("gevent", 1)
     assert service_command("ExecStartPre") == ["/srv/cyberbk/.venv/bin/flask", "--app", "wsgi",
                                                "db", "upgrade"]
     assert service_environment()["PROXY_COUNT"] == "1"
     assert f"server {service_bind()};" in NGINX_CONF.read_text()
+
+
+def test_make_run_and_the_service_share_gunicorns_settings():
+    (run,) = [line for line in (ROOT / "Makefile").read_text().splitlines()
+              if "/gunicorn " in line]
+    assert "--config deploy/gunicorn.conf.py " in run
+    assert shlex.split(run)[1:3] == service_command("ExecStart")[1:3]
+
+
+def test_connections_and_open_files_stand_well_above_the_chat_budget():
+    settings = gunicorn_settings()
+    chat_sockets = CHAT_DEFAULTS["CHAT_SOCKETS_PER_WORKER"]
+    # Room beside a full chat for pages, and for the files each connection and the
+    # database need.
+    assert settings["worker_connections"] >= 2 * chat_sockets
+    assert settings["OPEN_FILES_NEEDED"] > settings["worker_connections"]
+    (limit,) = service("LimitNOFILE")
+    assert int(limit) >= settings["OPEN_FILES_NEEDED"]
+
+
+def test_gunicorn_raises_its_open_file_limit_as_far_as_the_system_lets_it(tmp_path):
+    _soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard <= 1024:
+        pytest.skip(f"the hard open-file limit here is {hard}: nothing to raise to")
+
+    def as_systemd_by_default():
+        resource.setrlimit(resource.RLIMIT_NOFILE, (1024, hard))
+
+    with gunicorn(tmp_path, start=as_systemd_by_default) as (_port, process):
+        limits = Path(f"/proc/{worker_of(process)}/limits").read_text()
+    (line,) = [line for line in limits.splitlines() if line.startswith("Max open files")]
+    assert line.split()[3:5] == [str(hard), str(hard)]
 
 
 def test_the_service_may_write_only_its_instance_folder():

@@ -65,7 +65,7 @@ class LiveServer:
         # Its own process group: SIGKILL reaches the master and the worker at once,
         # as when the machine's power goes or the kernel's OOM killer strikes.
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
+            [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
              "--bind", f"127.0.0.1:{self.port}", "wsgi:app"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
             start_new_session=True)

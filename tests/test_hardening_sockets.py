@@ -6,13 +6,18 @@ fails the test: whoever adds an event decides what it takes.
 """
 
 import json
+import runpy
 import time
+from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import sqlalchemy as sa
+from socketio import packet
 
 pytest.importorskip("cyberbk.chat", reason="the chat feature (cyberbk.chat) is not in this tree")
 
+from cyberbk import serving  # noqa: E402
 from cyberbk.accounts import services as accounts  # noqa: E402
 from cyberbk.accounts.models import User  # noqa: E402
 from cyberbk.booking.models import BookingStatus  # noqa: E402
@@ -32,6 +37,7 @@ from tests.test_hardening_crash import login as live_login  # noqa: E402
 from tests.test_chat import say  # noqa: E402
 from tests.test_role_matrix import PEOPLE  # noqa: E402
 
+ROOT = Path(__file__).resolve().parent.parent
 REPORTER = "reporter"
 COUNSELORS = {"counselor", "counselor_b"}
 
@@ -241,3 +247,107 @@ def test_on_the_real_server_signing_out_closes_the_sockets_within_seconds(
             connect_chat(server.url, cookie, live_school["booking_id"])
     finally:
         server.kill()
+
+
+# Connections past what one worker holds, and sockets whose setup fails (issue 23 §1).
+
+@pytest.fixture
+def connect_errors(app, monkeypatch):
+    """What the server tells each refused socket: the `connect_error` data the page gets."""
+    told = []
+    sent_as = socketio.server.packet_class
+
+    class Recorded(sent_as):
+        def __init__(self, packet_type=packet.EVENT, data=None, *args, **kwargs):
+            super().__init__(packet_type, data, *args, **kwargs)
+            if packet_type == packet.CONNECT_ERROR:
+                told.append(data)
+
+    monkeypatch.setattr(socketio.server, "packet_class", Recorded)
+    return told
+
+
+def open_sockets(app):
+    return socketio.server.manager.get_participants(NAMESPACE, None)
+
+
+def test_one_socket_past_the_cap_is_refused_with_a_message(app, school, world, connect_errors):
+    app.config["CHAT_SOCKETS_PER_WORKER"] = 1
+    student = browser_of(app, school, world, "student_a")
+    counselor = browser_of(app, school, world, "counselor")
+    assert student.connect(world["keys"]["booking"])
+    assert not counselor.connect(world["keys"]["booking"])
+    [told] = connect_errors
+    assert told["data"]["reason"] == "full"
+    assert "Ruang chat sedang penuh, coba lagi sebentar" in told["data"]["message"]
+    # Pages keep answering, the chat's own among them (its form posts without a socket).
+    assert counselor.http.get(f"/konseling/{world['booking'].id}").status_code == 200
+    assert counselor.http.post(f"/konseling/{world['booking'].id}/kirim",
+                               data={"body": "lewat formulir"}).status_code == 303
+    # A place that frees up is taken by the page's next try.
+    with app.app_context():
+        student.io.disconnect(namespace=NAMESPACE)
+    assert counselor.connect(world["keys"]["booking"])
+
+
+@pytest.mark.parametrize("failure", [
+    sa.exc.OperationalError("SELECT", {}, Exception("unable to open database file")),
+    RuntimeError("a fault in the setup"),
+])
+def test_a_socket_whose_setup_fails_is_refused_not_left_deaf(app, school, world, monkeypatch,
+                                                             connect_errors, failure):
+    def fails(*args, **kwargs):
+        raise failure
+
+    counselor = browser_of(app, school, world, "counselor")
+    # The setup's last step: everything before it has been done, and must be undone.
+    monkeypatch.setattr(db.session, "commit", fails)
+    assert not counselor.connect(world["keys"]["booking"])
+    [told] = connect_errors
+    assert told["data"]["reason"] == "busy" and told["data"]["message"]
+    assert db.session.scalar(sa.select(sa.func.count(ChatConnection.sid))) == 0
+    assert list(open_sockets(app)) == []
+    monkeypatch.undo()
+    # Once the fault is gone the page's next try seats it, and it hears the room.
+    student, counselor = seated_pair(app, school, world)
+    student.call("send", {"body": "Halo Bu", "ref": "setelah-gangguan"})
+    assert [e["args"][0]["body"] for e in counselor.received() if e["name"] == "new_message"] == [
+        "Halo Bu"]
+
+
+def test_a_socket_refused_for_its_database_leaves_the_reporter_no_trace_in_memory(
+        app, school, world, monkeypatch, connect_errors):
+    def unable(*args, **kwargs):
+        raise sa.exc.OperationalError("COMMIT", {}, Exception("unable to open database file"))
+
+    reporter = browser_of(app, school, world, REPORTER)
+    monkeypatch.setattr(db.session, "commit", unable)
+    assert not reporter.connect("k")
+    assert connect_errors[0]["data"]["reason"] == "busy"
+    assert app.extensions.get("chat_reporter_sockets", {}) == {}
+    assert not any(app.extensions.get("chat_sockets", {}))
+
+
+def test_stale_connection_rows_are_cleared_at_start(app, school, world):
+    """A crash leaves its sockets' rows behind. The server's next start (the gunicorn
+    hook of deploy/gunicorn.conf.py) clears its own; another server's on the same
+    database holds live sockets and keeps them."""
+    here, elsewhere = ["127.0.0.1:5000"], ["127.0.0.1:5001"]
+    student = school["student_a"].id
+    db.session.add_all([
+        ChatConnection(sid="sisa-1", user_id=student, server=serving.server_name(here)),
+        ChatConnection(sid="sisa-2", user_id=school["counselor"].id,
+                       server=serving.server_name(here)),
+        ChatConnection(sid="hidup", user_id=student, server=serving.server_name(elsewhere)),
+    ])
+    db.session.commit()
+    hooks = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
+    hooks["post_worker_init"](SimpleNamespace(wsgi=app, cfg=SimpleNamespace(bind=here)))
+    db.session.expire_all()
+    assert db.session.scalars(sa.select(ChatConnection.sid)).all() == ["hidup"]
+    # The sockets it takes from now on carry its name, for its next start.
+    student_browser = browser_of(app, school, world, "student_a")
+    assert student_browser.connect(world["keys"]["booking"])
+    assert db.session.scalars(
+        sa.select(ChatConnection.server).where(ChatConnection.sid != "hidup")).all() == [
+        serving.server_name(here)]

@@ -1,6 +1,7 @@
 """Consistent, encrypted backups of a running instance, and restore into an empty one.
 
-An archive holds the database, the uploads and the secret key: follow-up codes of the
+An archive holds the database (SQLite's file, or PostgreSQL's pg_dump in its custom
+format), the uploads and the secret key: follow-up codes of the
 problem box are keyed with that secret, so a restore without it would lock every
 anonymous student out of their thread. Restore takes the key from the archive and from
 nowhere else. Because the key signs session cookies, an archive in the wrong hands would
@@ -11,7 +12,9 @@ the server's disk (scrypt derives the key, AES-GCM encrypts and authenticates, b
 
 import io
 import os
+import shutil
 import sqlite3
+import subprocess
 import tarfile
 import tempfile
 from datetime import datetime
@@ -27,7 +30,11 @@ from ..audit.models import AuditEntry
 from ..common.schooltime import utcnow
 
 DATABASE_NAME = "cyberbk.sqlite"
-MEMBERS = (DATABASE_NAME, "secret_key", "uploads")
+PG_DUMP_NAME = "cyberbk.pgdump"
+MEMBERS = (DATABASE_NAME, PG_DUMP_NAME, "secret_key", "uploads")
+PG_CLIENT_MISSING = ("{program} is not installed: install PostgreSQL's client programs of the "
+                     "server's major version (Debian: apt-get install postgresql-client), then "
+                     "run this again")
 ARCHIVE_GLOB = "cyberbk-backup-*.tar.gz.enc"
 #: Format version 1: MAGIC, a 16-byte salt, a 12-byte nonce, then AES-256-GCM of the
 #: .tar.gz with everything before it as associated data.
@@ -51,12 +58,27 @@ def sqlite_path(database_uri):
     return Path(url.database)
 
 
-def pg_dump_command(database_uri, directory):
+def postgres_url(database_uri):
     url = make_url(database_uri)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = Path(directory) / f"cyberbk-{stamp}.dump"
-    return (f"pg_dump --format=custom --file={target} "
-            f"'{url.set(drivername='postgresql').render_as_string(hide_password=False)}'")
+    return url if url.get_backend_name() == "postgresql" else None
+
+
+def run_pg_client(program, url, *arguments):
+    """Run pg_dump or pg_restore on the database at `url`. The password goes through the
+    environment: on the command line any user of the server would see it in `ps`."""
+    path = shutil.which(program)
+    if path is None:
+        raise BackupError(PG_CLIENT_MISSING.format(program=program))
+    env = {**os.environ, "PGPASSWORD": url.password} if url.password else None
+    dsn = url.set(drivername="postgresql", password=None).render_as_string(hide_password=False)
+    result = subprocess.run([path, f"--dbname={dsn}", *arguments], env=env,
+                            capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BackupError(f"{program} failed: {result.stderr.strip()}")
+
+
+def pg_dump(url, target):
+    run_pg_client("pg_dump", url, "--format=custom", "--no-owner", f"--file={target}")
 
 
 def derive_key(passphrase, salt):
@@ -93,9 +115,9 @@ def backup(database_uri, instance_path, directory, passphrase, now=None):
     """Write cyberbk-backup-<date>-<time>.tar.gz.enc (mode 0600) into `directory`;
     return its path."""
     check_passphrase(passphrase)
-    source = sqlite_path(database_uri)
-    if source is None:
-        raise BackupError("not a SQLite file database")
+    source, postgres = sqlite_path(database_uri), postgres_url(database_uri)
+    if source is None and postgres is None:
+        raise BackupError("not a SQLite file or PostgreSQL database")
     directory = Path(directory)
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
@@ -103,13 +125,18 @@ def backup(database_uri, instance_path, directory, passphrase, now=None):
     packed = io.BytesIO()
     # The plain snapshot lives only in a private (0700) scratch folder and in memory.
     with tempfile.TemporaryDirectory() as scratch:
-        copy = Path(scratch) / DATABASE_NAME
-        # The backup API copies a consistent snapshot while other connections keep writing.
-        with sqlite3.connect(source) as live, sqlite3.connect(copy) as snapshot:
-            live.backup(snapshot)
-        snapshot_check(copy)
+        if source is not None:
+            copy = Path(scratch) / DATABASE_NAME
+            # The backup API copies a consistent snapshot while other connections keep writing.
+            with sqlite3.connect(source) as live, sqlite3.connect(copy) as snapshot:
+                live.backup(snapshot)
+            snapshot_check(copy)
+        else:
+            # pg_dump reads one snapshot of the database while the app keeps writing.
+            copy = Path(scratch) / PG_DUMP_NAME
+            pg_dump(postgres, copy)
         with tarfile.open(fileobj=packed, mode="w:gz") as tar:
-            tar.add(copy, arcname=DATABASE_NAME)
+            tar.add(copy, arcname=copy.name)
             instance = Path(instance_path)
             for name in ("secret_key", "uploads"):
                 if (instance / name).exists():
@@ -148,34 +175,62 @@ def instance_is_empty(instance_path):
     return not (uploads.exists() and any(uploads.iterdir()))
 
 
-def restore(archive, instance_path, passphrase):
+def postgres_is_empty(url):
+    engine = sa.create_engine(url)
+    try:
+        return not sa.inspect(engine).get_table_names()
+    finally:
+        engine.dispose()
+
+
+def restore(archive, instance_path, passphrase, database_uri=None):
     """Decrypt `archive`, unpack it into an empty instance folder, check the database and
-    write the restore into its audit log."""
+    write the restore into its audit log. An archive of a PostgreSQL database goes into the
+    empty PostgreSQL database `database_uri`, with pg_restore."""
     instance = Path(instance_path)
     if not instance_is_empty(instance):
         raise BackupError(f"{instance} is not empty; restore only into an empty instance folder")
     plain = decrypt(Path(archive).read_bytes(), passphrase)
-    instance.mkdir(mode=0o700, parents=True, exist_ok=True)
     with tarfile.open(fileobj=io.BytesIO(plain), mode="r:gz") as tar:
         names = tar.getnames()
-        if DATABASE_NAME not in names:
-            raise BackupError("the archive holds no cyberbk.sqlite")
+        if DATABASE_NAME not in names and PG_DUMP_NAME not in names:
+            raise BackupError("the archive holds no database")
+        postgres = postgres_url(database_uri) if database_uri else None
+        if PG_DUMP_NAME in names:
+            if postgres is None:
+                raise BackupError("the archive holds a PostgreSQL database: set DATABASE_URL to "
+                                  "an empty PostgreSQL database to restore it into")
+            if not postgres_is_empty(postgres):
+                raise BackupError("the PostgreSQL database is not empty; restore only into an "
+                                  "empty one")
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
         members = [m for m in tar.getmembers()
                    if m.name.split("/")[0] in MEMBERS and (m.isfile() or m.isdir())]
         tar.extractall(instance, members=members, filter="data")
-    database = instance / DATABASE_NAME
-    snapshot_check(database)
+    if PG_DUMP_NAME in names:
+        dump = instance / PG_DUMP_NAME
+        try:
+            run_pg_client("pg_restore", postgres, "--no-owner", "--exit-on-error",
+                          "--single-transaction", str(dump))
+        finally:
+            dump.unlink()
+        database = postgres.render_as_string(hide_password=True)
+        target = postgres
+    else:
+        database = instance / DATABASE_NAME
+        snapshot_check(database)
+        target = f"sqlite:///{database}"
     for name in (DATABASE_NAME, "secret_key"):
         if (instance / name).exists():
             os.chmod(instance / name, 0o600)
-    record_restore(database, Path(archive).name)
+    record_restore(target, Path(archive).name)
     return database
 
 
-def record_restore(database, archive_name):
+def record_restore(database_url, archive_name):
     """The restored database's own log says it was restored, and from which archive (the
     app that restores may point at another database, so not through its session)."""
-    engine = sa.create_engine(f"sqlite:///{database}")
+    engine = sa.create_engine(database_url)
     try:
         with engine.begin() as connection:
             connection.execute(sa.insert(AuditEntry.__table__).values(

@@ -27,14 +27,10 @@ def passphrase(confirm):
 @click.command("backup")
 @click.argument("directory", type=click.Path(file_okay=False, path_type=Path))
 def backup_command(directory):
-    """Write a consistent, dated, encrypted archive of the database, uploads and secret key."""
+    """Write a consistent, dated, encrypted archive of the database, uploads and secret key.
+    Exits non-zero, saying why, whenever no archive was written (the nightly cron line
+    must not pass)."""
     uri = current_app.config["SQLALCHEMY_DATABASE_URI"]
-    if backups.sqlite_path(uri) is None:
-        click.echo("PostgreSQL: back up with pg_dump, for example:")
-        click.echo(backups.pg_dump_command(uri, directory))
-        click.echo(f"and copy {Path(current_app.instance_path) / 'uploads'} and the secret key, "
-                   "encrypted (for example with age or gpg) and readable by you only.")
-        return
     try:
         archive = backups.backup(uri, current_app.instance_path, directory, passphrase(True))
     except backups.BackupError as error:
@@ -47,10 +43,12 @@ def backup_command(directory):
 @click.command("restore")
 @click.argument("archive", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 def restore_command(archive):
-    """Restore an archive into the empty instance folder named by CYBERBK_INSTANCE_PATH."""
+    """Restore an archive into the empty instance folder named by CYBERBK_INSTANCE_PATH
+    (and a PostgreSQL database's into the empty database of DATABASE_URL)."""
     db.engine.dispose()
     try:
-        database = backups.restore(archive, current_app.instance_path, passphrase(False))
+        database = backups.restore(archive, current_app.instance_path, passphrase(False),
+                                   current_app.config["SQLALCHEMY_DATABASE_URI"])
     except backups.BackupError as error:
         raise click.ClickException(str(error))
     click.echo(f"Restored {database}; run `flask --app wsgi db upgrade` before serving.")

@@ -103,28 +103,58 @@ def seated(active=False, window="signals"):
     return decorator
 
 
+def refused_connection(error):
+    """A connect refused for `error`: the page gets its reason and the text to show."""
+    return ConnectionRefusedError(error.reason, {"reason": error.reason, "message": str(error)})
+
+
 @socketio.on("connect", namespace=NAMESPACE)
 def on_connect(auth=None):
     """A chat page opens its line, with auth {"chat": "b<booking id>" | "k" | "k<report id>"}.
 
     Refused ("unauthorized") unless a logged-in participant connects, or the
     browser in which the reporter opened this problem-box thread with its code.
+    Refused "full" past CHAT_SOCKETS_PER_WORKER, and "busy" when the setup fails: a
+    socket is either seated at its chat and in its room, or not connected at all.
     """
-    seat = rooms.seat_for_key(auth.get("chat") if isinstance(auth, dict) else None)
-    if seat is None or not seat.chat.can_connect():
-        raise ConnectionRefusedError("unauthorized")
-    booking = isinstance(seat.chat, rooms.BookingChat)
-    # Made now, committed with the connection: the checks of a booking's messages find it
-    # in the group commit's own connection, and no later event has to make it.
-    seat.chat.room()
-    sockets()[request.sid] = LiveSocket(
-        key=seat.chat.key, user_id=seat.user.id if seat.user else None,
-        report_id=seat.chat.report.id if seat.user is None else None,
-        idle_seconds=rules.idle_seconds(seat), last_active=time.monotonic(),
-        seat=messaging.SocketSeat.of(seat) if booking else None)
-    presence.register_socket(request.sid, seat)
-    db.session.commit()
-    join_room(seat.chat.socket_room)
+    if len(sockets()) >= rules.config("CHAT_SOCKETS_PER_WORKER"):
+        # Before any database work: what is short may be the files to open it with.
+        raise refused_connection(rules.refusal("full"))
+    # Its place is taken before the first database wait, in which others connect too.
+    sockets()[request.sid] = None
+    try:
+        seat = rooms.seat_for_key(auth.get("chat") if isinstance(auth, dict) else None)
+        if seat is None or not seat.chat.can_connect():
+            raise ConnectionRefusedError("unauthorized")
+        booking = isinstance(seat.chat, rooms.BookingChat)
+        # Made now, committed with the connection: the checks of a booking's messages find
+        # it in the group commit's own connection, and no later event has to make it.
+        seat.chat.room()
+        live = LiveSocket(
+            key=seat.chat.key, user_id=seat.user.id if seat.user else None,
+            report_id=seat.chat.report.id if seat.user is None else None,
+            idle_seconds=rules.idle_seconds(seat), last_active=time.monotonic(),
+            seat=messaging.SocketSeat.of(seat) if booking else None)
+        sockets()[request.sid] = live
+        presence.register_socket(request.sid, seat)
+        join_room(seat.chat.socket_room)
+        # The last step: whatever fails before it or in it, nothing of the socket stays
+        # (a refused socket leaves its rooms).
+        db.session.commit()
+    except ConnectionRefusedError:
+        sockets().pop(request.sid, None)
+        raise
+    except Exception as error:
+        # Left connected, the socket would hear nothing and be heard by no one, and the
+        # page would say "connected" (on_error's answer counts as accepting it).
+        db.session.rollback()
+        sockets().pop(request.sid, None)
+        presence.abandon_socket(request.sid)
+        if isinstance(error, OperationalError):
+            log.warning("chat socket refused, the database refused: %s", error.orig)
+        else:
+            log.exception("chat socket refused, its setup failed")
+        raise refused_connection(rules.refusal("busy"))
 
 
 @socketio.on("disconnect", namespace=NAMESPACE)

@@ -89,4 +89,7 @@ class ChatConnection(db.Model):
     sid: so.Mapped[str] = so.mapped_column(sa.String(64), primary_key=True)
     user_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: The server that holds the socket (serving.identity): its next start clears the rows
+    #: it left when it died without closing them.
+    server: so.Mapped[str] = so.mapped_column(sa.String(255), index=True)
     connected_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

@@ -39,6 +39,11 @@ session_ended = signals.signal("session-ended")
 #: transaction that stores the thing, so the alert is committed, or lost, with it.
 counselor_alert = signals.signal("counselor-alert")
 
+#: This process starts serving (a gunicorn worker, once its app is loaded). Sender: the app;
+#: `server`: its name, the same at every start of the same server, so that a feature can
+#: clear what the last run left when it died without closing (a crash, a kill).
+serving_started = signals.signal("serving-started")
+
 # Questions.
 
 #: The problem-box thread this device opened with its code, or None. Sender: the app;

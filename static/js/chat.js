@@ -301,13 +301,21 @@
   socket.on("disconnect", function (reason) {
     if (reason !== "io client disconnect") say(texts.offline);
   });
-  socket.on("connect_error", function () {
+  socket.on("connect_error", function (error) {
     if (socket.active) {
       say(texts.offline);
       return;
     }
-    // Refused (signed out, session closed): the plain form says why on posting.
     live = false;
+    var refusal = error.data || {};
+    if (refusal.reason === "full" || refusal.reason === "busy") {
+      // The server takes chats again in a while: try once more then, each page at its
+      // own moment so that they do not all come back at once. The form posts meanwhile.
+      say(refusal.message);
+      setTimeout(function () { socket.connect(); }, 15000 + Math.random() * 30000);
+      return;
+    }
+    // Refused (signed out, session closed): the plain form says why on posting.
     say(texts.refused);
   });
   socket.on("new_message", function (message) {

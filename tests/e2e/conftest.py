@@ -90,7 +90,7 @@ def serve(instance, demo_instance, gunicorn_options=()):
                     ignore=shutil.ignore_patterns("seeded"))
     log = open(instance / "server.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--worker-class", "gevent", "--workers", "1",
+        [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", *gunicorn_options, "wsgi:app"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"

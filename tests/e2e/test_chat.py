@@ -6,8 +6,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import PHONE
 from tests.e2e.conftest import axe_violations
 from tests.e2e.conftest import login
+from tests.e2e.conftest import serve
 
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -144,3 +146,25 @@ def test_chat_pages_pass_axe(new_page, suffix):
     url = open_demo_chat(phone, "siswa.7a.01")
     phone.goto(url + suffix)
     assert axe_violations(phone) == []
+
+
+def test_a_full_chat_room_says_so_and_the_form_still_sends(browser, demo_instance, tmp_path):
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    # Not one chat socket fits: the page's is the one past the cap (issue 23 §1).
+    (instance / "config.py").write_text("CHAT_SOCKETS_PER_WORKER = 0\n")
+    with serve(instance, demo_instance) as base_url:
+        context = browser.new_context(viewport=PHONE, base_url=base_url, locale="id-ID",
+                                      timezone_id="Asia/Jakarta")
+        context.set_default_timeout(10_000)
+        try:
+            phone = context.new_page()
+            login(phone, "siswa.7a.01")
+            phone.locator("main a[href^='/konseling/']").first.click()
+            expect(phone.locator("#chat-status")).to_contain_text(
+                "Ruang chat sedang penuh, coba lagi sebentar")
+            send(phone, "Terkirim lewat formulir walau ruang chat penuh")
+            expect(phone.locator(".chat-mine .chat-body",
+                                 has_text="walau ruang chat penuh")).to_have_count(1)
+        finally:
+            context.close()

@@ -15,6 +15,7 @@ from flask import current_app
 from flask import has_request_context
 from flask_login import current_user
 
+from ... import serving
 from ...common import signals
 from ...extensions import db
 from ...extensions import socketio
@@ -32,12 +33,27 @@ def register_socket(sid, seat):
     if seat.user is None:
         reporter_sockets()[sid] = seat.chat.report.id
     else:
-        db.session.add(ChatConnection(sid=sid, user_id=seat.user.id))
+        db.session.add(ChatConnection(sid=sid, user_id=seat.user.id,
+                                      server=serving.identity(current_app)))
+
+
+def abandon_socket(sid):
+    """A socket whose connection failed: out of this process's memory (its row, if any,
+    went with the rolled-back transaction)."""
+    reporter_sockets().pop(sid, None)
 
 
 def forget_socket(sid):
     if reporter_sockets().pop(sid, None) is None:
         db.session.execute(sa.delete(ChatConnection).where(ChatConnection.sid == sid))
+
+
+@signals.serving_started.connect
+def clear_stale_connections(app, server):
+    """The rows this server left when it last stopped without closing its sockets (a crash,
+    a kill): none of those sockets is open now, and a row names an account and a time."""
+    db.session.execute(sa.delete(ChatConnection).where(ChatConnection.server == server))
+    db.session.commit()
 
 
 @signals.account_signed_out.connect

@@ -15,6 +15,9 @@ DEFAULTS = {
     "CHAT_SIGNAL_LIMIT": "40 per 10 seconds",
     "CHAT_PAGE_SIZE": 50,
     "CHAT_SYNC_BATCH": 200,
+    # Open chat sockets one process takes; one more is refused with "full". Below gunicorn's
+    # worker_connections (deploy/gunicorn.conf.py) so that pages always find a connection.
+    "CHAT_SOCKETS_PER_WORKER": 2000,
     # Seconds video.js waits for the Jitsi server before offering the chat instead.
     "JITSI_PROBE_SECONDS": 8,
     # None: embed, except on meet.jit.si (it ends embedded calls after 5 minutes).
@@ -63,5 +66,7 @@ def refusal(reason):
         "signed_out": _("Kamu sudah keluar. Masuk lagi untuk melanjutkan chat."),
         "idle": _("Chat ditutup karena lama tidak ada aktivitas. Muat ulang halaman untuk "
                   "melanjutkan."),
+        "full": _("Ruang chat sedang penuh, coba lagi sebentar."),
+        "busy": _("Chat belum bisa tersambung karena server sedang sibuk, coba lagi sebentar."),
     }
     return Refused(reason, messages[reason])
