@@ -50,6 +50,7 @@ from tests.test_booking import first_free_slot
 from tests.test_booking import intake_data
 from tests.test_booking import make_booking
 from tests.test_booking import open_all_week
+from tests.test_setup import postgres_url  # noqa: F401  (fixture)
 
 URGENT_STORY = "rasanya pengen nyudahin hidup aja"
 EVERYDAY_STORY = "Aku bingung memilih ekstrakurikuler"
@@ -574,3 +575,27 @@ def test_nothing_is_queued_without_a_channel(app, counselors, browser):
     send_story(browser, URGENT_STORY)
     assert [a.channel for a in queued()] == [Channel.ESCALATION]
     assert Kind.ESCALATED == queued()[0].kind
+
+
+@pytest.mark.postgres
+def test_the_queue_works_on_postgresql(tmp_path, monkeypatch, postgres_url):
+    from cyberbk import create_app
+    from tests.test_setup import run_upgrade
+
+    monkeypatch.setenv("CYBERBK_INSTANCE_PATH", str(tmp_path / "inst"))
+    assert run_upgrade(postgres_url, tmp_path / "inst").returncode == 0
+    app = create_app({"SQLALCHEMY_DATABASE_URI": postgres_url, "SECRET_KEY": "x",
+                      "WTF_CSRF_ENABLED": False, "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                      "TESTING": True, "MAIL_SERVER": "127.0.0.1"})
+    with app.app_context():
+        app.test_cli_runner().invoke(args=["seed-demo"])
+        assert app.test_client().post("/kotak", data={"body": URGENT_STORY}).status_code == 200
+        now = utcnow()
+        assert delivery.run_once(now) == 2
+        outbox = app.extensions["mailman"].outbox
+        assert sorted(m.to[0] for m in outbox) == [
+            "guru.bk2@smpn-contoh.sch.id", "guru.bk@smpn-contoh.sch.id"]
+        delivery.run_once(now + timedelta(minutes=40))
+        assert len(outbox) == 4
+        db.session.remove()
+        db.engine.dispose()

@@ -267,6 +267,8 @@ def describe(error):
 
 
 def purge_sent(now):
-    db.session.execute(sa.delete(Alert).where(Alert.sent_at < now - KEEP_SENT))
-    # Even when nothing went: SQLite holds the write lock from the statement on.
+    old = Alert.sent_at < now - KEEP_SENT
+    # A read first: a DELETE of nothing would still take SQLite's write lock every round.
+    if db.session.scalar(sa.select(sa.exists().where(old))):
+        db.session.execute(sa.delete(Alert).where(old))
     db.session.commit()
