@@ -8,9 +8,13 @@ import shutil
 
 import pytest
 import sqlalchemy as sa
+from wtforms import Form
+from wtforms.fields import DateTimeField
+from wtforms.fields import TimeField
 
 from cyberbk.accounts import importer
 from cyberbk.booking.models import AvailabilityException
+from cyberbk.common.forms import InWindow
 from cyberbk.dashboard import periods
 from cyberbk.dashboard import targets
 from cyberbk.extensions import db
@@ -76,6 +80,23 @@ def test_a_holiday_in_year_9999_is_refused(database, client, auth, school, day):
     assert response.status_code == 400
     assert "Tanggal di luar rentang" in response.get_data(as_text=True)
     assert db.session.scalar(sa.select(sa.func.count(AvailabilityException.id))) == 0
+
+
+def subclasses(cls):
+    for subclass in cls.__subclasses__():
+        yield subclass
+        yield from subclasses(subclass)
+
+
+def test_every_date_field_of_every_form_keeps_to_the_window(app):
+    dates = [(form, name, field.field_class) for form in subclasses(Form)
+             if form.__module__.startswith("cyberbk.")
+             for name, field in vars(form).items()
+             if issubclass(getattr(field, "field_class", object), DateTimeField)
+             and not issubclass(field.field_class, TimeField)]
+    assert len(dates) > 5, "the forms' dates were not found: the check below proves nothing"
+    assert [f"{form.__name__}.{name}" for form, name, field_class in dates
+            if not issubclass(field_class, InWindow)] == []
 
 
 CLASS_LIST = "nama,kelas,nis\nSiti Aminah,7A,5001\nBudi Śantoso,7A,5002\n"
