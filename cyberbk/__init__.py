@@ -41,11 +41,13 @@ def create_app(test_config=None):
     from .common import numbers
     from .common import scheduling
     from .common import schooltime
+    from .common import text
     from . import models  # noqa: F401  (every table known to Alembic and create_all)
 
     db.init_app(app)
     database.init_app(app)
     numbers.init_app(app)
+    text.init_app(app)
     sessions.init_app(app)
     csrf.init_app(app)
     htmx.init_app(app)
@@ -69,6 +71,7 @@ def create_app(test_config=None):
         max_http_buffer_size=socket_limits.BUFFER_BYTES,
     )
     app.wsgi_app = socket_limits.PollingSizeLimit(app.wsgi_app)
+    socket_limits.quiet_malformed_frames()
 
     from . import security
 

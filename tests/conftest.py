@@ -1,8 +1,10 @@
+import os
 import re
 import shutil
 
 import jinja2
 import pytest
+import sqlalchemy as sa
 from flask.testing import FlaskClient
 from werkzeug.routing import Rule
 
@@ -138,6 +140,37 @@ def app(app_config, schema_template, tmp_path):
         if not copied:
             db.drop_all()
         db.engine.dispose()
+
+
+@pytest.fixture
+def postgres_url():
+    """An empty schema of the test server's PostgreSQL for this test; skips without one."""
+    url = os.environ.get("CYBERBK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        engine = sa.create_engine(url)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+    except Exception as error:  # any failure to connect means: no PostgreSQL here
+        pytest.skip(f"PostgreSQL is not reachable at {url}: {error.__class__.__name__}")
+    # One schema per test process: xdist workers (and other checkouts on the same server)
+    # run these tests at the same time.
+    schema = f"cyberbk_test_{os.getpid()}"
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+    yield f"{url}?options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database(request, app_config):
+    """Runs the test on SQLite and again on PostgreSQL: what one refuses the other may
+    store (a NUL), and their errors differ. Name it before `app` (or in usefixtures)."""
+    if request.param == "postgresql":
+        app_config["SQLALCHEMY_DATABASE_URI"] = request.getfixturevalue("postgres_url")
+    return request.param
 
 
 @pytest.fixture

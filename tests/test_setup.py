@@ -109,27 +109,6 @@ def test_migrations_build_the_schema_on_empty_sqlite(app, tmp_path):
     assert_schema_matches_models(url, app)
 
 
-@pytest.fixture
-def postgres_url():
-    url = os.environ.get("CYBERBK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
-    try:
-        engine = sa.create_engine(url)
-        with engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-    except Exception as error:  # any failure to connect means: no PostgreSQL here
-        pytest.skip(f"PostgreSQL is not reachable at {url}: {error.__class__.__name__}")
-    # One schema per test process: xdist workers (and other checkouts on the same server)
-    # run these tests at the same time.
-    schema = f"cyberbk_migration_test_{os.getpid()}"
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
-    yield f"{url}?options=-csearch_path%3D{schema}"
-    with engine.begin() as connection:
-        connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    engine.dispose()
-
-
 @pytest.mark.postgres
 def test_migrations_build_the_schema_on_empty_postgresql(app, tmp_path, postgres_url):
     result = run_upgrade(postgres_url, tmp_path / "inst")

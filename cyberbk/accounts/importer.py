@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from dataclasses import field
 from itertools import islice
 
+import charset_normalizer
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
@@ -78,14 +79,7 @@ def read_table(filename, data):
     if name.endswith(".xlsx"):
         raw_rows = read_xlsx(data)
     elif name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("cp1252", errors="replace")
-        # Indonesian Excel saves CSV with semicolons.
-        delimiter = ";" if text.split("\n", 1)[0].count(";") > text.split("\n", 1)[0].count(",") else ","
-        raw_rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text),
-                                                                          delimiter=delimiter)]
+        raw_rows = read_csv(data)
     else:
         raise ImportFileError(_("Pilih berkas .csv atau .xlsx."))
     if not raw_rows:
@@ -103,6 +97,42 @@ def read_table(filename, data):
     if not rows:
         raise ImportFileError(_("Tidak ada baris data di bawah judul kolom."))
     return rows
+
+
+def read_csv(data):
+    """The rows of a CSV in the encoding the spreadsheet saved it in."""
+    text = csv_text(data)
+    # Indonesian Excel saves CSV with semicolons.
+    first_line = text.split("\n", 1)[0]
+    delimiter = ";" if first_line.count(";") > first_line.count(",") else ","
+    try:
+        return [[cell.strip() for cell in row]
+                for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    except csv.Error as error:
+        # A cell past the csv module's 131,072 characters, or a line break in the middle
+        # of a cell of bytes that are no text.
+        raise unreadable_csv() from error
+
+
+def csv_text(data):
+    """UTF-8 (with or without Excel's BOM) as most save it; otherwise the encoding
+    charset-normalizer finds: UTF-16 from Excel's "Unicode Text", or an old code page. A
+    NUL read as UTF-8 is UTF-16's half of an ASCII letter, not text."""
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text:
+        match = charset_normalizer.from_bytes(data).best()
+        if match is None:
+            raise unreadable_csv()
+        text = str(match)
+    return text
+
+
+def unreadable_csv():
+    return ImportFileError(_("Berkas ini tidak bisa dibaca sebagai CSV. Simpan ulang dari "
+                             "Excel sebagai CSV (UTF-8), lalu unggah lagi."))
 
 
 def read_xlsx(data):

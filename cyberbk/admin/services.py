@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
+from ..common import files
 from ..extensions import db
 from ..school.services import get_settings
 from . import backup as backups
@@ -49,7 +50,7 @@ def save_logo(storage):
     uploads = Path(current_app.instance_path) / "uploads"
     settings = get_settings()
     filename = f"logo.{kind}"
-    (uploads / filename).write_bytes(data)
+    files.save(uploads / filename, data)
     settings.logo_filename = filename
     return None
 

@@ -3,7 +3,6 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
-from wtforms import DateTimeLocalField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import SelectMultipleField
@@ -18,6 +17,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
+from ..common.forms import DateTimeLocalField
 from .models import AudienceScope
 from .models import ItemType
 from .services import ITEM_TYPE_LABELS

@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
-from wtforms import DateField
 from wtforms import HiddenField
 from wtforms import RadioField
 from wtforms import SelectField
@@ -16,6 +15,7 @@ from wtforms.validators import InputRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 
+from ..common.forms import DateField
 from ..common.vocabulary import Mode
 from ..common.vocabulary import ServiceField
 from .models import HelpBefore

@@ -1,15 +1,22 @@
 """Forms shared by every feature."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import IntegerField
 from wtforms import StringField
 from wtforms import SubmitField
+from wtforms import fields
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
 from . import numbers
+
+#: The years a date typed into the app may fall in: school years, sessions, holidays.
+#: Past them a date is a typo or a probe; at 9999-12-31 "the day after" overflowed (a 500).
+FIRST_YEAR = 2000
+LAST_YEAR = 2099
 
 
 class EmptyForm(FlaskForm):
@@ -39,3 +46,23 @@ class EmailField(StringField):
             Regexp(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", message=_l(
                 "Tulis alamat email yang lengkap, misalnya nama@sekolah.sch.id."))],
             filters=[lambda value: value.strip().lower() if value else value], **kwargs)
+
+
+class InWindow:
+    """A date (or date and time) field that refuses, as not a date, one outside the years
+    FIRST_YEAR to LAST_YEAR."""
+
+    def process_formdata(self, valuelist):
+        super().process_formdata(valuelist)
+        if self.data is not None and not FIRST_YEAR <= self.data.year <= LAST_YEAR:
+            self.data = None
+            raise ValueError(_("Tanggal di luar rentang: pilih tanggal antara tahun %(first)d "
+                               "dan %(last)d.", first=FIRST_YEAR, last=LAST_YEAR))
+
+
+class DateField(InWindow, fields.DateField):
+    pass
+
+
+class DateTimeLocalField(InWindow, fields.DateTimeLocalField):
+    pass

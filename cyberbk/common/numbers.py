@@ -2,13 +2,14 @@
 
 SQLite and PostgreSQL store 64-bit signed integers. A larger number sent on to the
 driver raised OverflowError (SQLite) or a DataError (PostgreSQL): a 500 for what is only
-a mistyped or tampered address. Here it is refused before any query, with a 400 that says
-why.
+a mistyped or tampered address. Here it is refused before any query: an id in the address
+past the range names no row (404, as for any id that names none); a number in a query
+or a form gets a 400 that says why.
 """
 
 from flask_babel import lazy_gettext as _l
-from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter
+from werkzeug.routing import ValidationError
 
 #: The largest number an integer column holds.
 LARGEST = 2**63 - 1
@@ -19,10 +20,6 @@ TOO_LARGE = _l("Nomor di alamat atau isian ini terlalu besar. Periksa lagi, lalu
 FIELD_TOO_LARGE = _l("Angkanya terlalu besar.")
 
 
-class NumberTooLarge(BadRequest):
-    """A number in the address beyond the database's range (the errors blueprint answers)."""
-
-
 def init_app(app):
     # Every <int:...> in every blueprint: registered before the blueprints add their rules,
     # which look their converters up when they are added.
@@ -30,13 +27,13 @@ def init_app(app):
 
 
 class DatabaseIntConverter(IntegerConverter):
-    """`<int:id>` that refuses a number no row can have, rather than passing it to the
-    database."""
+    """`<int:id>` that does not match a number no row can have, rather than passing it to
+    the database: the address is then not found."""
 
     def to_python(self, value):
         number = super().to_python(value)
         if number > LARGEST:
-            raise NumberTooLarge()
+            raise ValidationError()
         return number
 
 

@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
-from wtforms import DateField
 from wtforms import DecimalField
 from wtforms import SelectMultipleField
 from wtforms import StringField
@@ -13,6 +12,7 @@ from wtforms.validators import NumberRange
 from wtforms.validators import Optional
 
 from ..common.forms import DatabaseIntegerField
+from ..common.forms import DateField
 from .targets import METRICS
 
 
@@ -22,13 +22,14 @@ class TargetsForm(FlaskForm):
     submit = SubmitField(_l("Simpan target"))
 
 
+# A target of 0 is met before the semester starts: no aim, so it is left empty instead.
 for _metric in METRICS:
     setattr(TargetsForm, _metric.key, DecimalField(
         _metric.label, description=_metric.hint, places=None,
-        validators=[Optional(), NumberRange(min=0, max=_metric.maximum,
+        validators=[Optional(), NumberRange(min=1, max=_metric.maximum,
                                             message=_l("Isi angka dari %(min)s sampai %(max)s.")
                                             if _metric.maximum else
-                                            _l("Isi angka 0 atau lebih."))]))
+                                            _l("Isi angka 1 atau lebih."))]))
 
 
 def retention_field(label, hint):

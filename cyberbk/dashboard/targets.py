@@ -156,10 +156,13 @@ class Progress:
     @property
     def percent(self):
         """How much of the target is reached, 0–100 (the bar), or None without a target."""
-        if not self.target:
+        if self.target is None:
             return None
         if self.measure.value is None:
             return 0.0
+        # A target of 0 (refused by the form now, saved by earlier versions) is met.
+        if self.target <= 0:
+            return 100.0
         return min(100.0, 100.0 * self.measure.value / self.target)
 
     @property

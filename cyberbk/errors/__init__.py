@@ -14,7 +14,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
 from .. import sessions
+from ..common import files
 from ..common import numbers
+from ..common import text
 from ..common.fragments import wants_fragment
 from ..extensions import db
 
@@ -79,9 +81,9 @@ def http_error(error):
     return render_error(error.code or 500)
 
 
-@bp.app_errorhandler(numbers.NumberTooLarge)
-def number_too_large(error):
-    return render_error(400, numbers.TOO_LARGE)
+@bp.app_errorhandler(text.NulCharacter)
+def nul_character(error):
+    return render_error(400, text.NUL_REFUSED)
 
 
 @bp.app_errorhandler(OverflowError)
@@ -112,11 +114,22 @@ def internal_error(error):
 def database_unavailable(error):
     """Locked, busy or out of disk: the transaction is rolled back whole, so nothing was
     half-written, and asking again shortly is the honest answer (503, not a 500)."""
-    db.session.rollback()
-    sessions.leave_unsaved()
     # The driver's message only: the full error carries the statement's parameters,
     # which may be a student's report.
     log.warning("database unavailable on %s: %s", request.endpoint, error.orig)
+    return busy()
+
+
+@bp.app_errorhandler(files.StorageFull)
+def storage_full(error):
+    """An upload on a full disk: the file was not kept (files.save), nor is its row."""
+    log.warning("disk full on %s: %s", request.endpoint, error.__cause__)
+    return busy()
+
+
+def busy():
+    db.session.rollback()
+    sessions.leave_unsaved()
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
     try:
         body, code = render_error(503, DATABASE_BUSY)

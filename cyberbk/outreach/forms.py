@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField
 from wtforms import FieldList
 from wtforms import Form
 from wtforms import FormField
@@ -15,6 +14,7 @@ from wtforms.validators import Length
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
+from ..common.forms import DateField
 from ..common.vocabulary import FIELD_LABELS
 from ..common.vocabulary import ServiceField
 from . import content

@@ -80,7 +80,8 @@ def values_from_profile(school_class):
 def save(plan, form):
     for name in form.PLAN_FIELDS:
         value = getattr(form, name).data
-        # Optional() leaves an empty text field as None; the columns hold "".
-        if value is None and isinstance(ServicePlan.__table__.c[name].type, sa.String):
+        # Optional() leaves an empty field as None; the text columns hold "" instead (an
+        # enum column is a String too, but takes None: a bidang left at "–").
+        if value is None and not ServicePlan.__table__.c[name].nullable:
             value = ""
         setattr(plan, name, value)

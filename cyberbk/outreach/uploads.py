@@ -13,6 +13,8 @@ from flask import current_app
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 
+from ..common import files
+
 
 @dataclass(frozen=True)
 class Kind:
@@ -117,7 +119,7 @@ def store(storage, kinds, max_bytes, prefix):
         raise UploadRefused(_("Jenis berkas ini tidak bisa dipakai. Yang bisa: %(kinds)s.",
                               kinds=labels))
     stored_name = f"{prefix}-{secrets.token_hex(8)}.{kind}"
-    storage.save(path_of(stored_name))
+    files.save(path_of(stored_name), storage.stream)
     return stored_name, kind, size
 
 
