@@ -50,7 +50,6 @@ from tests.test_booking import first_free_slot
 from tests.test_booking import intake_data
 from tests.test_booking import make_booking
 from tests.test_booking import open_all_week
-from tests.test_setup import postgres_url  # noqa: F401  (fixture)
 
 URGENT_STORY = "rasanya pengen nyudahin hidup aja"
 EVERYDAY_STORY = "Aku bingung memilih ekstrakurikuler"
