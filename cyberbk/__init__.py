@@ -11,6 +11,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from . import accesslog
 from . import config
 from . import devices
+from . import logscrub
 from . import ratelimit
 from . import socket_limits
 from .extensions import babel
@@ -114,6 +115,7 @@ def create_app(test_config=None):
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     accesslog.install()
+    logscrub.install()
     logging.getLogger("cyberbk").setLevel(logging.INFO)
     return app
 
