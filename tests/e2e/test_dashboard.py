@@ -52,7 +52,7 @@ def test_targets_form_works_without_javascript(new_page):
     page.get_by_label("Siswa yang sudah mengisi daftar cek masalah").fill("150")
     page.get_by_role("button", name="Simpan target").click()
     page.wait_for_load_state()
-    assert page.locator(".error", has_text="Isi angka dari 0 sampai 100").is_visible()
+    assert page.locator(".error", has_text="Isi angka dari 1 sampai 100").is_visible()
 
 
 def test_monthly_report_prints_for_the_principal_and_downloads_as_xlsx(new_page):
