@@ -13,6 +13,7 @@ from flask import has_request_context
 from flask import request
 from flask_babel import format_datetime
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -258,16 +259,18 @@ def waiting_text(item, now):
     only has waited at least since the end of that hour."""
     if item.hour_only:
         end = item.since + timedelta(hours=1)
-        waited = int((now - end).total_seconds() // 60)
+        hours = int((now - end).total_seconds() // 3600)
         came = _("masuk antara pukul %(start)s dan %(end)s",
                  start=format_datetime(item.since, "HH.mm"), end=format_datetime(end, "HH.mm"))
-        if waited < 60:
+        if hours < 1:
             return came
-        return _("%(came)s, menunggu lebih dari %(num)d jam", came=came, num=waited // 60)
-    waited = max(int((now - item.since).total_seconds() // 60), 0)
-    if waited < 60:
-        return _("menunggu %(num)d menit", num=waited)
-    return _("menunggu lebih dari %(num)d jam", num=waited // 60)
+        return ngettext("%(came)s, menunggu lebih dari %(num)d jam",
+                        "%(came)s, menunggu lebih dari %(num)d jam", hours, came=came)
+    minutes = max(int((now - item.since).total_seconds() // 60), 0)
+    if minutes < 60:
+        return ngettext("menunggu %(num)d menit", "menunggu %(num)d menit", minutes)
+    return ngettext("menunggu lebih dari %(num)d jam", "menunggu lebih dari %(num)d jam",
+                    minutes // 60)
 
 
 def _wake_worker(session):
