@@ -12,6 +12,7 @@ from . import accesslog
 from . import config
 from . import devices
 from . import logscrub
+from . import message_queue
 from . import ratelimit
 from . import socket_limits
 from .extensions import babel
@@ -67,6 +68,7 @@ def create_app(test_config=None):
     socketio.init_app(
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+        **message_queue.client_manager(app),
         async_mode=app.config["SOCKETIO_ASYNC_MODE"],
         cors_allowed_origins=app.config["SOCKETIO_CORS_ALLOWED_ORIGINS"],
         max_http_buffer_size=socket_limits.BUFFER_BYTES,

@@ -36,29 +36,34 @@ pytestmark = [pytest.mark.postgres, pytest.mark.redis]
 
 
 @pytest.fixture
-def services_up():
+def postgres():
+    """The test database's engine, and the clients' libraries, or a skip."""
     try:
         engine = sa.create_engine(POSTGRES, connect_args={"connect_timeout": 3})
         with engine.connect() as connection:
             connection.exec_driver_sql("SELECT 1")
     except Exception as error:  # any failure to connect means: no PostgreSQL here
         pytest.skip(f"PostgreSQL is not reachable at {POSTGRES}: {error.__class__.__name__}")
-    try:
-        import redis
-
-        redis.Redis.from_url(REDIS, socket_connect_timeout=3).ping()
-    except Exception as error:  # likewise for Redis
-        pytest.skip(f"Redis is not reachable at {REDIS}: {error.__class__.__name__}")
     pytest.importorskip("requests", reason="socketio.Client needs requests for long-polling")
     pytest.importorskip("websocket", reason="socketio.Client needs websocket-client")
     return engine
 
 
 @pytest.fixture
-def database(services_up, tmp_path, monkeypatch):
+def services_up(postgres):
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS, socket_connect_timeout=3).ping()
+    except Exception as error:  # likewise for Redis
+        pytest.skip(f"Redis is not reachable at {REDIS}: {error.__class__.__name__}")
+
+
+@pytest.fixture
+def database(postgres, tmp_path, monkeypatch):
     """A schema of our own in the test database, with the tables, two people and a session."""
     schema = f"chat_scaleout_{secrets.token_hex(4)}"
-    with services_up.begin() as connection:
+    with postgres.begin() as connection:
         connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
     url = f"{POSTGRES}?options=-csearch_path%3D{schema}"
     monkeypatch.setenv("CYBERBK_INSTANCE_PATH", str(tmp_path / "instance"))
@@ -78,14 +83,14 @@ def database(services_up, tmp_path, monkeypatch):
         db.session.remove()
         db.engine.dispose()
     yield url, booking_id, app
-    with services_up.begin() as connection:
+    with postgres.begin() as connection:
         connection.exec_driver_sql(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-    services_up.dispose()
+    postgres.dispose()
 
 
-def start_process(url, instance):
+def start_process(url, instance, queue=REDIS):
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": url, "SOCKETIO_MESSAGE_QUEUE": REDIS,
+    env = {**os.environ, "DATABASE_URL": url, "SOCKETIO_MESSAGE_QUEUE": queue,
            "SECRET_KEY": SECRET, "CYBERBK_INSTANCE_PATH": str(instance)}
     env.pop("SOCKETIO_ASYNC_MODE", None)
     log = open(instance / f"server-{port}.log", "w")
@@ -120,7 +125,8 @@ def login(requests, base_url, username):
     return "; ".join(f"{c.name}={c.value}" for c in http.cookies)
 
 
-def test_message_from_process_one_reaches_a_client_on_process_two_stored_once(database,
+def test_message_from_process_one_reaches_a_client_on_process_two_stored_once(services_up,
+                                                                             database,
                                                                              tmp_path):
     import requests
     import socketio

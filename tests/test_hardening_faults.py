@@ -17,7 +17,6 @@ from cyberbk.booking.models import Intake
 from cyberbk.booking.services import slots
 from cyberbk.chat.models import ChatMessage
 from cyberbk.extensions import db
-from cyberbk.extensions import socketio
 from cyberbk.problembox.models import ProblemMessage
 from cyberbk.problembox.models import ProblemNote
 from cyberbk.problembox.models import ProblemReport
@@ -247,9 +246,6 @@ def queue_down_app(app_config):
         db.session.remove()
         db.drop_all()
         db.engine.dispose()
-    # The SocketIO object is shared by every app of this process and keeps the queue's
-    # manager among its options: the apps of later tests must not inherit it.
-    socketio.server_options.pop("client_manager", None)
 
 
 def test_pages_and_plain_forms_work_while_the_message_queue_is_down(queue_down_app):

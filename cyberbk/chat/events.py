@@ -22,6 +22,8 @@ from flask_socketio import emit
 from flask_socketio import join_room
 from sqlalchemy.exc import OperationalError
 
+from .. import message_queue
+from ..common import signals
 from ..extensions import db
 from ..extensions import socketio
 from ..problembox.models import ProblemReport
@@ -45,9 +47,26 @@ class LiveSocket:
     last_active: float
     #: At a booking's chat: who sent its messages are checked against as they are stored.
     seat: messaging.SocketSeat | None = None
+    #: The message queue's epoch from which on this socket heard every message live (None:
+    #: not since its last catch-up), and the last id that catch-up gave it.
+    live_since: int | None = None
+    synced_to: int = 0
 
     def idle(self):
         return time.monotonic() - self.last_active > self.idle_seconds
+
+    def received_up_to(self, queue):
+        """The highest message id this socket surely received; None: whatever it says.
+
+        While the queue has stayed up since the socket connected or last caught up,
+        every message stored since reached it live. Once it went down, the other
+        processes' messages did not: until the socket has caught up again from the
+        database (sync), it has only what that last sync gave it. The page saying
+        more (the id of its own later message, say) cannot mark them read.
+        """
+        if queue.up and self.live_since == queue.epoch:
+            return None
+        return self.synced_to
 
 
 def sockets():
@@ -134,7 +153,8 @@ def on_connect(auth=None):
             key=seat.chat.key, user_id=seat.user.id if seat.user else None,
             report_id=seat.chat.report.id if seat.user is None else None,
             idle_seconds=rules.idle_seconds(seat), last_active=time.monotonic(),
-            seat=messaging.SocketSeat.of(seat) if booking else None)
+            seat=messaging.SocketSeat.of(seat) if booking else None,
+            live_since=live_epoch(message_queue.status()))
         sockets()[request.sid] = live
         presence.register_socket(request.sid, seat)
         join_room(seat.chat.socket_room)
@@ -164,20 +184,35 @@ def on_disconnect(reason=None):
     db.session.commit()
 
 
+def live_epoch(queue):
+    """The epoch a socket hears everything live from, if it does now."""
+    return queue.epoch if queue.up else None
+
+
 @socketio.on("sync", namespace=NAMESPACE)
 @seated()
 def on_sync(seat, data):
-    """{"after": last id the page has} -> the messages after it (a batch; "more" says if
-    another follows) and the delivered/read markers. Sent on every (re)connect."""
+    """{"after": the id up to which the page has every message} -> the messages after it
+    (a batch; "more" says if another follows), the delivered/read markers, and "queue_up":
+    whether this process is on the message queue. Sent on every (re)connect, and when
+    the queue returns ("queue_up")."""
     after = data.get("after")
-    after = after if isinstance(after, int) and not isinstance(after, bool) else 0
-    messages, more = seat.chat.after(max(after, 0), rules.config("CHAT_SYNC_BATCH"))
+    after = max(after if isinstance(after, int) and not isinstance(after, bool) else 0, 0)
+    # Before the read: an outage that begins during it may hide a message stored after it.
+    since = live_epoch(message_queue.status())
+    messages, more = seat.chat.after(after, rules.config("CHAT_SYNC_BATCH"))
+    live = sockets().get(request.sid)
+    live.synced_to = messages[-1].id if messages else after
+    live.live_since = None if more else since
     if seat.side == rules.Side.COUNSELOR and messages:
         # A read over the socket is a read as much as the page's: audited the same way.
         rooms.audit_read(seat, over="socket")
         db.session.commit()
     return {"ok": True, "messages": [seat.chat.payload(m) for m in messages], "more": more,
-            "state": seat.chat.state()}
+            "state": seat.chat.state(),
+            # Read last. A "queue_up" may still overtake this answer (the request's
+            # teardown comes between): the page syncs again on it, and hears "up" then.
+            "queue_up": message_queue.status().up}
 
 
 @socketio.on("send", namespace=NAMESPACE)
@@ -203,7 +238,7 @@ def on_send(data=None):
                                              skip_sid=request.sid)
     except Refused as error:
         return refuse(error, ref, close=error.reason == "signed_out")
-    return {"ok": True, "message": message}
+    return {"ok": True, "message": message, "waiting": not message_queue.status().up}
 
 
 @seated(active=True, window=None)
@@ -218,19 +253,34 @@ def send_seated(seat, data):
     db.session.commit()  # on disk before anyone hears of it
     if new:
         messaging.broadcast(seat.chat, "new_message", message, skip_sid=request.sid)
-    return {"ok": True, "message": message}
+    return {"ok": True, "message": message, "waiting": not message_queue.status().up}
 
 
 @socketio.on("seen", namespace=NAMESPACE)
 @seated()
 def on_seen(seat, data):
-    """{"id": n, "read": bool}: this side received (and read) everything up to n.
-    Everyone in the room gets the new markers as "state", once they are committed."""
-    moved = messaging.mark(seat, data.get("id"), bool(data.get("read")))
+    """{"id": n, "read": bool}: this side received (and read) everything up to n, as far
+    as this socket surely received it (LiveSocket.received_up_to). Everyone in the room
+    gets the new markers as "state", once they are committed."""
+    live = sockets().get(request.sid)
+    moved = messaging.mark(seat, data.get("id"), bool(data.get("read")),
+                           received=live.received_up_to(message_queue.status()))
     db.session.commit()
     if moved:
         messaging.broadcast(seat.chat, "state", seat.chat.state())
     return {"ok": True}
+
+
+@signals.message_queue_changed.connect
+def tell_sockets(app, up):
+    """Tell this process's chat pages "queue_down" or "queue_up" (no data).
+
+    Down: what they send is stored and acknowledged, but reaches pages on other
+    processes only once the queue returns; they say so. Up: they catch up (sync) from
+    the database with what the other processes stored meanwhile. Only this process's
+    sockets: the queue is the very thing that is, or just was, missing.
+    """
+    socketio.emit("queue_up" if up else "queue_down", namespace=NAMESPACE, ignore_queue=True)
 
 
 @socketio.on("typing", namespace=NAMESPACE)

@@ -102,10 +102,13 @@ def client_texts(seat):
     return {
         "sending": _("Mengirim…"), "sent": _("Terkirim"), "delivered": _("Diterima"),
         "read": _("Dibaca"), "failed": _("Belum terkirim"),
+        "waiting": _("Tersimpan, menunggu sambungan"),
         "typing": _("%(name)s sedang mengetik…", name=other),
         "online": _("Tersambung. Pesan baru langsung muncul."),
         "offline": _("Sambungan terputus. Pesan yang kamu tulis dikirim begitu tersambung lagi."),
         "refused": _("Chat langsung tidak bisa dibuka. Muat ulang halaman ini."),
+        "queue_down": _("Pesan tersimpan, menunggu sambungan: pesan baru sampai begitu "
+                        "sambungan server pulih, tanpa memuat ulang halaman."),
         "too_long": str(rules.refusal("too_long")),
         "mine": _("Kamu"), "theirs": other,
     }

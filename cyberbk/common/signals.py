@@ -43,6 +43,10 @@ counselor_alert = signals.signal("counselor-alert")
 #: `server`: its name, the same at every start of the same server, so that a feature can
 #: clear what the last run left when it died without closing (a crash, a kill).
 serving_started = signals.signal("serving-started")
+#: This process lost its Socket.IO message queue (`up`: False), or has it again (True):
+#: what other processes emit reaches its sockets only while it is up. Sender: the app;
+#: sent outside any request, from the queue's listener or from the emit that failed.
+message_queue_changed = signals.signal("message-queue-changed")
 
 # Questions.
 

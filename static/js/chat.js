@@ -5,6 +5,14 @@
 // asks for everything after the last id it shows and drops ids it already has.
 // A message typed while offline waits in the outbox with its own ref and is sent
 // on reconnect; the server stores a ref once, so a resend cannot duplicate it.
+//
+// The server's processes pass messages to each other through a queue (Redis). While
+// it is down ("queue_down") a message is stored and acknowledged but reaches the other
+// side only later: it says "saved, waiting for the connection", and the page stops
+// counting live messages as proof that it has everything before them. When the queue
+// returns ("queue_up") the page catches up from the database, from `syncedTo`, the id
+// up to which it surely has every message (its own later ids say nothing of the other
+// side's messages stored meanwhile). Read receipts go only up to `syncedTo`.
 (function () {
   "use strict";
 
@@ -26,6 +34,8 @@
 
   var known = {};
   var lastId = 0;
+  var queueUp = true;
+  var waiting = {};
   var outbox = [];
   var markers = null;
   var typingTimer = null;
@@ -39,6 +49,8 @@
     known[id] = item;
     lastId = Math.max(lastId, id);
   });
+  // The server rendered every message up to the last it shows.
+  var syncedTo = lastId;
 
   var socket = io("/chat", { auth: { chat: root.getAttribute("data-chat") } });
 
@@ -116,11 +128,16 @@
   }
 
   function stateOf(id) {
-    if (!markers) return "sent";
+    if (!markers) return waiting[id] ? "waiting" : "sent";
     var other = markers[side === "student" ? "counselor" : "student"];
     if (id <= other.read) return "read";
     if (id <= other.delivered) return "delivered";
-    return "sent";
+    return waiting[id] ? "waiting" : "sent";
+  }
+
+  // A message heard live while the queue is up: every one before it was heard too.
+  function heardLive(id) {
+    if (queueUp) syncedTo = Math.max(syncedTo, id);
   }
 
   function refreshStates() {
@@ -130,8 +147,14 @@
     });
   }
 
-  function settle(entry, message) {
+  // `ack`: the server's acknowledgement, when it comes from one (not from a sync).
+  function settle(entry, message, ack) {
     outbox.splice(outbox.indexOf(entry), 1);
+    if (ack && ack.waiting) {
+      waiting[message.id] = true;
+    } else if (ack) {
+      heardLive(message.id);
+    }
     if (known[message.id]) {
       entry.item.remove();
       return;
@@ -176,18 +199,32 @@
   }
 
   function seen() {
-    if (!socket.connected || !lastId) return;
+    if (!socket.connected || !syncedTo) return;
     var reading = document.visibilityState === "visible";
-    socket.emit("seen", { id: lastId, read: reading });
+    socket.emit("seen", { id: syncedTo, read: reading });
+  }
+
+  function queueDown() {
+    queueUp = false;
+    say(texts.queue_down);
   }
 
   function sync() {
-    socket.timeout(15000).emit("sync", { after: lastId }, function (error, reply) {
+    socket.timeout(15000).emit("sync", { after: syncedTo }, function (error, reply) {
       if (error || !reply || !reply.ok) {
         if (socket.connected) setTimeout(sync, 2000);
         return;
       }
       reply.messages.forEach(add);
+      if (reply.messages.length) {
+        syncedTo = Math.max(syncedTo, reply.messages[reply.messages.length - 1].id);
+      }
+      if (reply.queue_up === false) {
+        queueDown();
+      } else if (!queueUp) {
+        queueUp = true;
+        say(texts.online);
+      }
       markers = reply.state;
       refreshStates();
       if (reply.state.ended && !closed) {
@@ -208,7 +245,7 @@
     socket.timeout(15000).emit("send", { body: entry.body, ref: entry.ref }, function (error, reply) {
       if (error || !reply) return; // still in the outbox: sent again after reconnecting
       if (reply.ok) {
-        settle(entry, reply.message);
+        settle(entry, reply.message, reply);
         return;
       }
       if (reply.reason === "signed_out" || reply.reason === "idle") return;
@@ -320,7 +357,17 @@
   });
   socket.on("new_message", function (message) {
     add(message);
+    heardLive(message.id);
     seen();
+  });
+  socket.on("queue_down", queueDown);
+  socket.on("queue_up", function () {
+    // What was sent meanwhile is on its way now: no longer "waiting".
+    waiting = {};
+    refreshStates();
+    // Every page of this process hears this at once: each catches up at its own moment
+    // within a few seconds, not all in the same instant.
+    setTimeout(sync, Math.random() * 3000);
   });
   socket.on("state", function (state) {
     markers = state;

@@ -80,15 +80,17 @@ def live_server(tmp_path_factory, demo_instance):
 
 
 @contextmanager
-def serve(instance, demo_instance, gunicorn_options=()):
+def serve(instance, demo_instance, gunicorn_options=(), log_name="server.log"):
     """gunicorn as production runs it, on `instance` given a copy of `demo_instance`
     (migrated, demo school seeded; its secret key too, which the seeded rows may depend
-    on); its output goes to instance/server.log. Yields the base URL."""
+    on); its output goes to instance/`log_name`. Yields the base URL. `demo_instance`
+    None: a second process on an instance that another one serves already."""
     port = free_port()
     env = flask_env(instance, PORT=str(port))
-    shutil.copytree(demo_instance, instance, dirs_exist_ok=True,
-                    ignore=shutil.ignore_patterns("seeded"))
-    log = open(instance / "server.log", "w")
+    if demo_instance is not None:
+        shutil.copytree(demo_instance, instance, dirs_exist_ok=True,
+                        ignore=shutil.ignore_patterns("seeded"))
+    log = open(instance / log_name, "w")
     server = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--config", "deploy/gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", *gunicorn_options, "wsgi:app"],
@@ -103,7 +105,7 @@ def serve(instance, demo_instance, gunicorn_options=()):
         except OSError:
             if server.poll() is not None or time.monotonic() > deadline:
                 server.kill()
-                raise RuntimeError((instance / "server.log").read_text())
+                raise RuntimeError(Path(log.name).read_text())
             time.sleep(0.2)
     try:
         yield base_url

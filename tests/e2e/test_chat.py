@@ -10,6 +10,7 @@ from tests.e2e.conftest import PHONE
 from tests.e2e.conftest import axe_violations
 from tests.e2e.conftest import login
 from tests.e2e.conftest import serve
+from tests.own_redis import own_redis  # noqa: F401
 
 DESKTOP = {"width": 1280, "height": 800}
 
@@ -168,3 +169,57 @@ def test_a_full_chat_room_says_so_and_the_form_still_sends(browser, demo_instanc
                                  has_text="walau ruang chat penuh")).to_have_count(1)
         finally:
             context.close()
+
+
+def test_a_redis_outage_says_saved_waiting_and_both_pages_catch_up_without_a_reload(
+        browser, demo_instance, own_redis, tmp_path):  # noqa: F811
+    """Two processes over a Redis of the test's own: the student's page on one, the
+    counselor's on the other (issue 23 §3)."""
+    instance = tmp_path / "instance"
+    instance.mkdir()
+    (instance / "config.py").write_text(f"SOCKETIO_MESSAGE_QUEUE = {own_redis.url!r}\n")
+    with serve(instance, demo_instance) as first, \
+            serve(instance, None, log_name="server-2.log") as second:
+        contexts = []
+        try:
+            pages = []
+            for base_url, viewport in ((first, PHONE), (second, DESKTOP)):
+                context = browser.new_context(viewport=viewport, base_url=base_url,
+                                              locale="id-ID", timezone_id="Asia/Jakarta")
+                context.set_default_timeout(10_000)
+                contexts.append(context)
+                pages.append(context.new_page())
+            phone, desk = pages
+            open_demo_chat(phone, "siswa.7a.01")
+            open_demo_chat(desk, "guru.bk")
+            send(phone, "Sebelum Redis mati")
+            expect(theirs(desk, "Sebelum Redis mati")).to_have_count(1)
+            for page in pages:
+                page.evaluate("window.notReloaded = true")
+
+            own_redis.kill()
+            for page in pages:
+                expect(page.locator("#chat-status")).to_contain_text("menunggu sambungan")
+            send(phone, "Ditulis waktu Redis mati")
+            send(desk, "Dibalas waktu Redis mati")
+            waiting = "Tersimpan, menunggu sambungan"
+            mine = phone.locator(".chat-mine", has_text="Ditulis waktu Redis mati")
+            expect(mine.locator(".chat-state")).to_have_text(waiting)
+            expect(desk.locator(".chat-mine", has_text="Dibalas waktu Redis mati")
+                   .locator(".chat-state")).to_have_text(waiting)
+            expect(theirs(desk, "Ditulis waktu Redis mati")).to_have_count(0)
+
+            own_redis.start()
+            # A generous bound: the pages hear the queue is back, then catch up.
+            expect(theirs(desk, "Ditulis waktu Redis mati")).to_have_count(1, timeout=30_000)
+            expect(theirs(phone, "Dibalas waktu Redis mati")).to_have_count(1, timeout=30_000)
+            expect(mine.locator(".chat-state")).to_have_text("Dibaca")
+            for page in pages:
+                expect(page.locator("#chat-status")).to_contain_text("Tersambung")
+                assert page.evaluate("window.notReloaded") is True
+            send(desk, "Setelah Redis kembali")
+            expect(theirs(phone, "Setelah Redis kembali")).to_have_count(1)
+        finally:
+            for context in contexts:
+                context.close()
+

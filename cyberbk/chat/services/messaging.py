@@ -98,15 +98,18 @@ MARKERS = {
 }
 
 
-def mark(seat, up_to, read):
+def mark(seat, up_to, read, received=None):
     """The seat's side has received (and read, if `read`) everything up to id `up_to`.
 
-    Markers only move forward and never past the last message. Returns whether one moved;
-    the caller commits, then tells the room the new state().
+    Markers only move forward and never past the last message, nor past `received`: the
+    last id the socket surely received (None: the whole room). Returns whether one
+    moved; the caller commits, then tells the room the new state().
     """
     if isinstance(up_to, bool) or not isinstance(up_to, int) or up_to <= 0:
         return False
     chat = seat.chat
+    if received is not None:
+        up_to = min(up_to, received)
     up_to = min(up_to, chat.last_id())
     kinds = ("delivered", "read") if read else ("delivered",)
     moved = False
