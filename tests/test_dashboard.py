@@ -396,7 +396,7 @@ def test_summary_counts_the_work_waiting_today(client, auth, school):
     home = client.get("/bk").get_data(as_text=True)
     assert 'id="ringkasan-hari-ini"' in home
     assert 'hx-trigger="every 60s"' in home
-    assert home.index("Ringkasan hari ini") < home.index("Kotak masalah")
+    assert home.index("Ringkasan hari ini") < home.index("Kotak masalah</h2>")
 
     fragment = client.get("/bk/ringkasan", headers={"HX-Request": "true",
                                                     "HX-Target": "ringkasan-hari-ini"})

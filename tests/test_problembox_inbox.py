@@ -114,11 +114,18 @@ def test_report_page_shows_the_text_and_opening_it_is_audited(client, auth, scho
         assert "teman" not in entry.summary
 
 
-def test_inbox_list_shows_no_report_text(client, auth, school, report):
+def test_inbox_list_shows_only_the_first_line_of_a_story(client, auth, school):
+    """Issue 19: the counselor sees what a story is about before opening it (and the
+    opening, which shows all of it, is audited); the rest stays on its page."""
+    report, _code = factories.make_report("\n  Aku tidak punya teman di kelas.\nTiap istirahat "
+                                          "aku sendirian.")
+    long, _code = factories.make_report("kata " * 60)
     auth.login("guru.a")
     page = client.get("/bk/kotak").get_data(as_text=True)
     assert f"Laporan #{report.id}" in page
-    assert "tidak punya teman" not in page
+    assert ">Aku tidak punya teman di kelas.</p>" in page
+    assert "sendirian" not in page
+    assert "kata " * 20 in page and "kata " * 40 not in page
 
 
 def test_named_report_shows_the_students_name_and_class(client, auth, school):
@@ -184,13 +191,28 @@ def test_inbox_filter_by_htmx_returns_only_the_list(client, auth, school, report
 
 
 def test_inbox_pages_through_many_reports(client, auth, school):
-    for number in range(30):
+    for number in range(55):
         factories.make_report(f"laporan {number}")
     auth.login("guru.a")
     first = client.get("/bk/kotak?status=new").get_data(as_text=True)
     assert "halaman 1 dari 2" in first and "page=2" in first and "status=new" in first
+    assert first.count('class="pb-row') == 50
     second = client.get("/bk/kotak?status=new&page=2").get_data(as_text=True)
     assert second.count('class="pb-row') == 5
+
+
+def test_inbox_searches_stories_and_sorts_by_a_column(client, auth, school):
+    quiet = factories.make_report("Nilai matematika turun terus.")[0]
+    busy = factories.make_report("Aku dirundung di kantin.")[0]
+    services.add_student_reply(busy, "masih terjadi")
+    db.session.commit()
+    auth.login("guru.a")
+    found = client.get("/bk/kotak?q=KANTIN").get_data(as_text=True)
+    assert f"Laporan #{busy.id}<" in found and f"Laporan #{quiet.id}<" not in found
+    by_replies = client.get("/bk/kotak?sort=-balasan").get_data(as_text=True)
+    assert by_replies.index(f"Laporan #{busy.id}<") < by_replies.index(f"Laporan #{quiet.id}<")
+    oldest_first = client.get("/bk/kotak?sort=masuk").get_data(as_text=True)
+    assert oldest_first.index(f"Laporan #{quiet.id}<") < oldest_first.index(f"Laporan #{busy.id}<")
 
 
 def test_counselor_reply_reaches_the_student_and_moves_status_on(client, auth, school):

@@ -78,6 +78,12 @@ ROUTES = {
     "booking.add_extra_slot": ({Role.COUNSELOR}, "POST", None),
     "booking.delete_exception": ({Role.COUNSELOR}, "POST", lambda s: {"exception_id": 1}),
     "booking.agenda": ({Role.COUNSELOR}, "GET", None),
+    # The agenda's calendar feed: its page and address for counselors; the feed itself
+    # is opened by its secret token alone (a token naming nothing: 404 for all).
+    "booking.calendar_feed": ({Role.COUNSELOR}, "GET", None),
+    "booking.renew_calendar_feed": ({Role.COUNSELOR}, "POST", None),
+    "booking.revoke_calendar_feed": ({Role.COUNSELOR}, "POST", None),
+    "booking.feed": (PUBLIC, "GET", None),
     "booking.staff_detail": ({Role.COUNSELOR}, "GET", lambda s: {"booking_id": 1}),
     "booking.confirm": ({Role.COUNSELOR}, "POST", lambda s: {"booking_id": 1}),
     "booking.decline": ({Role.COUNSELOR}, "POST", lambda s: {"booking_id": 1}),

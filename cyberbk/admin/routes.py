@@ -16,8 +16,10 @@ from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..audit.services import record
+from ..common import listing
 from ..common import numbers
 from ..common.forms import EmptyForm
+from ..common.fragments import wants_fragment
 from ..extensions import db
 from ..school.models import CrisisContact
 from ..school import services as school_services
@@ -29,6 +31,10 @@ from .forms import BackupForm
 from .forms import CrisisContactForm
 from .forms import ImportForm
 from .forms import SettingsForm
+
+#: The element the accounts list swaps (search, order, pages).
+ACCOUNTS_LIST = "akun-daftar"
+
 
 @bp.before_request
 @roles_required(Role.ADMIN)
@@ -49,9 +55,12 @@ def accounts_list():
         (str(c.id), c.name) for c in services.all_classes()]
     role = Role(form.role.data) if form.role.data in {r.value for r in Role} else None
     class_id = int(form.school_class.data) if numbers.is_id(form.school_class.data) else None
-    rows = services.list_accounts(role, class_id, (form.q.data or "").strip())
-    return render_template("admin/accounts.html", form=form, rows=rows, action_form=EmptyForm(),
-                           role_labels=dict(role_labels()))
+    accounts_list = services.accounts_page(listing.wanted(services.ACCOUNT_SORTS, "nama"),
+                                           role, class_id)
+    template = "admin/_accounts_list.html" if wants_fragment(ACCOUNTS_LIST) \
+        else "admin/accounts.html"
+    return render_template(template, form=form, listing=accounts_list, target=ACCOUNTS_LIST,
+                           action_form=EmptyForm(), role_labels=dict(role_labels()))
 
 
 def role_labels():

@@ -10,6 +10,7 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..common import files
+from ..common import listing
 from ..extensions import db
 from ..school.services import get_settings
 from . import backup as backups
@@ -17,7 +18,18 @@ from . import backup as backups
 LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
 
 
-def list_accounts(role=None, class_id=None, query=None):
+#: The orders of the accounts list, each ending in a unique column (common/listing.py).
+ACCOUNT_SORTS = {
+    "nama": (User.full_name, User.id),
+    "username": (User.username,),
+    "peran": (User.role, User.full_name, User.id),
+    "kelas": (SchoolClass.name, User.full_name, User.id),
+    "status": (User.is_active_account, User.full_name, User.id),
+}
+
+
+def accounts_page(want, role=None, class_id=None):
+    """One page of (account, class name) rows, found by name or username."""
     statement = (sa.select(User, SchoolClass.name)
                  .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
                  .outerjoin(SchoolClass, SchoolClass.id == StudentProfile.class_id))
@@ -25,13 +37,9 @@ def list_accounts(role=None, class_id=None, query=None):
         statement = statement.where(User.role == role)
     if class_id:
         statement = statement.where(StudentProfile.class_id == class_id)
-    if query:
-        pattern = f"%{query.lower()}%"
-        statement = statement.where(sa.or_(sa.func.lower(User.full_name).like(pattern),
-                                           User.username.like(pattern)))
-    return db.session.execute(
-        statement.order_by(User.role, SchoolClass.name, User.full_name).limit(500)
-    ).all()
+    if want.search:
+        statement = statement.where(listing.matching(want.search, User.full_name, User.username))
+    return listing.paginate(statement, ACCOUNT_SORTS, want)
 
 
 def all_classes():

@@ -441,3 +441,20 @@ class ParentRequest(db.Model):
 
     handled_by: so.Mapped[User | None] = so.relationship()
 
+
+
+class CalendarFeed(db.Model):
+    """A counselor's private agenda address for a phone calendar (…/kalender/<token>.ics).
+
+    Only the token's SHA-256 is kept: the address is shown once, and a copy of the
+    database does not give it away. Making a new one replaces the row, so the old
+    address stops working; deleting the row revokes it."""
+
+    __tablename__ = "calendar_feeds"
+
+    counselor_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    token_digest: so.Mapped[str] = so.mapped_column(sa.String(64), unique=True)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+
+    counselor: so.Mapped[User] = so.relationship()

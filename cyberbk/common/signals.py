@@ -66,6 +66,10 @@ unread_chats = signals.signal("unread-chats")
 #: Counts for a counselor's "today" summary. Sender: the counselor; each feature answers
 #: a dictionary of its counts.
 day_summary = signals.signal("day-summary")
+#: What waits for a staff member, counted for the navigation every staff page shows.
+#: Sender: the user; each feature answers a dictionary of counts (empty when it has
+#: nothing for that role). Asked on every staff page: counts only, one query each.
+waiting_counts = signals.signal("waiting-counts")
 #: The evaluation the student of a session is invited to give about it, while they still
 #: may (not answered, not expired): an administration, or None. Sender: the booking.
 session_evaluation = signals.signal("session-evaluation")

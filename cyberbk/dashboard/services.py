@@ -12,6 +12,8 @@ from ..common import signals
 from ..common.schooltime import day_bounds
 from ..common.schooltime import local_today
 from ..extensions import db
+from . import periods
+from . import targets
 
 
 def today_summary(counselor):
@@ -38,4 +40,8 @@ def today_summary(counselor):
 
 @signals.home_page.connect
 def home_part(user):
-    return {"today": today_summary(user)} if user.role == Role.COUNSELOR else {}
+    if user.role != Role.COUNSELOR:
+        return {}
+    semester = periods.current_semester()
+    return {"today": today_summary(user),
+            "semester": {"period": semester, "progress": targets.progress(semester)}}

@@ -23,6 +23,7 @@ from ..audit.services import record
 from ..common.forms import EmptyForm
 from ..common import signals
 from ..common.redirects import safe_next
+from ..common.schooltime import local_today
 from ..extensions import db
 from ..school.services import crisis_contacts
 from ..school.services import get_settings
@@ -76,7 +77,8 @@ def homeroom_home():
 @bp.route("/bk")
 @roles_required(Role.COUNSELOR)
 def counselor_home():
-    return render_template("main/counselor_home.html", summary=services.school_summary(),
+    return render_template("main/counselor_home.html", day=local_today(),
+                           summary=services.school_summary(),
                            pending_counselors=accounts.pending_counselors(),
                            counselor_resets=accounts.recent_counselor_resets(),
                            confirm_form=EmptyForm(), **home_parts())
@@ -116,12 +118,26 @@ def logo():
                                max_age=3600)
 
 
+STAFF_ROLES = (Role.COUNSELOR, Role.HOMEROOM, Role.ADMIN)
+
+
 @bp.app_context_processor
 def layout_context():
     """What the base layout needs on every page."""
+    role = current_user.acting_role if current_user.is_authenticated else None
     return {
         "school": get_settings(),
         "current_locale": str(get_locale()),
         # Shared phones: students and visitors always have a way out at one tap.
         "show_quick_exit": not current_user.is_authenticated or current_user.role == Role.STUDENT,
+        # Staff work at a laptop: their pages get the wide layout and a menu of every
+        # section of their role (templates/_staff_nav.html).
+        "staff_role": role.value if role in STAFF_ROLES else None,
+        "waiting_counts": waiting_counts,
     }
+
+
+def waiting_counts():
+    """What waits for the signed-in staff member, per feature (signals.waiting_counts).
+    Called by the staff menu only, so fragments and students' pages ask nothing."""
+    return signals.gather(signals.waiting_counts, current_user._get_current_object())

@@ -14,7 +14,7 @@ from flask_login import current_user
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..audit.services import record
-from ..common import numbers
+from ..common import listing
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
 from ..common.vocabulary import FIELD_LABELS
@@ -35,7 +35,8 @@ from .models import ReplyTemplate
 from .models import RiskFlag
 from .models import RiskTerm
 
-PER_PAGE = 25
+#: The element the inbox swaps (filters, search, order, pages).
+INBOX_LIST = "kotak-daftar"
 counselor_only = roles_required(Role.COUNSELOR)
 
 
@@ -53,14 +54,11 @@ def get_report_or_404(report_id):
 @counselor_only
 def inbox():
     form = InboxFilterForm(formdata=request.args)
-    page = min(max(request.args.get("page", 1, type=numbers.database_int), 1), numbers.LAST_PAGE)
-    rows, total = services.inbox_page(page, PER_PAGE, status=form.status.data,
-                                      field=form.field.data, urgent=form.urgent.data,
-                                      new_reply=bool(form.new_reply.data))
-    args = {key: value for key, value in request.args.items() if key != "page" and value}
-    context = {"form": form, "rows": rows, "total": total, "page": page,
-               "pages": max((total + PER_PAGE - 1) // PER_PAGE, 1), "page_args": args}
-    if wants_fragment("kotak-daftar"):
+    rows = services.inbox_page(listing.wanted(services.INBOX_SORTS, "-mendesak"),
+                               status=form.status.data, field=form.field.data,
+                               urgent=form.urgent.data, new_reply=bool(form.new_reply.data))
+    context = {"form": form, "listing": rows, "target": INBOX_LIST}
+    if wants_fragment(INBOX_LIST):
         return render_template("problembox/_inbox_list.html", **context)
     return render_template("problembox/inbox.html", counts=services.inbox_counts(), **context)
 

@@ -72,6 +72,11 @@ class ProblemReport(db.Model):
     def is_anonymous(self):
         return self.author_id is None
 
+    @property
+    def first_line(self):
+        """The story's first written line: the inbox's preview of it."""
+        return next((line.strip() for line in self.body.splitlines() if line.strip()), "")
+
     @classmethod
     def closed_before(cls, cutoff):
         """SQL condition: closed before `cutoff` (naive UTC). The retention rule, for the

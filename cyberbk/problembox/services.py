@@ -14,7 +14,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import Role
+from ..accounts.models import User
 from ..common import database
+from ..common import listing
 from ..common import signals
 from ..common.links import path_for
 from ..common.schooltime import utcnow
@@ -302,12 +304,25 @@ def _set_status(report, status):
     report.status = status
 
 
-def inbox_query(status=None, field=None, urgent=None, new_reply=False):
-    """Reports for the inbox, urgent first, then newest; each with its number of replies."""
-    replies = (sa.select(sa.func.count(ProblemMessage.id))
-               .where(ProblemMessage.report_id == ProblemReport.id)
-               .correlate(ProblemReport).scalar_subquery())
-    query = (sa.select(ProblemReport, replies.label("replies"))
+def replies_count():
+    return (sa.select(sa.func.count(ProblemMessage.id))
+            .where(ProblemMessage.report_id == ProblemReport.id)
+            .correlate(ProblemReport).scalar_subquery())
+
+
+#: The inbox's orders (common/listing.py); descending, "mendesak" is urgent first, newest first.
+INBOX_SORTS = {
+    "mendesak": (ProblemReport.is_urgent, ProblemReport.created_at, ProblemReport.id),
+    "masuk": (ProblemReport.created_at, ProblemReport.id),
+    "status": (ProblemReport.status, ProblemReport.created_at, ProblemReport.id),
+    "balasan": (replies_count(), ProblemReport.id),
+}
+
+
+def inbox_query(status=None, field=None, urgent=None, new_reply=False, search=""):
+    """Reports for the inbox, urgent first, then newest; each with its number of replies.
+    `search`: words of the story or of its named author's name."""
+    query = (sa.select(ProblemReport, replies_count().label("replies"))
              .options(so.selectinload(ProblemReport.author)))
     if status is not None:
         query = query.where(ProblemReport.status == status)
@@ -317,17 +332,15 @@ def inbox_query(status=None, field=None, urgent=None, new_reply=False):
         query = query.where(ProblemReport.is_urgent.is_(urgent))
     if new_reply:
         query = query.where(ProblemReport.has_new_reply.is_(True))
-    return query.order_by(ProblemReport.is_urgent.desc(), ProblemReport.created_at.desc(),
-                          ProblemReport.id.desc())
+    if search:
+        query = (query.outerjoin(User, User.id == ProblemReport.author_id)
+                 .where(listing.matching(search, ProblemReport.body, User.full_name)))
+    return query.order_by(*(column.desc() for column in INBOX_SORTS["mendesak"]))
 
 
-def inbox_page(page, per_page, **filters):
-    """One page of the inbox as (report, replies) rows, and the number of matching reports."""
-    query = inbox_query(**filters)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(
-        query.order_by(None).subquery()))
-    rows = db.session.execute(query.limit(per_page).offset((page - 1) * per_page)).all()
-    return rows, total
+def inbox_page(want, **filters):
+    """One page of the inbox as (report, replies) rows (common/listing.Listing)."""
+    return listing.paginate(inbox_query(search=want.search, **filters), INBOX_SORTS, want)
 
 
 def inbox_counts():
@@ -342,10 +355,29 @@ def inbox_counts():
     return {"new": row[0], "urgent": row[1], "replies": row[2], "session_requests": row[3]}
 
 
+#: How many new stories and replies the counselor's day lists; the inbox has them all.
+DAY_LIST = 5
+
+
 @signals.home_page.connect
 def home_part(user):
-    """The counselor's home counts what waits in the box."""
-    return {"problembox": inbox_counts()} if user.role == Role.COUNSELOR else {}
+    """The counselor's home counts what waits in the box, and lists the newest of it."""
+    if user.role != Role.COUNSELOR:
+        return {}
+    waiting = (inbox_query().where(sa.or_(ProblemReport.status == ReportStatus.NEW,
+                                          ProblemReport.has_new_reply.is_(True)))
+               .limit(DAY_LIST))
+    return {"problembox": {**inbox_counts(),
+                           "latest": [report for report, _replies in db.session.execute(waiting)]}}
+
+
+@signals.waiting_counts.connect
+def waiting_part(user):
+    if user.acting_role != Role.COUNSELOR:
+        return {}
+    counts = inbox_counts()
+    return {"urgent_reports": counts["urgent"], "new_reports": counts["new"],
+            "new_replies": counts["replies"]}
 
 
 @signals.day_summary.connect

@@ -16,7 +16,9 @@ from ...accounts.decorators import roles_required
 from ...accounts.models import Role
 from ...accounts.models import User
 from ...audit.services import record
+from ...common import listing
 from ...common import numbers
+from ...common.fragments import wants_fragment
 from ...common.schooltime import to_local
 from ...common.schooltime import to_utc
 from ...common.schooltime import utcnow
@@ -33,11 +35,17 @@ from ..services import casework
 from .shared import get_case_or_404
 
 
+#: The element the cases list swaps (search, order, pages).
+CASES_LIST = "kasus-daftar"
+
+
 @bp.route("/bk/kasus")
 @roles_required(Role.COUNSELOR)
 def cases():
-    return render_template("booking/counselor/cases.html",
-                           cases=casework.cases_for_counselor(current_user))
+    cases_list = casework.cases_page(current_user, listing.wanted(casework.CASE_SORTS, "-dibuka"))
+    template = "booking/counselor/_cases_list.html" if wants_fragment(CASES_LIST) \
+        else "booking/counselor/cases.html"
+    return render_template(template, listing=cases_list, target=CASES_LIST)
 
 
 @bp.route("/bk/kasus/<int:case_id>")

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 
 from ...accounts.models import Role
 from ...accounts.models import User
+from ...common import listing
 from ...common import signals
 from ...common.schooltime import utcnow
 from ...extensions import db
@@ -30,11 +31,21 @@ def open_case(student, counselor):
     return case
 
 
-def cases_for_counselor(counselor):
-    return db.session.scalars(
-        sa.select(CounselingCase).join(CounselingCase.student)
-        .where(CounselingCase.open_to(counselor.id))
-        .order_by(CounselingCase.status.desc(), User.full_name)).all()
+#: The orders of the cases list (common/listing.py).
+CASE_SORTS = {
+    "siswa": (User.full_name, CounselingCase.id),
+    "dibuka": (CounselingCase.opened_at, CounselingCase.id),
+    "status": (CounselingCase.status, User.full_name, CounselingCase.id),
+}
+
+
+def cases_page(counselor, want):
+    """One page of the cases the counselor may open, found by the student's name."""
+    statement = (sa.select(CounselingCase).join(CounselingCase.student)
+                 .where(CounselingCase.open_to(counselor.id)))
+    if want.search:
+        statement = statement.where(listing.matching(want.search, User.full_name))
+    return listing.paginate(statement, CASE_SORTS, want)
 
 
 def add_record(case, counselor, booking=None, **fields):

@@ -41,29 +41,54 @@ def pending_for_counselor(counselor):
         .order_by(Booking.urgent.desc(), Booking.starts_at)).all()
 
 
+#: How many waiting requests and referrals the counselor's day lists; the rest are a click away.
+DAY_LIST = 5
+
+
 def counselor_overview(counselor):
-    """What the counselor's home shows: today's sessions and what waits for them."""
-    today_start, today_end = day_bounds(local_today())
-    today = db.session.scalars(
+    """What the counselor's day shows: today's and tomorrow's sessions, and what waits."""
+    today = local_today()
+    start, end = day_bounds(today, 2)
+    sessions = db.session.scalars(
         sa.select(Booking)
         .where(Booking.counselor_id == counselor.id,
                Booking.status.in_((BookingStatus.PENDING, BookingStatus.CONFIRMED)),
-               Booking.starts_at >= today_start, Booking.starts_at < today_end)
+               Booking.starts_at >= start, Booking.starts_at < end)
         .order_by(Booking.starts_at)).all()
-    pending = db.session.scalar(
-        sa.select(sa.func.count(Booking.id))
-        .where(Booking.counselor_id == counselor.id, Booking.status == BookingStatus.PENDING,
-               Booking.ends_at > utcnow()))
+    requests = pending_for_counselor(counselor)[:DAY_LIST]
+    waiting_referrals = db.session.scalars(
+        sa.select(Referral).where(Referral.status == ReferralStatus.RECEIVED)
+        .order_by(Referral.created_at).limit(DAY_LIST)).all()
     urgent = db.session.scalar(
         sa.select(sa.func.count(Booking.id))
         .where(Booking.counselor_id == counselor.id, Booking.status == BookingStatus.PENDING,
                Booking.urgent.is_(True), Booking.ends_at > utcnow()))
-    referrals = db.session.scalar(sa.select(sa.func.count(Referral.id))
-                                  .where(Referral.status == ReferralStatus.RECEIVED))
-    parents = db.session.scalar(sa.select(sa.func.count(ParentRequest.id))
-                                .where(ParentRequest.handled_at.is_(None)))
-    return {"today": today, "pending": pending, "urgent": urgent, "referrals": referrals,
-            "parent_requests": parents}
+    waiting = waiting_for(counselor)
+    return {"today": [b for b in sessions if to_local(b.starts_at).date() == today],
+            "tomorrow": [b for b in sessions if to_local(b.starts_at).date() != today],
+            "requests": requests, "waiting_referrals": waiting_referrals,
+            "pending": waiting["booking_requests"], "urgent": urgent,
+            "referrals": waiting["referrals"], "parent_requests": waiting["parent_requests"]}
+
+
+@signals.waiting_counts.connect
+def waiting_part(user):
+    return waiting_for(user) if user.acting_role == Role.COUNSELOR else {}
+
+
+def waiting_for(user):
+    """Requests waiting for the counselor's answer, and the school's unanswered referrals
+    and parents' requests, in one statement."""
+    requests, referrals, parents = db.session.execute(sa.select(
+        sa.select(sa.func.count(Booking.id))
+        .where(Booking.counselor_id == user.id, Booking.status == BookingStatus.PENDING,
+               Booking.ends_at > utcnow()).scalar_subquery(),
+        sa.select(sa.func.count(Referral.id))
+        .where(Referral.status == ReferralStatus.RECEIVED).scalar_subquery(),
+        sa.select(sa.func.count(ParentRequest.id))
+        .where(ParentRequest.handled_at.is_(None)).scalar_subquery(),
+    )).one()
+    return {"booking_requests": requests, "referrals": referrals, "parent_requests": parents}
 
 
 @signals.home_page.connect

@@ -103,6 +103,13 @@ def unread_for_counselors(_app, older_than):
             for booking_id, counselor_id in rows]
 
 
+@signals.waiting_counts.connect
+def waiting_part(user):
+    if user.acting_role != Role.COUNSELOR:
+        return {}
+    return {"unread_chats": counselor_overview(user)["unread"]}
+
+
 @signals.day_summary.connect
 def day_part(counselor):
     return {"unread_chats": counselor_overview(counselor)["unread"]}

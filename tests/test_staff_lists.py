@@ -1,0 +1,113 @@
+"""Staff lists that grow: 50 a page, sorted by a column, searched (common/listing.py), and
+the staff menu every staff page carries (issue 19 §1)."""
+
+import pytest
+from werkzeug.datastructures import MultiDict
+
+from cyberbk.accounts.models import Role
+from cyberbk.accounts.models import User
+from cyberbk.common import listing
+from cyberbk.extensions import db
+from tests import factories
+
+SORTS = {"nama": (User.full_name, User.id), "username": (User.username,)}
+
+
+@pytest.mark.parametrize("args, expected", [
+    ({}, (1, "nama", False, "", {})),
+    ({"page": "3", "sort": "-username", "q": "  siti   aminah ", "role": "student"},
+     (3, "username", True, "siti aminah", {"role": "student"})),
+    # A stale or tampered link falls back to the list's defaults instead of failing.
+    ({"page": "-2", "sort": "password"}, (1, "nama", False, "", {})),
+    ({"page": "99999999999999999999999"}, (1, "nama", False, "", {})),
+    ({"q": "x" * 100}, (1, "nama", False, "x" * listing.SEARCH_MAX, {})),
+])
+def test_wanted_reads_page_order_and_search(app, args, expected):
+    assert tuple(listing.wanted(SORTS, "nama", MultiDict(args))) == expected
+
+
+def test_paginate_gives_fifty_rows_a_page_in_the_chosen_order(app):
+    for number in range(120):
+        factories.make_user(Role.STUDENT, f"siswa{number:03d}", f"Siswa {119 - number:03d}")
+    db.session.commit()
+    statement = db.select(User).where(User.role == Role.STUDENT)
+    with app.test_request_context("/admin/akun"):
+        first = listing.paginate(statement, SORTS, listing.wanted(SORTS, "nama", MultiDict()))
+        last = listing.paginate(statement, SORTS, listing.wanted(
+            SORTS, "nama", MultiDict({"page": "3", "sort": "-username"})))
+    assert (first.total, first.pages, len(first.rows), len(last.rows)) == (120, 3, 50, 20)
+    assert first.rows[0][0].full_name == "Siswa 000"
+    assert [row[0].username for row in last.rows][:2] == ["siswa019", "siswa018"]
+
+
+def test_matching_needs_every_word_and_escapes_wildcards(app):
+    factories.make_user(Role.STUDENT, "siti.a", "Siti Aminah")
+    factories.make_user(Role.STUDENT, "siti.b", "Siti Badriah")
+    factories.make_user(Role.STUDENT, "persen", "Nama 100% Benar")
+    db.session.commit()
+
+    def found(search):
+        return sorted(db.session.scalars(db.select(User.username).where(
+            listing.matching(search, User.full_name, User.username))))
+
+    assert found("SITI") == ["siti.a", "siti.b"]
+    assert found("siti amin") == ["siti.a"]
+    assert found("%") == ["persen"] and found("_") == []
+
+
+def test_listing_links_keep_filters_and_turn_the_order_round(app):
+    with app.test_request_context("/admin/akun?role=student&sort=nama&q=siti&page=2"):
+        from flask import request
+        rows = listing.Listing([], 120, 50, listing.wanted(SORTS, "nama", request.args))
+        assert rows.sort_url("nama") == "/admin/akun?role=student&q=siti&sort=-nama"
+        assert rows.sort_url("username") == "/admin/akun?role=student&q=siti&sort=username"
+        assert rows.page_url(3) == "/admin/akun?role=student&q=siti&sort=nama&page=3"
+        assert rows.aria_sort("nama") == "ascending" and rows.aria_sort("username") is None
+
+
+def test_accounts_list_pages_sorts_and_searches(client, auth, school):
+    for number in range(60):
+        factories.make_user(Role.STUDENT, f"murid{number:02d}", f"Murid {number:02d}")
+    db.session.commit()
+    auth.login("operator")
+    first = client.get("/admin/akun").get_data(as_text=True)
+    assert "halaman 1 dari 2" in first and 'aria-sort="ascending"' in first
+    assert first.count("<tr>") == 51  # the header row and fifty accounts
+    backwards = client.get("/admin/akun?sort=-username").get_data(as_text=True)
+    assert backwards.index("wali.b") < backwards.index("siswa.b") < backwards.index("murid59")
+    found = client.get("/admin/akun?q=murid+07", headers={"HX-Request": "true",
+                                                           "HX-Target": "akun-daftar"})
+    text = found.get_data(as_text=True)
+    assert "<html" not in text and "murid07" in text and "murid08" not in text
+    assert "HX-Request" in found.headers["Vary"]
+
+
+def test_cases_list_is_searched_by_student_name(client, auth, school):
+    from cyberbk.booking.services import casework
+
+    casework.open_case(school["student_a"], school["counselor"])
+    casework.open_case(school["student_b"], school["counselor"])
+    db.session.commit()
+    auth.login("guru.a")
+    page = client.get("/bk/kasus?q=siswa+b").get_data(as_text=True)
+    assert "Siswa B" in page and "Siswa A" not in page
+    assert 'aria-sort="descending"' in page  # newest first unless asked otherwise
+
+
+def test_staff_pages_carry_the_roles_menu_with_what_waits(client, auth, school):
+    factories.make_report("aku dipukul di kelas")
+    factories.make_report("nilai turun")
+    auth.login("guru.a")
+    page = client.get("/bk/kasus").get_data(as_text=True)
+    assert 'class="staff"' in page and "css/staff.css" in page
+    menu = page[page.index('class="staff-nav"'):page.index("</nav>", page.index('class="staff-nav"'))]
+    for section in ("Hari ini", "Kotak masalah", "Jadwal", "Rujukan", "Kasus", "Asesmen"):
+        assert section in menu
+    assert '<span class="visually-hidden"> cerita baru</span>' in menu
+    assert 'href="/bk/kasus" aria-current="page"' in menu
+
+
+def test_students_pages_keep_their_layout(client, auth, school):
+    auth.login("siswa.a")
+    page = client.get("/siswa").get_data(as_text=True)
+    assert "staff" not in page
