@@ -18,6 +18,7 @@ from pathlib import Path
 
 from . import chat
 from . import durable
+from . import imports
 from . import load
 from . import pages
 from . import peak
@@ -194,6 +195,7 @@ def main():
     chat.measure(table, env, work)
     chat.measure_visitor_beside_open_chats(table, env, work)
     chat.measure_socket_cap(table, env, work)
+    imports.measure(table, env, work)
     # Last: it adds a thousand students and their answers to the instance.
     results.measure(table, env, work)
     machine = f"{platform.node()} · {platform.processor() or platform.machine()} · " \

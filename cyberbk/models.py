@@ -3,6 +3,7 @@
 from .accounts.models import SchoolClass  # noqa: F401
 from .accounts.models import StudentProfile  # noqa: F401
 from .accounts.models import User  # noqa: F401
+from .common.jobs import Job  # noqa: F401
 from .alerts.models import Alert  # noqa: F401
 from .alerts.models import AlertSettings  # noqa: F401
 from .alerts.models import PushSubscription  # noqa: F401

@@ -48,6 +48,7 @@ ROUTES = {
     "admin.home": ({Role.ADMIN}, "GET", None),
     "admin.accounts_list": ({Role.ADMIN}, "GET", None),
     "admin.import_people": ({Role.ADMIN}, "GET", None),
+    "admin.import_job": ({Role.ADMIN}, "GET", None),
     "admin.settings": ({Role.ADMIN}, "GET", None),
     "admin.new_school_year": ({Role.ADMIN}, "GET", None),
     "admin.reset_password": ({Role.ADMIN}, "POST", lambda s: {"user_id": s["student_b"].id}),

@@ -2,6 +2,12 @@
 
 All or nothing: every row is checked first, and one bad row means nothing is
 imported; the operator gets the list of rows and reasons to fix.
+
+A file is measured before it is parsed (bytes, lines, what an .xlsx unpacks to, the rows its
+sheet declares), and parsed and hashed off the serving loop (common.scheduling): 3,000
+initial passwords are minutes of scrypt, which in the loop froze the whole site and then
+had the worker killed. Nothing is written until every password is hashed, so the import's
+one write transaction is short.
 """
 
 import csv
@@ -15,8 +21,11 @@ import charset_normalizer
 import sqlalchemy as sa
 from flask_babel import gettext as _
 
+from ..common.scheduling import off_loop
+from ..common.scheduling import take_turns
 from ..extensions import db
 from . import services
+from .models import hash_password
 from .models import Gender
 from .models import Role
 from .models import SchoolClass
@@ -29,6 +38,11 @@ MAX_LINES = 2 * MAX_ROWS
 MAX_COLUMNS = 50
 #: What an .xlsx may unpack to; a class list of 3000 rows is about 1 MB.
 MAX_UNPACKED_BYTES = 16 * 2**20
+#: A CSV's size: a class list of 3000 rows is about 300 KB.
+MAX_CSV_BYTES = 2 * 2**20
+#: Rows checked or written between two turns of the other requests: the database work of
+#: 3,000 rows held the loop for two seconds.
+ROWS_PER_TURN = 100
 
 ROLE_WORDS = {
     "": Role.STUDENT, "siswa": Role.STUDENT, "murid": Role.STUDENT, "peserta didik": Role.STUDENT,
@@ -73,12 +87,17 @@ class ImportResult:
         return not self.errors
 
 
+def too_many_rows():
+    return ImportFileError(_("Paling banyak %(n)d baris sekali unggah.", n=MAX_ROWS))
+
+
 def read_table(filename, data):
     """Rows as dicts keyed by normalised header, with their line numbers."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
         raw_rows = read_xlsx(data)
     elif name.endswith(".csv"):
+        check_csv_size(data)
         raw_rows = read_csv(data)
     else:
         raise ImportFileError(_("Pilih berkas .csv atau .xlsx."))
@@ -93,10 +112,22 @@ def read_table(filename, data):
             continue
         rows.append((number, dict(zip(headers, values))))
     if len(rows) > MAX_ROWS:
-        raise ImportFileError(_("Paling banyak %(n)d baris sekali unggah.", n=MAX_ROWS))
+        raise too_many_rows()
     if not rows:
         raise ImportFileError(_("Tidak ada baris data di bawah judul kolom."))
     return rows
+
+
+def check_csv_size(data):
+    """Bytes and lines, counted before the csv module makes a list of every line: 8 MB of
+    line breaks would be millions of rows in memory. A line break inside a quoted cell
+    counts too, which only ever refuses sooner."""
+    if len(data) > MAX_CSV_BYTES:
+        raise ImportFileError(_("Berkas CSV ini terlalu besar (lebih dari %(mb)d MB). Simpan "
+                                "hanya daftar siswa dan guru, lalu unggah lagi.",
+                                mb=MAX_CSV_BYTES // 2**20))
+    if data.count(b"\n") > MAX_LINES:
+        raise too_many_rows()
 
 
 def read_csv(data):
@@ -154,9 +185,15 @@ def read_xlsx(data):
 
     try:
         sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
+        # The size the sheet declares (<dimension>, read from the top of its XML) refuses
+        # most long sheets before a row is read; the cap below, the ones that do not say.
+        if (sheet.max_row or 0) > MAX_LINES:
+            raise too_many_rows()
         rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
         raw_rows = [["" if cell is None else str(cell).strip() for cell in row]
                     for row in islice(rows, MAX_LINES + 1)]
+    except ImportFileError:
+        raise
     except Exception as error:  # openpyxl raises many types for a damaged file
         if caused_by(error, DefusedXmlException):
             raise ImportFileError(_("Berkas Excel ini memuat bagian XML yang tidak diizinkan "
@@ -164,7 +201,7 @@ def read_xlsx(data):
                                     "sebagai .xlsx, lalu unggah lagi.")) from error
         raise ImportFileError(_("Berkas Excel tidak bisa dibaca.")) from error
     if len(raw_rows) > MAX_LINES:
-        raise ImportFileError(_("Paling banyak %(n)d baris sekali unggah.", n=MAX_ROWS))
+        raise too_many_rows()
     return raw_rows
 
 
@@ -260,7 +297,9 @@ def check_against_database(rows, seen):
         taken[key] = set(db.session.scalars(sa.select(column).where(column.in_(values)))) if values else set()
     classes_with_homeroom = set(db.session.scalars(
         sa.select(SchoolClass.name).where(SchoolClass.homeroom_teacher_id.is_not(None))))
-    for row in rows:
+    for number, row in enumerate(rows, start=1):
+        if number % ROWS_PER_TURN == 0:
+            take_turns()
         for key in ("nis", "nisn"):
             if getattr(row, key) in taken[key]:
                 row.errors.append(_("%(key)s %(value)s sudah terdaftar.", key=key.upper(),
@@ -278,24 +317,61 @@ def validate(table):
     return ImportResult(rows=rows, errors=errors)
 
 
-def import_people(filename, data):
+@dataclass
+class NewAccount:
+    row: PersonRow
+    username: str
+    password: str
+    password_hash: str | None = None
+
+
+def import_people(filename, data, progress=None):
     """Validate the file; when every row is good, add everyone (the caller commits) and return
-    their passwords."""
-    result = validate(read_table(filename, data))
+    their passwords. `progress(done, total)` hears of each password hashed; until the last
+    the session holds nothing to write, so it may commit (the job's progress, see admin)."""
+    result = validate(off_loop(read_table, filename, data))
     if not result.ok:
         return result
-    reserved = {row.username for row in result.rows if row.username}
-    for row in result.rows:
-        school_class = services.get_or_create_class(row.class_name, row.grade) if row.class_name else None
+    accounts = plan(result.rows)
+    for done, account in enumerate(accounts, start=1):
+        account.password_hash = hash_password(account.password, batch=True)
+        if progress:
+            progress(done, len(accounts))
+    create(result, accounts)
+    return result
+
+
+def plan(rows):
+    """A free username and a new password for each row; reads only."""
+    reserved = {row.username for row in rows if row.username}
+    accounts = []
+    for number, row in enumerate(rows, start=1):
+        if number % ROWS_PER_TURN == 0:
+            take_turns()
         username = row.username or services.unique_username(
-            services.suggested_username(row.full_name, row.role, row.class_name, row.nis), reserved)
-        password = services.generate_password()
+            services.suggested_username(row.full_name, row.role, row.class_name, row.nis),
+            reserved)
+        accounts.append(NewAccount(row, username, services.generate_password()))
+    return accounts
+
+
+def create(result, accounts):
+    """Add the planned accounts and their classes to the session, flushed in batches."""
+    classes = {}
+    for number, account in enumerate(accounts, start=1):
+        if number % ROWS_PER_TURN == 0:
+            db.session.flush()
+            take_turns()
+        row = account.row
+        if row.class_name and row.class_name not in classes:
+            classes[row.class_name] = services.get_or_create_class(row.class_name, row.grade)
+        school_class = classes.get(row.class_name)
         profile = {"phone": row.phone}
         if row.role == Role.STUDENT:
             profile.update(school_class=school_class, nis=row.nis, nisn=row.nisn, gender=row.gender)
-        user = services.create_user(username, row.full_name, row.role, password, **profile)
+        user = services.create_user(account.username, row.full_name, row.role, account.password,
+                                    password_hash=account.password_hash, **profile)
         if row.role == Role.HOMEROOM:
             school_class.homeroom_teacher = user
-        result.created.append({"user": user, "password": password,
+        result.created.append({"user": user, "password": account.password,
                                "class_name": school_class.name if school_class else None})
-    return result

@@ -78,11 +78,16 @@ def get_or_create_class(name, grade):
     return school_class
 
 
-def create_user(username, full_name, role, password, must_change_password=True, **profile):
-    """Add a user (and a student profile for students) to the session; the caller commits."""
+def create_user(username, full_name, role, password, must_change_password=True,
+                password_hash=None, **profile):
+    """Add a user (and a student profile for students) to the session; the caller commits.
+    `password_hash`: `password` hashed already (an import hashes ahead, see importer)."""
     user = User(username=username, full_name=full_name, role=role,
                 must_change_password=must_change_password, phone=profile.pop("phone", None))
-    user.set_password(password)
+    if password_hash is None:
+        user.set_password(password)
+    else:
+        user.password_hash = password_hash
     if role == Role.STUDENT:
         user.student_profile = StudentProfile(**profile)
     db.session.add(user)

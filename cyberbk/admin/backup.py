@@ -27,6 +27,7 @@ from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy.engine import make_url
 
 from ..audit.models import AuditEntry
+from ..common.scheduling import off_loop
 from ..common.schooltime import utcnow
 
 DATABASE_NAME = "cyberbk.sqlite"
@@ -122,32 +123,43 @@ def backup(database_uri, instance_path, directory, passphrase, now=None):
     directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     archive = directory / f"cyberbk-backup-{stamp}.tar.gz.enc"
-    packed = io.BytesIO()
     # The plain snapshot lives only in a private (0700) scratch folder and in memory.
     with tempfile.TemporaryDirectory() as scratch:
         if source is not None:
             copy = Path(scratch) / DATABASE_NAME
-            # The backup API copies a consistent snapshot while other connections keep writing.
-            with sqlite3.connect(source) as live, sqlite3.connect(copy) as snapshot:
-                live.backup(snapshot)
-            snapshot_check(copy)
+            off_loop(sqlite_snapshot, source, copy)
         else:
-            # pg_dump reads one snapshot of the database while the app keeps writing.
+            # pg_dump reads one snapshot of the database while the app keeps writing. It
+            # stays in the greenlet: gevent waits for a child process in its own loop only.
             copy = Path(scratch) / PG_DUMP_NAME
             pg_dump(postgres, copy)
-        with tarfile.open(fileobj=packed, mode="w:gz") as tar:
-            tar.add(copy, arcname=copy.name)
-            instance = Path(instance_path)
-            for name in ("secret_key", "uploads"):
-                if (instance / name).exists():
-                    tar.add(instance / name, arcname=name)
+        off_loop(seal, copy, instance_path, passphrase, archive)
+    return archive
+
+
+def sqlite_snapshot(source, copy):
+    # The backup API copies a consistent snapshot while other connections keep writing.
+    with sqlite3.connect(source) as live, sqlite3.connect(copy) as snapshot:
+        live.backup(snapshot)
+    snapshot_check(copy)
+
+
+def seal(copy, instance_path, passphrase, archive):
+    """Pack the database copy, the uploads and the secret key, encrypt them and write the
+    archive whole. Seconds of gzip, scrypt and AES for a school's data: off the loop."""
+    packed = io.BytesIO()
+    with tarfile.open(fileobj=packed, mode="w:gz") as tar:
+        tar.add(copy, arcname=copy.name)
+        instance = Path(instance_path)
+        for name in ("secret_key", "uploads"):
+            if (instance / name).exists():
+                tar.add(instance / name, arcname=name)
     partial = archive.with_suffix(".part")
     descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
     with os.fdopen(descriptor, "wb") as out:
         out.write(encrypt(packed.getvalue(), passphrase))
     os.chmod(partial, 0o600)  # O_CREAT's mode does not apply to a leftover .part
     os.replace(partial, archive)
-    return archive
 
 
 def archives(directory):

@@ -9,13 +9,13 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..accounts import importer
 from ..accounts import promotion
 from ..accounts import services as accounts
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..audit.services import record
+from ..common import jobs
 from ..common import listing
 from ..common import numbers
 from ..common.forms import EmptyForm
@@ -103,31 +103,44 @@ def toggle_active(user_id):
 
 @bp.route("/impor", methods=["GET", "POST"])
 def import_people():
+    """Upload a class list. The import is a job (services.start_import): shown done at once
+    when it is short, else the job's progress page follows."""
     form = ImportForm()
     if form.validate_on_submit():
         upload = form.file.data
-        try:
-            result = importer.import_people(upload.filename, upload.read())
-        except importer.ImportFileError as error:
-            form.file.errors.append(str(error))
-            return render_template("admin/import.html", form=form), 400
-        if not result.ok:
-            return render_template("admin/import.html", form=form, errors=result.errors), 400
-        counselors = sum(1 for entry in result.created if entry["user"].role == Role.COUNSELOR)
-        record(current_user, "import", "accounts",
-               summary=f"{len(result.created)} akun dibuat, {counselors} di antaranya Guru BK "
-                       "(menunggu konfirmasi Guru BK aktif)")
-        db.session.commit()
-        return render_template("admin/import_result.html", created=group_by_class(result.created),
-                               total=len(result.created))
+        job = services.start_import(upload.filename, upload.read(), current_user)
+        if not job.finished:
+            return redirect(url_for("admin.import_job", job_id=job.id), 303)
+        return show_import(job, form)
     return render_template("admin/import.html", form=form), 400 if form.errors else 200
 
 
-def group_by_class(created):
-    groups = {}
-    for entry in created:
-        groups.setdefault(entry["class_name"] or _("Guru dan staf"), []).append(entry)
-    return groups
+@bp.route("/impor/<int:job_id>")
+def import_job(job_id):
+    """An import's progress (the whole page, or the polled fragment), then its outcome."""
+    job = services.import_job_or_404(job_id)
+    polled = wants_fragment("import-progress")
+    if not job.finished:
+        return render_template("admin/_import_progress.html" if polled
+                               else "admin/import_progress.html", job=job)
+    if polled:
+        # Finished while polled: the page itself is reloaded, to show the outcome whole.
+        return "", 200, {"HX-Refresh": "true"}
+    return show_import(job, ImportForm())
+
+
+def show_import(job, form):
+    """A finished import: its problems beside the form (400: the file was refused), or the
+    slips with the initial passwords, the one time they are shown."""
+    outcome = job.outcome
+    if job.status == jobs.Status.FAILED:
+        if outcome.get("file_error"):
+            form.file.errors.append(outcome["file_error"])
+        return render_template("admin/import.html", form=form, errors=outcome.get("errors"),
+                               failed=not outcome.get("file_error") and not outcome.get("errors"),
+                               interrupted=outcome.get("interrupted")), 400
+    return render_template("admin/import_result.html", total=outcome["created"],
+                           created=services.take_slips(job, current_user))
 
 
 @bp.route("/pengaturan", methods=["GET", "POST"])

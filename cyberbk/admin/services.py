@@ -1,3 +1,4 @@
+import time
 from datetime import datetime
 from pathlib import Path
 
@@ -6,16 +7,32 @@ from flask import abort
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..accounts import importer
+from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
+from ..audit.services import record
 from ..common import files
+from ..common import jobs
 from ..common import listing
 from ..extensions import db
 from ..school.services import get_settings
 from . import backup as backups
 
 LOGO_SIGNATURES = {b"\x89PNG\r\n\x1a\n": "png", b"\xff\xd8\xff": "jpg"}
+IMPORT_JOB = "import_people"
+#: How long the upload's own page waits for its import: a small class list is shown done
+#: at once, a long one moves on to its progress page.
+IMPORT_WAIT_SECONDS = 1
+#: At most one progress commit a second while the passwords are hashed.
+PROGRESS_SECONDS = 1
+#: Initial passwords wait this long in memory for the operator who started the import.
+SLIPS_KEPT_SECONDS = 3600
+#: Job id -> (operator's id, the slips, when they are dropped). In this process's memory
+#: only, never in the database (docs/privacy.md): taken by their operator's first look at
+#: the finished import, or dropped unseen after SLIPS_KEPT_SECONDS or a restart.
+_slips = {}
 
 
 #: The orders of the accounts list, each ending in a unique column (common/listing.py).
@@ -97,3 +114,76 @@ def backup_archive_or_404(name):
     if match is None:
         abort(404)
     return match
+
+
+# Import of a class list, as a job (common.jobs): the upload's request starts it and shows
+# its progress; the accounts are written once every password is hashed.
+
+def start_import(filename, data, operator):
+    """The import's job, finished if it took no longer than IMPORT_WAIT_SECONDS."""
+    job = jobs.start(IMPORT_JOB, run_import, filename, data, operator.id, by=operator)
+    return jobs.wait(job, IMPORT_WAIT_SECONDS)
+
+
+def run_import(job, filename, data, operator_id):
+    """The job's work: problems in the file, or the accounts and an audit entry committed
+    with the job's outcome (slips kept for the operator, see _slips)."""
+    last_commit = time.monotonic()
+
+    def progress(done, total):
+        nonlocal last_commit
+        job.advance(done, total)
+        if time.monotonic() - last_commit >= PROGRESS_SECONDS:
+            db.session.commit()
+            last_commit = time.monotonic()
+
+    try:
+        result = importer.import_people(filename, data, progress)
+    except importer.ImportFileError as error:
+        job.finish(failed=True, file_error=str(error))
+        db.session.commit()
+        return
+    if not result.ok:
+        job.finish(failed=True, errors=result.errors)
+        db.session.commit()
+        return
+    counselors = sum(1 for entry in result.created if entry["user"].role == Role.COUNSELOR)
+    record(db.session.get(User, operator_id), "import", "accounts",
+           summary=f"{len(result.created)} akun dibuat, {counselors} di antaranya Guru BK "
+                   "(menunggu konfirmasi Guru BK aktif)")
+    job.finish(created=len(result.created))
+    db.session.commit()
+    forget_expired_slips()
+    _slips[job.id] = (operator_id, slips(result.created), time.monotonic() + SLIPS_KEPT_SECONDS)
+
+
+def slips(created):
+    """Login slips grouped by class ("" for teachers and staff), plain values only."""
+    groups = {}
+    for entry in created:
+        groups.setdefault(entry["class_name"] or "", []).append(
+            {"full_name": entry["user"].full_name, "username": entry["user"].username,
+             "password": entry["password"]})
+    return groups
+
+
+def take_slips(job, operator):
+    """The finished import's slips, once, for the operator who started it; else None."""
+    forget_expired_slips()
+    kept = _slips.get(job.id)
+    if kept is None or kept[0] != operator.id:
+        return None
+    return _slips.pop(job.id)[1]
+
+
+def forget_expired_slips():
+    now = time.monotonic()
+    for job_id in [job_id for job_id, kept in _slips.items() if kept[2] < now]:
+        del _slips[job_id]
+
+
+def import_job_or_404(job_id):
+    job = db.session.get(jobs.Job, job_id)
+    if job is None or job.kind != IMPORT_JOB:
+        abort(404)
+    return job

@@ -56,10 +56,8 @@ class SQLiteConnection(sqlite3.Connection):
     def commit(self):
         try:
             # A transaction that only read has nothing to wait for.
-            if scheduling.gevent_active() and self.in_transaction:
-                from gevent import get_hub
-
-                get_hub().threadpool.apply(sqlite3.Connection.commit, (self,))
+            if self.in_transaction:
+                scheduling.off_loop(sqlite3.Connection.commit, self)
             else:
                 sqlite3.Connection.commit(self)
         finally:
@@ -223,9 +221,4 @@ def checkpoint(engine):
         if busy:
             log.info("WAL checkpoint after an anonymous write was busy; left for the next")
 
-    if scheduling.gevent_active():
-        from gevent import get_hub
-
-        get_hub().threadpool.apply(run)
-    else:
-        run()
+    scheduling.off_loop(run)
