@@ -114,7 +114,8 @@ def test_counselor_sees_only_their_own_cases_on_a_record(client, auth, school):
 def test_opening_a_record_is_audited(client, auth, school):
     auth.login("guru.a")
     assert client.get(f"/bk/siswa/{school['student_a'].id}").status_code == 200
-    entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.target_type == "student_record"))
+    entry = db.session.scalar(sa.select(AuditEntry)
+                              .where(AuditEntry.target_type == "student_record"))
     assert entry.actor_id == school["counselor"].id
     assert entry.target_id == str(school["student_a"].id) and entry.action == "read"
 
@@ -204,7 +205,7 @@ def test_a_student_may_say_no_to_an_invitation(client, auth, school):
     auth.login("siswa.a")
     assert client.post(f"/jadwal/panggilan/{invitation.id}/tolak").status_code == 303
     db.session.refresh(invitation)
-    assert invitation.status == InvitationStatus.DECLINED
+    assert invitation.status == InvitationStatus.REFUSED
     auth.logout()
     auth.login("guru.a")
     assert "Siswa belum bersedia" in client.get(

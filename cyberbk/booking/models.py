@@ -107,9 +107,10 @@ class ExceptionKind(str, enum.Enum):
 
 
 class InvitationStatus(str, enum.Enum):
-    OPEN = "open"
+    # Values apart from the other statuses': LABELS is keyed by value ("open" is a case's).
+    WAITING = "waiting"
     ACCEPTED = "accepted"
-    DECLINED = "declined"
+    REFUSED = "refused"
 
 
 class PhoneWindow(str, enum.Enum):
@@ -177,9 +178,9 @@ LABELS = {
     ReferralStatus.RECEIVED: _l("Diterima BK"),
     ReferralStatus.SCHEDULED: _l("Sudah dijadwalkan"),
     ReferralStatus.DONE: _l("Selesai"),
-    InvitationStatus.OPEN: _l("Menunggu jawaban siswa"),
+    InvitationStatus.WAITING: _l("Menunggu jawaban siswa"),
     InvitationStatus.ACCEPTED: _l("Siswa memilih waktu"),
-    InvitationStatus.DECLINED: _l("Siswa belum bersedia"),
+    InvitationStatus.REFUSED: _l("Siswa belum bersedia"),
     PhoneWindow.WEEKDAY_AFTERNOON: _l("Senin–Jumat, siang sampai sore sepulang sekolah"),
     PhoneWindow.WEEKDAY_EVENING: _l("Senin–Jumat, malam setelah jam 19.00"),
     PhoneWindow.SATURDAY_MORNING: _l("Sabtu pagi"),
@@ -476,7 +477,7 @@ class Invitation(db.Model):
     #: What the student reads, in neutral words: it shows on a phone that may be shared.
     message: so.Mapped[str] = so.mapped_column(sa.String(300))
     status: so.Mapped[InvitationStatus] = so.mapped_column(
-        enum_column(InvitationStatus), default=InvitationStatus.OPEN)
+        enum_column(InvitationStatus), default=InvitationStatus.WAITING)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     expires_at: so.Mapped[datetime]
     #: The session the student chose.
@@ -489,7 +490,7 @@ class Invitation(db.Model):
 
     def waiting(self, now=None):
         """Open and not expired: the student can still answer it."""
-        return self.status == InvitationStatus.OPEN and self.expires_at > (now or utcnow())
+        return self.status == InvitationStatus.WAITING and self.expires_at > (now or utcnow())
 
     @hybrid_method
     def open_to(self, counselor_id):

@@ -24,7 +24,7 @@ def upgrade():
         sa.Column('student_id', sa.Integer(), nullable=False),
         sa.Column('counselor_id', sa.Integer(), nullable=False),
         sa.Column('message', sa.String(length=300), nullable=False),
-        sa.Column('status', sa.Enum('open', 'accepted', 'declined', name='invitationstatus',
+        sa.Column('status', sa.Enum('waiting', 'accepted', 'refused', name='invitationstatus',
                                     native_enum=False, length=16), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('expires_at', sa.DateTime(), nullable=False),

@@ -42,14 +42,15 @@ def invite(student_id):
                 "notifikasi."), "success")
         return redirect(url_for("dashboard.student", student_id=student.id), 303)
     windows = phone.windows_of(student)
+    days = rules.config("BOOKING_DAYS_AHEAD")
     # What the student will be offered: this counselor's free slots, those in the
     # student's phone windows counted apart.
-    offered = [choice for _day, items in slots.slot_choices(
-        current_user.id, local_today(), rules.config("BOOKING_DAYS_AHEAD"), windows=windows)
-        for choice in items]
+    offered = [choice for _day, items in slots.slot_choices(current_user.id, local_today(),
+                                                            days, windows=windows)
+               for choice in items]
     return render_template("booking/counselor/invite.html", student=student, form=form,
                            windows=windows, answered=phone.has_answered(student),
-                           offered=len(offered),
+                           offered=len(offered), days=days,
                            fitting=sum(choice.fits for choice in offered),
                            waiting=invitations.waiting_from(current_user, student)), \
         400 if form.errors else 200

@@ -120,6 +120,8 @@ def move(booking, starts_at, now=None, **changes):
     slot = slots.find_free_slot(booking.counselor_id, starts_at, now=now)
     if slot is None:
         raise SlotTaken()
+    if not slots.mode_allowed(slot, booking.mode):
+        raise NotAllowed(chat_only_message())
     try:
         # In a savepoint, like a new booking's insert (see book()).
         with db.session.begin_nested():

@@ -44,7 +44,7 @@ def waiting_from(counselor, student, now=None):
     return db.session.scalar(
         sa.select(Invitation)
         .where(Invitation.student_id == student.id, Invitation.counselor_id == counselor.id,
-               Invitation.status == InvitationStatus.OPEN,
+               Invitation.status == InvitationStatus.WAITING,
                Invitation.expires_at > (now or utcnow())).limit(1))
 
 
@@ -52,7 +52,7 @@ def waiting_for(student, now=None):
     """The invitations the student can still answer, oldest first (their home)."""
     return db.session.scalars(
         sa.select(Invitation)
-        .where(Invitation.student_id == student.id, Invitation.status == InvitationStatus.OPEN,
+        .where(Invitation.student_id == student.id, Invitation.status == InvitationStatus.WAITING,
                Invitation.expires_at > (now or utcnow()))
         .order_by(Invitation.created_at)).all()
 
@@ -91,4 +91,4 @@ def accept(invitation, starts_at, mode, now=None):
 def decline(invitation, now=None):
     """Counseling is opt-in: a student may say no, and the counselor sees only that."""
     _check_waiting(invitation, now)
-    invitation.status = InvitationStatus.DECLINED
+    invitation.status = InvitationStatus.REFUSED
