@@ -571,7 +571,12 @@ def test_demo_counselors_can_be_booked_and_have_a_chat_today(app, runner):
     counselors = db.session.scalars(sa.select(User).where(
         User.username.in_(["guru.bk", "guru.bk2"]))).all()
     for counselor in counselors:
-        assert len(slot_services.weekly_hours(counselor)) == 5
+        daytime = [row for row in slot_services.weekly_hours(counselor) if not row.chat_only]
+        assert len(daytime) == 5
+    # guru.bk also offers chat-only evenings, for students who hold the phone only then.
+    evenings = {c.username: sum(row.chat_only for row in slot_services.weekly_hours(c))
+                for c in counselors}
+    assert evenings == {"guru.bk": 5, "guru.bk2": 0}
     slots = slot_services.free_slots([c.id for c in counselors], local_today(), 14)
     assert {s.counselor_id for s in slots} == {c.id for c in counselors}
     [today] = db.session.scalars(sa.select(Booking)).all()

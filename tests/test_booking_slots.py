@@ -126,9 +126,9 @@ def test_any_counselor_shows_each_time_once(app, school, counselor):
     groups = slot_services.slot_choices(None, MONDAY, 1, now=BEFORE)
     [(day, items)] = groups
     assert day == MONDAY
-    labels = [start.strftime("%H:%M") for _key, start, _end in items]
+    labels = [choice.starts_at.strftime("%H:%M") for choice in items]
     assert labels == ["08:00", "08:30", "09:00", "09:30", "10:00", "10:30"]
-    assert all(key.startswith("any@") for key, _start, _end in items)
+    assert all(choice.key.startswith("any@") for choice in items)
     assert slot_services.counselors_free_at(datetime(2026, 3, 2, 2, 0), now=BEFORE) == sorted(
         [counselor.id, school["counselor_b"].id])
 

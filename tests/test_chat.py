@@ -290,8 +290,16 @@ def add_hours(counselor, day, start, end):
     db.session.commit()
 
 
+@pytest.fixture
+def later_booking(make_booking):
+    """A confirmed chat days ahead: its session is not on now (during one, no notice)."""
+    starts_at = utcnow().replace(second=0, microsecond=0) + timedelta(days=3)
+    return make_booking(starts_at=starts_at, ends_at=starts_at + timedelta(minutes=30))
+
+
 def test_outside_service_hours_the_student_learns_when_to_expect_a_reply(client, auth, school,
-                                                                          booking):
+                                                                          later_booking):
+    booking = later_booking
     add_crisis_contact("TPPK Sekolah", "0812-0000-0000")
     db.session.commit()
     tomorrow = to_local(utcnow()).date() + timedelta(days=1)
@@ -308,7 +316,9 @@ def test_within_service_hours_there_is_no_notice(client, auth, school, booking):
     assert "di luar jam layanan" not in page(client, booking).get_data(as_text=True)
 
 
-def test_without_any_hours_the_student_is_told_the_next_school_day(client, auth, booking):
+def test_without_any_hours_the_student_is_told_the_next_school_day(client, auth,
+                                                                   later_booking):
+    booking = later_booking
     auth.login("siswa.a")
     assert "hari sekolah berikutnya" in page(client, booking).get_data(as_text=True)
 

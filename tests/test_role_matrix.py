@@ -100,6 +100,12 @@ ROUTES = {
     "booking.referrals": ({Role.COUNSELOR}, "GET", None),
     "booking.referral": ({Role.COUNSELOR}, "GET", lambda s: {"referral_id": 1}),
     "booking.homeroom_referrals": ({Role.HOMEROOM}, "GET", None),
+    # invitations (panggilan konseling, issue 19 §3): counselors invite from a student's
+    # record; a student answers only their own (unknown ids: 404). Phone windows: students.
+    "booking.invite": ({Role.COUNSELOR}, "GET", lambda s: {"student_id": s["student_b"].id}),
+    "booking.invitation": ({Role.STUDENT}, "GET", lambda s: {"invitation_id": 1}),
+    "booking.decline_invitation": ({Role.STUDENT}, "POST", lambda s: {"invitation_id": 1}),
+    "booking.phone_windows": ({Role.STUDENT}, "POST", None),
     # outreach: public pages; editing under /bk for counselors (unknown slugs and ids: 404).
     "outreach.service": (PUBLIC, "GET", None),
     "outreach.guide": (PUBLIC, "GET", None),
@@ -206,6 +212,9 @@ ROUTES = {
     # end assessments
     # dashboard and data care (issue 8): student ids that name no student answer 404.
     "dashboard.summary": ({Role.COUNSELOR}, "GET", None),
+    # the student record (issue 19 §3): counselors only, never a homeroom teacher or admin.
+    "dashboard.students": ({Role.COUNSELOR}, "GET", None),
+    "dashboard.student": ({Role.COUNSELOR}, "GET", lambda s: {"student_id": s["student_b"].id}),
     "dashboard.targets_page": ({Role.COUNSELOR}, "GET", None),
     "dashboard.report": ({Role.COUNSELOR}, "GET", None),
     "dashboard.report_xlsx": ({Role.COUNSELOR}, "GET", None),

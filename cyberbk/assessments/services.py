@@ -24,6 +24,7 @@ from ..accounts.models import User
 from ..accounts.services import slugify
 from ..common import signals
 from ..common.schooltime import utcnow
+from ..common.vocabulary import TimelineEntry
 from ..extensions import db
 from . import evaluations
 from .models import Administration
@@ -579,6 +580,48 @@ def named_answers(student):
                 lines.append((administration.title, response.submitted_at, item.text,
                               "; ".join(shown[item.id])))
     return lines
+
+
+def named_responses(student):
+    """The student's sent named responses, newest first; never an anonymous one (it keeps
+    no user) nor an evaluation of a session (it belongs with that session)."""
+    return db.session.scalars(
+        sa.select(Response)
+        .where(Response.user_id == student.id, Response.submitted_at.is_not(None),
+               Response.invitation_id.is_(None))
+        .options(so.joinedload(Response.administration))
+        .order_by(Response.submitted_at.desc())).all()
+
+
+def heaviest_problems(responses):
+    """[(response, problem)]: what the student picked as heaviest among what they ticked
+    in a problem checklist."""
+    by_id = {response.id: response for response in responses}
+    rows = db.session.execute(
+        sa.select(Answer.response_id, Answer.choice, InstrumentItem.options)
+        .join(InstrumentItem, InstrumentItem.id == Answer.source_item_id)
+        .where(Answer.response_id.in_(by_id))
+        .order_by(Answer.response_id.desc(), Answer.id)).all()
+    return [(by_id[response_id], options[choice]) for response_id, choice, options in rows
+            if choice < len(options)]
+
+
+@signals.student_record.connect
+def record_part(student, counselor):
+    """Questionnaires answered with the student's name, and the checklist's heaviest
+    problems (the answers themselves open on their own audited page)."""
+    responses = named_responses(student)
+    return {"questionnaires": {"responses": responses,
+                               "heaviest": heaviest_problems(responses)}}
+
+
+@signals.student_timeline.connect
+def timeline_part(student, counselor):
+    return [TimelineEntry(response.submitted_at,
+                          _("Mengisi angket: %(title)s", title=response.administration.title),
+                          url_for("assessments.student_answers",
+                                  aid=response.administration_id, user_id=student.id))
+            for response in named_responses(student)]
 
 
 def form_values(answers):

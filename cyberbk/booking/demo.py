@@ -23,12 +23,15 @@ from .services.casework import open_case
 from .services.rules import CONSENT_VERSION
 
 DEMO_HOURS = {"guru.bk": (time(8), time(14)), "guru.bk2": (time(9), time(15))}
+#: Out of school hours, for students who hold a shared phone only in the evening.
+DEMO_EVENING = ("guru.bk", time(19), time(21))
 SLOT_MINUTES = 30
 
 
 def seed():
-    """Monday–Friday hours for both demo counselors, and a confirmed chat today between
-    siswa.7a.01 and guru.bk (the demo's live chat hangs on it)."""
+    """Monday–Friday hours for both demo counselors, chat-only evenings for guru.bk, and a
+    confirmed chat today between siswa.7a.01 and guru.bk (the demo's live chat hangs on
+    it)."""
     people = {user.username: user for user in db.session.scalars(
         sa.select(User).where(User.username.in_([*DEMO_HOURS, "siswa.7a.01"])))}
     for username, (start, end) in DEMO_HOURS.items():
@@ -37,6 +40,10 @@ def seed():
         for weekday in range(5):
             db.session.add(WeeklyHours(counselor_id=counselor.id, weekday=weekday,
                                        start_time=start, end_time=end))
+    username, start, end = DEMO_EVENING
+    for weekday in range(5):
+        db.session.add(WeeklyHours(counselor_id=people[username].id, weekday=weekday,
+                                   start_time=start, end_time=end, chat_only=True))
 
     # The half hour we are in now, so the demo chat is live whenever the demo is seeded.
     now = to_local(utcnow()).replace(tzinfo=None)

@@ -4,6 +4,7 @@ from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import RadioField
 from wtforms import SelectField
+from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms import TextAreaField
@@ -20,6 +21,7 @@ from ..common.vocabulary import Mode
 from ..common.vocabulary import ServiceField
 from .models import HelpBefore
 from .models import Outcome
+from .models import PhoneWindow
 from .models import Reminder
 from .models import label
 from .services.parents import normalise_whatsapp
@@ -109,6 +111,35 @@ class IntakeForm(ChoiceForm, ConsentForm):
     submit = SubmitField(_l("Kirim permintaan jadwal"))
 
 
+class PhoneWindowsForm(FlaskForm):
+    """Jam pegang HP, once on the student's home."""
+
+    windows = SelectMultipleField(_l("Kapan biasanya kamu pegang HP dengan tenang?"),
+                                  choices=choices(PhoneWindow), validators=[Optional()],
+                                  description=_l("Centang semua yang cocok. Waktu ngobrol yang "
+                                                 "pas dengan ini akan muncul paling atas."))
+    submit = SubmitField(_l("Simpan"))
+
+
+class InvitationAnswerForm(ConsentForm):
+    """The student's answer to an invitation: how, when, and consent as for a booking."""
+
+    mode = RadioField(_l("Mau ngobrol lewat apa?"), choices=choices(Mode),
+                      validators=[InputRequired(_l("Pilih caranya dulu."))])
+    slot = SlotField(_l("Waktu"))
+    submit = SubmitField(_l("Aku setuju, pilih waktu ini"))
+
+
+class InvitationForm(FlaskForm):
+    message = TextAreaField(
+        _l("Pesan untuk siswa"),
+        validators=[DataRequired(_l("Tulis pesannya untuk siswa.")), Length(max=300)],
+        default=_l("Guru BK ingin ngobrol sebentar denganmu. Pilih waktu yang pas, ya."),
+        description=_l("Siswa membacanya di berandanya, mungkin di HP yang dipakai bersama. "
+                       "Pakai kata-kata netral; jangan sebut masalah atau hasil angketnya."))
+    submit = SubmitField(_l("Kirim panggilan"))
+
+
 class MoveForm(FlaskForm):
     slot = SlotField(_l("Waktu baru"))
     submit = SubmitField(_l("Pindahkan jadwal"))
@@ -148,6 +179,8 @@ class WeeklyHoursForm(FlaskForm):
                                    for number, name in enumerate(WEEKDAYS)])
     start = TimeField(_l("Mulai"), validators=[InputRequired(_l("Isi jam mulai."))])
     end = TimeField(_l("Selesai"), validators=[InputRequired(_l("Isi jam selesai."))])
+    chat_only = BooleanField(_l("Hanya chat (tanpa video dan tatap muka), misalnya untuk jam "
+                                "malam"))
     submit = SubmitField(_l("Tambah jam"))
 
 

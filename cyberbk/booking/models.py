@@ -85,6 +85,8 @@ _ACTIVE_SQL = "status IN ('pending', 'confirmed', 'done')"
 class Source(str, enum.Enum):
     STUDENT = "student"
     REFERRAL = "referral"
+    #: The student chose a time after a counselor's invitation (panggilan konseling).
+    INVITATION = "invitation"
 
 
 class HelpBefore(str, enum.Enum):
@@ -102,6 +104,33 @@ class Reminder(str, enum.Enum):
 class ExceptionKind(str, enum.Enum):
     CLOSED = "closed"
     EXTRA = "extra"
+
+
+class InvitationStatus(str, enum.Enum):
+    # Values apart from the other statuses': LABELS is keyed by value ("open" is a case's).
+    WAITING = "waiting"
+    ACCEPTED = "accepted"
+    REFUSED = "refused"
+
+
+class PhoneWindow(str, enum.Enum):
+    """When a student usually holds a shared phone ("jam pegang HP")."""
+
+    WEEKDAY_AFTERNOON = "weekday_afternoon"
+    WEEKDAY_EVENING = "weekday_evening"
+    SATURDAY_MORNING = "saturday_morning"
+    SATURDAY_AFTERNOON = "saturday_afternoon"
+    SUNDAY = "sunday"
+
+
+#: Each window as (weekdays as date.weekday(), from, until), in the school's zone.
+PHONE_WINDOW_HOURS = {
+    PhoneWindow.WEEKDAY_AFTERNOON: (range(5), time(14), time(18)),
+    PhoneWindow.WEEKDAY_EVENING: (range(5), time(19), time(22)),
+    PhoneWindow.SATURDAY_MORNING: ((5,), time(7), time(12)),
+    PhoneWindow.SATURDAY_AFTERNOON: ((5,), time(12), time(18)),
+    PhoneWindow.SUNDAY: ((6,), time(7), time(21)),
+}
 
 
 class CaseStatus(str, enum.Enum):
@@ -149,6 +178,14 @@ LABELS = {
     ReferralStatus.RECEIVED: _l("Diterima BK"),
     ReferralStatus.SCHEDULED: _l("Sudah dijadwalkan"),
     ReferralStatus.DONE: _l("Selesai"),
+    InvitationStatus.WAITING: _l("Menunggu jawaban siswa"),
+    InvitationStatus.ACCEPTED: _l("Siswa memilih waktu"),
+    InvitationStatus.REFUSED: _l("Siswa belum bersedia"),
+    PhoneWindow.WEEKDAY_AFTERNOON: _l("Senin–Jumat, siang sampai sore sepulang sekolah"),
+    PhoneWindow.WEEKDAY_EVENING: _l("Senin–Jumat, malam setelah jam 19.00"),
+    PhoneWindow.SATURDAY_MORNING: _l("Sabtu pagi"),
+    PhoneWindow.SATURDAY_AFTERNOON: _l("Sabtu siang sampai sore"),
+    PhoneWindow.SUNDAY: _l("Minggu"),
 }
 
 
@@ -182,6 +219,8 @@ class WeeklyHours(db.Model):
     weekday: so.Mapped[int]
     start_time: so.Mapped[time]
     end_time: so.Mapped[time]
+    #: Chat only, no video or meeting (evenings at home: no camera at night).
+    chat_only: so.Mapped[bool] = so.mapped_column(default=False)
 
     __table_args__ = (
         sa.CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday_range"),
@@ -419,6 +458,61 @@ class SessionRecord(db.Model):
     @classmethod
     def _open_to_expression(cls, counselor_id):
         return may_open(counselor_id, case_counselor_of(cls.case_id))
+
+
+class Invitation(db.Model):
+    """Panggilan konseling: a counselor invites a student to a session.
+
+    The student sees it on their home only (never in a notification), picks a time from
+    the counselor's availability and gives consent, or says no: counseling stays opt-in.
+    """
+
+    __tablename__ = "counseling_invitations"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    student_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    counselor_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    #: What the student reads, in neutral words: it shows on a phone that may be shared.
+    message: so.Mapped[str] = so.mapped_column(sa.String(300))
+    status: so.Mapped[InvitationStatus] = so.mapped_column(
+        enum_column(InvitationStatus), default=InvitationStatus.WAITING)
+    created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
+    expires_at: so.Mapped[datetime]
+    #: The session the student chose.
+    booking_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("bookings.id", ondelete="SET NULL"))
+
+    student: so.Mapped[User] = so.relationship(foreign_keys=[student_id])
+    counselor: so.Mapped[User] = so.relationship(foreign_keys=[counselor_id])
+    booking: so.Mapped[Booking | None] = so.relationship()
+
+    def waiting(self, now=None):
+        """Open and not expired: the student can still answer it."""
+        return self.status == InvitationStatus.WAITING and self.expires_at > (now or utcnow())
+
+    @hybrid_method
+    def open_to(self, counselor_id):
+        """An invitation is the inviting counselor's (may_open)."""
+        return may_open(counselor_id, self.counselor_id)
+
+
+class PhoneHabit(db.Model):
+    """When a student usually holds the phone, given once on their home ("jam pegang HP")."""
+
+    __tablename__ = "student_phone_windows"
+
+    student_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
+    #: PhoneWindow values, comma-separated ("" when the student said none fits).
+    windows: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+    @property
+    def chosen(self):
+        known = {window.value for window in PhoneWindow}
+        return [PhoneWindow(value) for value in self.windows.split(",") if value in known]
 
 
 class ParentRequest(db.Model):

@@ -92,4 +92,6 @@ class ChatConnection(db.Model):
     #: The server that holds the socket (serving.identity): its next start clears the rows
     #: it left when it died without closing them.
     server: so.Mapped[str] = so.mapped_column(sa.String(255), index=True)
+    #: The chat the socket sits at ("b12", "k3"): whether the counselor is in the room.
+    chat_key: so.Mapped[str | None] = so.mapped_column(sa.String(24), index=True)
     connected_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)

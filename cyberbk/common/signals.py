@@ -57,6 +57,14 @@ thread_opened_here = signals.signal("thread-opened-here")
 #: What a feature shows on a home page. Sender: the user whose home it is; each feature
 #: answers a dictionary of template values (empty when it shows nothing to that role).
 home_page = signals.signal("home-page")
+#: A feature's part of a student's record (/bk/siswa/<id>), as the counselor `counselor`
+#: may see it (booking.models.may_open for counseling records; never an anonymous
+#: submission). Sender: the student; each feature answers a dictionary of template values.
+student_record = signals.signal("student-record")
+#: The same parts as dated events for the record's timeline. Sender: the student;
+#: `counselor`: who reads it; each feature answers a list of TimelineEntry
+#: (common.vocabulary).
+student_timeline = signals.signal("student-timeline")
 #: Urgent items no counselor has opened yet. Sender: the app; each feature answers a list
 #: of UrgentItem (common.vocabulary), oldest first.
 urgent_waiting = signals.signal("urgent-waiting")

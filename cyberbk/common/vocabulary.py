@@ -30,6 +30,19 @@ class Mode(str, enum.Enum):
 
 
 @dataclass(frozen=True)
+class TimelineEntry:
+    """One dated event on a student's record (signals.student_timeline)."""
+
+    #: Naive UTC.
+    at: datetime
+    text: str
+    #: The page that shows it, when the counselor may open one.
+    link: str | None = None
+    #: `at` is the hour only (a story's time is kept no closer).
+    hour_only: bool = False
+
+
+@dataclass(frozen=True)
 class UrgentItem:
     """Something urgent no counselor has opened yet (signals.urgent_waiting)."""
 

@@ -42,6 +42,7 @@ TARGET_TYPES = {
     "class_profile": _l("Profil kebutuhan kelas"),
     "service_report": _l("Laporan pelaksanaan program"),
     "student_data": _l("Data pribadi siswa"),
+    "student_record": _l("Rekam siswa"),
     "student": _l("Akun siswa"),
     "retention": _l("Pengaturan retensi"),
     "parent_consent": _l("Persetujuan orang tua"),

@@ -1,5 +1,5 @@
-"""Counselors: today's summary (polled by the home), semester targets, the service
-delivery report and the BK programme."""
+"""Counselors: today's summary (polled by the home), the student record and its search,
+semester targets, the service delivery report and the BK programme."""
 
 from flask import Response as FileResponse
 from flask import abort
@@ -15,19 +15,24 @@ from flask_login import current_user
 
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
+from ..accounts.models import User
 from ..audit.services import record
 from ..common.fragments import wants_fragment
 from ..extensions import db
 from ..school.services import get_settings
 from . import bp
+from . import consent
 from . import periods
 from . import reports
 from . import services
+from . import student_data
+from . import student_record
 from . import targets
 from .forms import TargetsForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SUMMARY_ID = "ringkasan-hari-ini"
+RESULTS_ID = "hasil-siswa"
 
 
 @bp.url_value_preprocessor
@@ -48,6 +53,35 @@ def summary():
             session["last_seen"] = g.last_seen_before_poll
         return render_template("dashboard/_summary.html", **context)
     return render_template("dashboard/summary.html", **context)
+
+
+@bp.route("/bk/siswa")
+@roles_required(Role.COUNSELOR)
+def students():
+    """Find a student by name, NIS or class; HTMX swaps the results as the counselor types."""
+    query = (request.args.get("q") or "").strip()[:80]
+    rows = student_data.find_students(query, counselor=current_user) if query else []
+    context = {"query": query, "rows": rows}
+    if wants_fragment(RESULTS_ID):
+        return render_template("dashboard/_student_results.html", **context)
+    return render_template("dashboard/students.html", **context)
+
+
+@bp.route("/bk/siswa/<int:student_id>")
+@roles_required(Role.COUNSELOR)
+def student(student_id):
+    """Everything about one student this counselor may see, on one page (audited)."""
+    student = db.session.get(User, student_id)
+    if student is None or student.role != Role.STUDENT:
+        abort(404)
+    record(current_user, "read", "student_record", student.id,
+           summary="Membuka rekam siswa")
+    db.session.commit()
+    counselor = current_user._get_current_object()
+    return render_template("dashboard/student.html", student=student,
+                           consent=consent.consent_of(student.id),
+                           timeline=student_record.timeline(student, counselor),
+                           **student_record.record_parts(student, counselor))
 
 
 def period_from(key, *parsers, default):

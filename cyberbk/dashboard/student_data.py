@@ -28,6 +28,7 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
+from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..accounts.services import set_active
@@ -343,17 +344,20 @@ def erase(student):
 
 
 def find_students(query="", class_id=None, limit=50, counselor=None):
-    """Students by name, username or NIS (also former and erased ones), for the request
-    page: [(student, whether `counselor` may open one of their cases or bookings)]. The
-    list itself shows accounts only, which every counselor and the operator may see."""
+    """Students by name, username, NIS or class name (also former and erased ones), for the
+    request page and the student record's search: [(student, whether `counselor` may open
+    one of their cases or bookings)]. The list itself shows accounts only, which every
+    counselor and the operator may see."""
     counseled = counseled_by(counselor, User.id) if counselor is not None else sa.false()
     statement = (sa.select(User, counseled).outerjoin(StudentProfile)
+                 .outerjoin(SchoolClass, SchoolClass.id == StudentProfile.class_id)
                  .where(User.role == Role.STUDENT).order_by(User.full_name).limit(limit))
     if query:
         pattern = f"%{query.lower()}%"
         statement = statement.where(sa.or_(sa.func.lower(User.full_name).like(pattern),
                                            sa.func.lower(User.username).like(pattern),
-                                           StudentProfile.nis == query))
+                                           StudentProfile.nis == query,
+                                           sa.func.lower(SchoolClass.name) == query.lower()))
     if class_id is not None:
         statement = statement.where(StudentProfile.class_id == class_id)
     return db.session.execute(statement).all()

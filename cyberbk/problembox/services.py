@@ -20,6 +20,7 @@ from ..common import listing
 from ..common import signals
 from ..common.links import path_for
 from ..common.schooltime import utcnow
+from ..common.vocabulary import TimelineEntry
 from ..common.vocabulary import UrgentItem
 from ..extensions import db
 from . import risk
@@ -378,6 +379,27 @@ def waiting_part(user):
     counts = inbox_counts()
     return {"urgent_reports": counts["urgent"], "new_reports": counts["new"],
             "new_replies": counts["replies"]}
+
+
+def named_reports(student):
+    """Stories the student chose to send with their name, newest first. An anonymous story
+    has no author, so nothing here can ever list it."""
+    return db.session.scalars(
+        sa.select(ProblemReport).where(ProblemReport.author_id == student.id)
+        .order_by(ProblemReport.created_at.desc(), ProblemReport.id.desc())).all()
+
+
+@signals.student_record.connect
+def record_part(student, counselor):
+    """Named stories, which every counselor reads in the inbox anyway."""
+    return {"stories": named_reports(student)}
+
+
+@signals.student_timeline.connect
+def timeline_part(student, counselor):
+    return [TimelineEntry(report.created_at, _("Cerita di kotak masalah, dengan nama"),
+                          path_for("problembox.report", report_id=report.id), hour_only=True)
+            for report in named_reports(student)]
 
 
 @signals.day_summary.connect

@@ -21,6 +21,7 @@ from ..forms import CounselorMoveForm
 from ..forms import DeclineForm
 from ..services import bookings
 from ..services import overview
+from ..services import phone
 from ..services import reminders
 from ..services import rules
 from ..services import slots
@@ -59,7 +60,9 @@ def render_staff_detail(booking, status=200, confirm_form=None, decline_form=Non
         acting=booking.counselor_id == current_user.id,
         confirm_form=confirm_form or ConfirmForm(formdata=None),
         decline_form=decline_form or DeclineForm(formdata=None),
-        whatsapp_link=reminders.whatsapp_reminder_link(booking)), status
+        whatsapp_link=reminders.whatsapp_reminder_link(booking),
+        windows=phone.windows_of(booking.student),
+        answered=phone.has_answered(booking.student)), status
 
 
 @bp.route("/bk/jadwal/<int:booking_id>/konfirmasi", methods=["POST"])

@@ -63,7 +63,8 @@ def add_hours():
     form = WeeklyHoursForm(prefix="jam")
     if not form.validate_on_submit():
         return render_hours(400, hours_form=form)
-    slots.add_weekly_hours(current_user, form.weekday.data, form.start.data, form.end.data)
+    slots.add_weekly_hours(current_user, form.weekday.data, form.start.data, form.end.data,
+                           form.chat_only.data)
     db.session.commit()
     return saved_hours(_("Jam layanan ditambahkan."))
 

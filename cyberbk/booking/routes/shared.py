@@ -12,6 +12,8 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ...accounts.models import Role
+from ...accounts.models import User
 from ...common.schooltime import local_today
 from ...extensions import db
 from .. import bp
@@ -19,6 +21,7 @@ from ..models import Booking
 from ..models import CounselingCase
 from ..models import Referral
 from ..models import label
+from ..services import bookings
 from ..services import reminders
 from ..services import rules
 from ..services import slots
@@ -79,6 +82,9 @@ REFUSED_PAGES = {
     "booking.staff_reschedule": "booking.staff_detail",
     "booking.close_case": "booking.case_file",
     "booking.hand_over": "booking.case_file",
+    "booking.invite": "dashboard.student",
+    "booking.decline_invitation": "booking.invitation",
+    "booking.phone_windows": "main.student_home",
 }
 
 
@@ -98,22 +104,46 @@ def week_offset(days_ahead):
     return min(int(week), last) if week.isdigit() else 0, last
 
 
-def slot_context(counselor_id, endpoint, **url_args):
-    """Free slots of one week for the slot picker, with links to the other weeks."""
+def slot_context(counselor_id, endpoint, windows=(), **url_args):
+    """Free slots of one week for the slot picker, with links to the other weeks. With the
+    student's phone `windows`, the slots within them come first (`fitting`), apart."""
     days_ahead = rules.config("BOOKING_DAYS_AHEAD")
     week, last = week_offset(days_ahead)
     first_day = local_today() + timedelta(days=7 * week)
-    groups = slots.slot_choices(counselor_id, first_day, min(7, days_ahead - 7 * week))
+    groups = slots.slot_choices(counselor_id, first_day, min(7, days_ahead - 7 * week),
+                                windows=windows)
+    fitting = [(day, fits) for day, items in groups
+               if (fits := [choice for choice in items if choice.fits])]
+    groups = [(day, others) for day, items in groups
+              if (others := [choice for choice in items if not choice.fits])]
     links = []
     if week > 0:
         links.append((_("‹ Minggu sebelumnya"), url_for(endpoint, minggu=week - 1, **url_args)))
     if week < last:
         links.append((_("Minggu berikutnya ›"), url_for(endpoint, minggu=week + 1, **url_args)))
-    return {"groups": groups, "week_links": links}
+    return {"groups": groups, "fitting": fitting, "windows": windows, "week_links": links}
 
 
 def slot_taken_message():
     return _("Yah, waktu itu baru saja diambil orang lain. Pilih waktu lain, ya.")
+
+
+def slot_refusal(counselor_id, starts_at, mode):
+    """(message, status) when the slot cannot be had in this mode now, else None: checked
+    before the student goes on, so that a refusal keeps what they filled in."""
+    free = slots.free_at(counselor_id, starts_at)
+    if not free:
+        return slot_taken_message(), 409
+    if not any(slots.mode_allowed(slot, mode) for slot in free):
+        return bookings.chat_only_message(), 400
+    return None
+
+
+def get_student_or_404(student_id):
+    student = db.session.get(User, student_id)
+    if student is None or student.role != Role.STUDENT:
+        abort(404)
+    return student
 
 
 def ics_response(booking, link):

@@ -26,15 +26,18 @@ from ..forms import ChoiceForm
 from ..forms import ConsentForm
 from ..forms import IntakeForm
 from ..forms import MoveForm
+from ..forms import PhoneWindowsForm
 from ..models import HelpBefore
 from ..models import Reminder
 from ..services import bookings
 from ..services import casework
+from ..services import phone
 from ..services import rules
 from ..services import slots
 from .shared import get_own_booking_or_404
 from .shared import ics_response
 from .shared import slot_context
+from .shared import slot_refusal
 from .shared import slot_taken_message
 
 
@@ -66,7 +69,8 @@ def render_choose(form, status=200):
     context = dict(form=form, counselors=offering.values(), counselor_id=counselor_id,
                    open_count=bookings.open_bookings_count(current_user),
                    max_open=rules.config("BOOKING_MAX_OPEN_PER_STUDENT"),
-                   **slot_context(counselor_id, "booking.index", guru=guru))
+                   **slot_context(counselor_id, "booking.index",
+                                  windows=phone.windows_of(current_user), guru=guru))
     if wants_fragment("slots"):
         return render_template("booking/_slots.html", **context)
     return render_template("booking/choose.html", **context), status
@@ -86,9 +90,11 @@ def intake():
                     "satu dulu kalau mau memilih waktu lain."), "error")
             return render_choose(form, 400)
         counselor_id, starts_at = form.slot.slot
-        if not slot_still_free(counselor_id, starts_at):
-            flash(slot_taken_message(), "error")
-            return render_choose(form, 409)
+        refusal = slot_refusal(counselor_id, starts_at, Mode(form.mode.data))
+        if refusal:
+            message, status = refusal
+            flash(message, "error")
+            return render_choose(form, status)
         intake_form = IntakeForm(formdata=None, step="data-awal", mode=form.mode.data,
                                  field=form.field.data, slot=form.slot.data,
                                  phone_times=form.phone_times.data)
@@ -119,12 +125,6 @@ def intake():
                              409)
     db.session.commit()
     return redirect(url_for("booking.detail", booking_id=booking.id, baru=1), 303)
-
-
-def slot_still_free(counselor_id, starts_at):
-    if counselor_id is None:
-        return bool(slots.counselors_free_at(starts_at))
-    return slots.find_free_slot(counselor_id, starts_at) is not None
 
 
 def render_intake(form, status=200):
@@ -197,7 +197,8 @@ def reschedule(booking_id):
             return redirect(url_for("booking.detail", booking_id=booking.id), 303)
     elif form.errors:
         status = 400
-    context = slot_context(booking.counselor_id, "booking.reschedule", booking_id=booking.id)
+    context = slot_context(booking.counselor_id, "booking.reschedule",
+                           windows=phone.windows_of(current_user), booking_id=booking.id)
     if wants_fragment("slots"):
         return render_template("booking/_slots.html", form=form, **context)
     return render_template("booking/reschedule.html", booking=booking, form=form,
@@ -224,3 +225,17 @@ def consent(booking_id):
 def ics(booking_id):
     booking = get_own_booking_or_404(booking_id)
     return ics_response(booking, url_for("booking.detail", booking_id=booking.id, _external=True))
+
+
+@bp.route("/jadwal/jam-hp", methods=["POST"])
+@roles_required(Role.STUDENT)
+def phone_windows():
+    """Jam pegang HP, from the student's home: the times to offer first when booking."""
+    form = PhoneWindowsForm()
+    if not form.validate_on_submit():
+        abort(400)
+    phone.set_windows(current_user, form.windows.data or [])
+    db.session.commit()
+    flash(_("Tersimpan. Waktu ngobrol yang pas dengan jam kamu pegang HP akan muncul paling "
+            "atas."), "success")
+    return redirect(url_for("main.student_home"), 303)

@@ -35,7 +35,8 @@ def book(counselor_id, starts_at, mode, *, student, intake=None, now=None, **fie
     """Claim a slot and return the new booking (written, for the caller to commit).
 
     counselor_id None means any free counselor. The unique index on (counselor, start)
-    settles a race: the loser's insert fails and they get SlotTaken.
+    settles a race: the loser's insert fails and they get SlotTaken. A slot offered for
+    chat only takes no other mode (NotAllowed when that is all there is then).
     `intake` is a dict of Intake columns; `fields` are further Booking columns.
     """
     if counselor_id:
@@ -43,9 +44,13 @@ def book(counselor_id, starts_at, mode, *, student, intake=None, now=None, **fie
         candidates = [counselor_id] if counselor_id in offering else []
     else:
         candidates = slots.counselors_free_at(starts_at, now=now)
+    chat_only = False
     for candidate in candidates:
         slot = slots.find_free_slot(candidate, starts_at, now=now)
         if slot is None:
+            continue
+        if not slots.mode_allowed(slot, mode):
+            chat_only = True
             continue
         booking = Booking(student_id=student.id, counselor_id=candidate,
                           starts_at=slot.starts_at, ends_at=slot.ends_at, mode=mode, **fields)
@@ -59,7 +64,14 @@ def book(counselor_id, starts_at, mode, *, student, intake=None, now=None, **fie
         except IntegrityError:
             continue
         return booking
+    if chat_only:
+        raise NotAllowed(chat_only_message())
     raise SlotTaken()
+
+
+def chat_only_message():
+    return _("Waktu itu hanya untuk chat, tanpa video atau tatap muka. Pilih chat, atau "
+             "pilih waktu lain.")
 
 
 def book_for_student(student, counselor_id, starts_at, mode, field, *, phone_times, intake,
@@ -108,6 +120,8 @@ def move(booking, starts_at, now=None, **changes):
     slot = slots.find_free_slot(booking.counselor_id, starts_at, now=now)
     if slot is None:
         raise SlotTaken()
+    if not slots.mode_allowed(slot, booking.mode):
+        raise NotAllowed(chat_only_message())
     try:
         # In a savepoint, like a new booking's insert (see book()).
         with db.session.begin_nested():

@@ -1,23 +1,35 @@
-"""What the counselor's agenda and each role's home page show of booking."""
+"""What the counselor's agenda, each role's home page and a student's record show of
+booking."""
 
 from itertools import groupby
 
 import sqlalchemy as sa
+import sqlalchemy.orm as so
+from flask_babel import gettext as _
 
 from ...accounts.models import Role
 from ...common import signals
+from ...common.links import path_for
 from ...common.schooltime import day_bounds
 from ...common.schooltime import local_today
 from ...common.schooltime import to_local
 from ...common.schooltime import utcnow
+from ...common.vocabulary import TimelineEntry
 from ...extensions import db
 from ..models import ACTIVE_STATUSES
 from ..models import Booking
 from ..models import BookingStatus
+from ..models import CounselingCase
 from ..models import ParentRequest
+from ..models import PhoneWindow
 from ..models import Referral
 from ..models import ReferralStatus
+from ..models import label
 from .bookings import upcoming_for_student
+from .invitations import sent_to
+from .invitations import waiting_for
+from .phone import has_answered
+from .phone import windows_of
 from .referring import referrals_by
 
 
@@ -95,9 +107,72 @@ def waiting_for(user):
 def home_part(user):
     """A student's next sessions, a homeroom teacher's latest referrals, a counselor's day."""
     if user.role == Role.STUDENT:
-        return {"upcoming": upcoming_for_student(user)}
+        # An invitation waits here, never in a notification: nothing goes to the phone.
+        return {"upcoming": upcoming_for_student(user), "invitations": waiting_for(user),
+                "phone_windows": windows_of(user), "phone_answered": has_answered(user),
+                "phone_choices": [(window.value, label(window)) for window in PhoneWindow]}
     if user.role == Role.HOMEROOM:
         return {"referrals": referrals_by(user, limit=5)}
     if user.role == Role.COUNSELOR:
         return {"booking": counselor_overview(user)}
     return {}
+
+
+def student_cases(student, counselor):
+    """The student's cases `counselor` may open (may_open), with their session records."""
+    return db.session.scalars(
+        sa.select(CounselingCase)
+        .where(CounselingCase.student_id == student.id, CounselingCase.open_to(counselor.id))
+        .options(so.selectinload(CounselingCase.records))
+        .order_by(CounselingCase.opened_at.desc())).all()
+
+
+def student_bookings(student, counselor):
+    return db.session.scalars(
+        sa.select(Booking)
+        .where(Booking.student_id == student.id, Booking.open_to(counselor.id))
+        .order_by(Booking.starts_at.desc())).all()
+
+
+def student_referrals(student, counselor):
+    return db.session.scalars(
+        sa.select(Referral)
+        .where(Referral.student_id == student.id, Referral.open_to(counselor.id))
+        .order_by(Referral.created_at.desc())).all()
+
+
+@signals.student_record.connect
+def record_part(student, counselor):
+    """Cases, sessions, referrals and invitations as `counselor` may open them, and when
+    the student holds the phone (not confidential: the counselor needs it to invite)."""
+    return {"booking": {
+        "cases": student_cases(student, counselor),
+        "bookings": student_bookings(student, counselor),
+        "referrals": student_referrals(student, counselor),
+        "invitations": sent_to(student, counselor),
+        "windows": windows_of(student), "windows_answered": has_answered(student),
+    }}
+
+
+@signals.student_timeline.connect
+def timeline_part(student, counselor):
+    entries = []
+    for booking in student_bookings(student, counselor):
+        entries.append(TimelineEntry(
+            booking.starts_at, _("Sesi %(mode)s: %(status)s", mode=label(booking.mode),
+                                 status=label(booking.status)),
+            path_for("booking.staff_detail", booking_id=booking.id)))
+    for case in student_cases(student, counselor):
+        link = path_for("booking.case_file", case_id=case.id)
+        entries.append(TimelineEntry(case.opened_at, _("Kasus dibuka"), link))
+        if case.closed_at:
+            entries.append(TimelineEntry(case.closed_at, _("Kasus ditutup"), link))
+        entries += [TimelineEntry(record.held_at, _("Catatan sesi: %(topic)s", topic=record.topic),
+                                  link) for record in case.records]
+    entries += [TimelineEntry(referral.created_at, _("Dirujuk wali kelas"),
+                              path_for("booking.referral", referral_id=referral.id))
+                for referral in student_referrals(student, counselor)]
+    entries += [TimelineEntry(invitation.created_at,
+                              _("Panggilan konseling: %(status)s", status=label(invitation.status)))
+                for invitation in sent_to(student, counselor)]
+    return entries

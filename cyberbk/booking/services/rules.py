@@ -11,6 +11,8 @@ DEFAULTS = {
     "BOOKING_DAYS_AHEAD": 14,
     # Keeps one student from holding many slots that classmates need.
     "BOOKING_MAX_OPEN_PER_STUDENT": 3,
+    # A counselor's invitation waits this many days on the student's home.
+    "INVITATION_DAYS": 14,
     # Per device (ratelimit.py): parents of one school may share an address.
     "PARENT_REQUEST_LIMIT": "3 per hour",
     "PARENT_REQUESTS_PER_NUMBER_PER_DAY": 2,

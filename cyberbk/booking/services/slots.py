@@ -6,6 +6,7 @@ from datetime import datetime
 from datetime import time
 from datetime import timedelta
 from itertools import groupby
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -16,12 +17,14 @@ from ...common.schooltime import day_bounds
 from ...common.schooltime import to_local
 from ...common.schooltime import to_utc
 from ...common.schooltime import utcnow
+from ...common.vocabulary import Mode
 from ...extensions import db
 from ..models import ACTIVE_STATUSES
 from ..models import AvailabilityException
 from ..models import Booking
 from ..models import CounselorSchedule
 from ..models import ExceptionKind
+from ..models import PHONE_WINDOW_HOURS
 from ..models import WeeklyHours
 from .rules import NotAllowed
 from .rules import config
@@ -34,6 +37,19 @@ class Slot:
     starts_at: datetime
     counselor_id: int
     ends_at: datetime
+    #: From weekly hours marked chat only: no video or meeting in this slot.
+    chat_only: bool = False
+
+
+class Choice(NamedTuple):
+    """A slot as the picker shows it, in local time."""
+
+    key: str
+    starts_at: datetime
+    ends_at: datetime
+    chat_only: bool
+    #: Within one of the student's phone windows.
+    fits: bool
 
 
 def slot_minutes(counselor_id):
@@ -56,7 +72,7 @@ def weekly_hours(counselor):
         .order_by(WeeklyHours.weekday, WeeklyHours.start_time)).all()
 
 
-def add_weekly_hours(counselor, weekday, start, end):
+def add_weekly_hours(counselor, weekday, start, end, chat_only=False):
     if start >= end:
         raise NotAllowed(_("Jam selesai harus sesudah jam mulai."))
     overlapping = db.session.scalar(
@@ -67,7 +83,7 @@ def add_weekly_hours(counselor, weekday, start, end):
     if overlapping:
         raise NotAllowed(_("Jam ini bertumpuk dengan jam yang sudah ada di hari itu."))
     db.session.add(WeeklyHours(counselor_id=counselor.id, weekday=weekday, start_time=start,
-                               end_time=end))
+                               end_time=end, chat_only=chat_only))
 
 
 def upcoming_exceptions(counselor, now=None):
@@ -121,7 +137,7 @@ def _weekly_candidates(rows, first_day, days, minutes):
             wall = datetime.combine(day, row.start_time)
             last = datetime.combine(day, row.end_time)
             for start, end in _pieces(wall, last, minutes):
-                yield to_utc(start), to_utc(end)
+                yield to_utc(start), to_utc(end), row.chat_only
 
 
 def free_slots(counselor_ids, first_day, days=7, now=None):
@@ -155,25 +171,36 @@ def free_slots(counselor_ids, first_day, days=7, now=None):
     for counselor_id in counselor_ids:
         minutes = lengths.get(counselor_id, DEFAULT_SLOT_MINUTES)
         own = [row for row in hours if row.counselor_id == counselor_id]
-        candidates = set(_weekly_candidates(own, first_day, days, minutes))
+        # {(start, end): chat only}; a time also offered without the limit is not limited.
+        candidates = {}
+        for start, end, chat_only in _weekly_candidates(own, first_day, days, minutes):
+            candidates[start, end] = candidates.get((start, end), True) and chat_only
         closed = []
         for entry in exceptions:
             if entry.counselor_id != counselor_id:
                 continue
             if entry.kind == ExceptionKind.EXTRA:
                 # An extra slot made before the slot length grew still counts whole.
-                candidates.update(list(_pieces(entry.starts_at, entry.ends_at, minutes))
-                                  or [(entry.starts_at, entry.ends_at)])
+                for piece in (list(_pieces(entry.starts_at, entry.ends_at, minutes))
+                              or [(entry.starts_at, entry.ends_at)]):
+                    candidates[piece] = False
             else:
                 closed.append((entry.starts_at, entry.ends_at))
         closed += [(start, end) for cid, start, end in busy if cid == counselor_id]
-        for start, end in candidates:
+        for (start, end), chat_only in candidates.items():
             if start < earliest or start >= window_end:
                 continue
             if any(start < block_end and block_start < end for block_start, block_end in closed):
                 continue
-            slots.add(Slot(start, counselor_id, end))
+            slots.add(Slot(start, counselor_id, end, chat_only))
     return sorted(slots)
+
+
+def free_at(counselor_id, starts_at, now=None):
+    """The free slots starting at `starts_at`: the counselor's, or with None anyone's."""
+    ids = [counselor_id] if counselor_id else [c.id for c in bookable_counselors()]
+    return [slot for slot in free_slots(ids, to_local(starts_at).date(), 1, now=now)
+            if slot.starts_at == starts_at]
 
 
 def find_free_slot(counselor_id, starts_at, now=None):
@@ -217,18 +244,37 @@ def parse_slot_key(value):
     return None
 
 
-def slot_choices(counselor_id, first_day, days, now=None):
-    """Free slots grouped by local day: [(date, [(key, local start, local end)])].
+def mode_allowed(slot, mode):
+    return mode == Mode.CHAT or not slot.chat_only
 
-    With counselor_id None ("any counselor") a time shows once if anyone is free then.
+
+def fits_windows(windows, starts_at, ends_at):
+    """Whether a slot (local times) lies wholly within one of the phone windows."""
+    for window in windows:
+        weekdays, since, until = PHONE_WINDOW_HOURS[window]
+        if (starts_at.weekday() in weekdays and since <= starts_at.time()
+                and ends_at.date() == starts_at.date() and ends_at.time() <= until):
+            return True
+    return False
+
+
+def slot_choices(counselor_id, first_day, days, windows=(), now=None):
+    """Free slots as Choices grouped by local day: [(date, [Choice])].
+
+    With counselor_id None ("any counselor") a time shows once if anyone is free then,
+    limited to chat only when everyone free then is. `windows`: the student's phone
+    windows, which mark the slots that fit them.
     """
     ids = [counselor_id] if counselor_id else [c.id for c in bookable_counselors()]
     seen = {}
     for slot in free_slots(ids, first_day, days, now=now):
         key = slot_key(counselor_id, slot.starts_at)
-        seen.setdefault(key, (key, to_local(slot.starts_at), to_local(slot.ends_at)))
-    entries = sorted(seen.values(), key=lambda entry: entry[1])
-    return [(day, list(items)) for day, items in groupby(entries, key=lambda e: e[1].date())]
+        start, end = to_local(slot.starts_at), to_local(slot.ends_at)
+        chat_only = slot.chat_only and (key not in seen or seen[key].chat_only)
+        seen[key] = Choice(key, start, end, chat_only, fits_windows(windows, start, end))
+    entries = sorted(seen.values(), key=lambda entry: entry.starts_at)
+    return [(day, list(items))
+            for day, items in groupby(entries, key=lambda e: e.starts_at.date())]
 
 
 def counselors_free_at(starts_at, now=None):

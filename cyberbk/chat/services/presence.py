@@ -33,8 +33,15 @@ def register_socket(sid, seat):
     if seat.user is None:
         reporter_sockets()[sid] = seat.chat.report.id
     else:
-        db.session.add(ChatConnection(sid=sid, user_id=seat.user.id,
+        db.session.add(ChatConnection(sid=sid, user_id=seat.user.id, chat_key=seat.chat.key,
                                       server=serving.identity(current_app)))
+
+
+def counselor_in_room(chat):
+    """Whether one of the chat's counselors has it open now (a socket seated at it)."""
+    return db.session.scalar(sa.select(sa.exists().where(
+        ChatConnection.chat_key == chat.key,
+        ChatConnection.user_id.in_(chat.counselor_ids()))))
 
 
 def abandon_socket(sid):

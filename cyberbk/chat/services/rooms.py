@@ -74,6 +74,10 @@ class Chat:
         rows = db.session.scalars(query.order_by(self.model.id.desc()).limit(limit + 1)).all()
         return list(reversed(rows[:limit])), len(rows) > limit
 
+    def in_session(self, now):
+        """A session is on now, at its booked time."""
+        return False
+
     def last_id(self):
         return db.session.scalar(sa.select(sa.func.max(self.model.id)).where(self.scope())) or 0
 
@@ -133,6 +137,11 @@ class BookingChat(Chat):
 
     def counselor_ids(self):
         return [self.booking.counselor_id]
+
+    def in_session(self, now):
+        booking = self.booking
+        return (booking.status == BookingStatus.CONFIRMED
+                and booking.starts_at <= now < booking.ends_at)
 
     def store(self, seat, body, ref):
         """(message, whether it is new). A known `ref` returns the stored message.

@@ -12,6 +12,7 @@ from ...common.schooltime import to_local
 from ...common.schooltime import to_utc
 from ...common.schooltime import utcnow
 from ...extensions import db
+from .presence import counselor_in_room
 
 #: How far ahead to look for the counselors' next service hours.
 HOURS_LOOKAHEAD_DAYS = 15
@@ -56,8 +57,14 @@ def _leave_covering(closed, counselor_id, moment):
 
 
 def service_notice(chat, now=None):
-    """None while a counselor is on duty, else {"next": UTC time or None}."""
+    """None while a counselor is on duty, else {"next": UTC time or None}.
+
+    A confirmed session in its time, or a counselor at this chat now, is duty enough: an
+    evening session offered outside the weekly hours must not tell its student to wait.
+    """
     now = now or utcnow()
+    if chat.in_session(now) or counselor_in_room(chat):
+        return None
     upcoming = next_service_time(chat.counselor_ids(), now)
     if upcoming is not None and upcoming <= now:
         return None
