@@ -27,7 +27,7 @@ from ..models import ReferralStatus
 from ..models import label
 from .bookings import upcoming_for_student
 from .invitations import sent_to
-from .invitations import waiting_for
+from .invitations import waiting_for as invitations_waiting_for
 from .phone import has_answered
 from .phone import windows_of
 from .referring import referrals_by
@@ -75,7 +75,7 @@ def counselor_overview(counselor):
         sa.select(sa.func.count(Booking.id))
         .where(Booking.counselor_id == counselor.id, Booking.status == BookingStatus.PENDING,
                Booking.urgent.is_(True), Booking.ends_at > utcnow()))
-    waiting = waiting_for(counselor)
+    waiting = counts_waiting_for(counselor)
     return {"today": [b for b in sessions if to_local(b.starts_at).date() == today],
             "tomorrow": [b for b in sessions if to_local(b.starts_at).date() != today],
             "requests": requests, "waiting_referrals": waiting_referrals,
@@ -85,10 +85,10 @@ def counselor_overview(counselor):
 
 @signals.waiting_counts.connect
 def waiting_part(user):
-    return waiting_for(user) if user.acting_role == Role.COUNSELOR else {}
+    return counts_waiting_for(user) if user.acting_role == Role.COUNSELOR else {}
 
 
-def waiting_for(user):
+def counts_waiting_for(user):
     """Requests waiting for the counselor's answer, and the school's unanswered referrals
     and parents' requests, in one statement."""
     requests, referrals, parents = db.session.execute(sa.select(
@@ -108,7 +108,8 @@ def home_part(user):
     """A student's next sessions, a homeroom teacher's latest referrals, a counselor's day."""
     if user.role == Role.STUDENT:
         # An invitation waits here, never in a notification: nothing goes to the phone.
-        return {"upcoming": upcoming_for_student(user), "invitations": waiting_for(user),
+        return {"upcoming": upcoming_for_student(user),
+                "invitations": invitations_waiting_for(user),
                 "phone_windows": windows_of(user), "phone_answered": has_answered(user),
                 "phone_choices": [(window.value, label(window)) for window in PhoneWindow]}
     if user.role == Role.HOMEROOM:
