@@ -56,6 +56,9 @@ UNLOGGED = Paths(
         # One Socket.IO path serves every chat: a URL cannot tell a thread's socket from
         # a booking's, so none is logged.
         "/socket.io/",
+        # Not anonymous, but a secret in the path: a counselor's calendar feed address,
+        # which a log reader could subscribe to.
+        "/kalender/",
     ),
 )
 SCRUBBED = Paths(exact=("/logo",), prefixes=("/static/",))
