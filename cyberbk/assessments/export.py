@@ -13,6 +13,7 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..common.cells import safe_cell
+from ..common.scheduling import off_loop
 from ..common.schooltime import to_local
 from ..extensions import db
 from .models import Answer
@@ -180,7 +181,13 @@ def rows(administration):
 
 
 def to_xlsx(administration):
-    """One sheet: the header row bold and frozen with the first column."""
+    """One sheet: the header row bold and frozen with the first column. The rows are read
+    here; the workbook is written in a native thread, since XlsxWriter's second or so of
+    work would stop every other request of the worker."""
+    return off_loop(workbook_bytes, list(rows(administration)), _("Jawaban"))
+
+
+def workbook_bytes(table, sheet_name):
     # Imported here: loaded at start-up XlsxWriter cost every worker 2 MB.
     import xlsxwriter
 
@@ -190,10 +197,10 @@ def to_xlsx(administration):
     # formula (see safe_cell) nor a link.
     workbook = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False})
-    sheet = workbook.add_worksheet(_("Jawaban"))
+    sheet = workbook.add_worksheet(sheet_name)
     sheet.freeze_panes(1, 1)
     bold = workbook.add_format({"bold": True})
-    for number, row in enumerate(rows(administration)):
+    for number, row in enumerate(table):
         sheet.write_row(number, 0, [NOT_XML.sub("", value) if isinstance(value, str) else value
                                     for value in row], bold if number == 0 else None)
     workbook.close()
@@ -201,8 +208,12 @@ def to_xlsx(administration):
 
 
 def to_csv(administration):
+    return off_loop(csv_bytes, list(rows(administration)))
+
+
+def csv_bytes(table):
     buffer = io.StringIO()
     # csv writes None as an empty field.
-    csv.writer(buffer).writerows(rows(administration))
+    csv.writer(buffer).writerows(table)
     # The byte order mark makes Excel read the file as UTF-8.
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

@@ -21,6 +21,7 @@ from ..booking.models import CounselingCase
 from ..booking.models import SessionRecord
 from ..common import vocabulary
 from ..common.cells import keep_as_text
+from ..common.scheduling import off_loop
 from ..common.schooltime import local_today
 from ..common.vocabulary import Mode
 from ..common.vocabulary import ServiceField
@@ -129,7 +130,12 @@ def grade_label(grade):
 
 
 def to_xlsx(report, school_name):
-    """The report as a workbook: a summary sheet, then one sheet per class and per grade."""
+    """The report as a workbook: a summary sheet, then one sheet per class and per grade.
+    Built in a native thread: openpyxl's work would stop every other request meanwhile."""
+    return off_loop(_workbook, report, school_name)
+
+
+def _workbook(report, school_name):
     # Imported here: loaded at start-up openpyxl cost every worker 7 MB.
     from openpyxl import Workbook
     from openpyxl.styles import Font

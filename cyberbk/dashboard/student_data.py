@@ -45,6 +45,7 @@ from ..chat.models import ChatMessage
 from ..chat.models import ChatRoom
 from ..common import signals
 from ..common.cells import safe_cell
+from ..common.scheduling import off_loop
 from ..common.schooltime import to_local
 from ..common.schooltime import utcnow
 from ..extensions import db
@@ -249,6 +250,11 @@ def export_zip(student, counselor=None):
             "kotak_masalah.csv": reports_csv(student), "angket.csv": answers_csv(student),
             "chat.csv": chat_csv(student, counselor),
         })
+    # Compressing in a native thread: the other requests of the worker go on meanwhile.
+    return off_loop(zip_bytes, files)
+
+
+def zip_bytes(files):
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, text in files.items():
