@@ -119,7 +119,7 @@ def seed(out):
     from cyberbk.common.vocabulary import ServiceField
     from cyberbk.extensions import db
     from cyberbk.problembox import services as problembox
-    from cyberbk.problembox.inbox import PER_PAGE
+    from cyberbk.common.listing import PER_PAGE
 
     app = bench_app()
     with app.app_context():
