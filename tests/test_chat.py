@@ -162,7 +162,7 @@ def test_a_referred_student_writes_after_giving_consent(client, auth, make_booki
     auth.login("siswa.a")
     response = client.post(f"/konseling/{invited.id}/kirim", data={"body": "Halo"})
     assert response.status_code == 409
-    assert "kesediaan konseli" in response.get_data(as_text=True)
+    assert "memberi persetujuan" in response.get_data(as_text=True)
 
 
 def test_counselor_reading_a_chat_is_audited_without_its_content(client, auth, booking):
