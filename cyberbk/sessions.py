@@ -111,7 +111,7 @@ class DatabaseSessionInterface(SocketEventsKeepTheirCopy, SqlAlchemySessionInter
             response.status_code = 503
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
             response.headers.pop("Content-Encoding", None)
-            response.set_data(_("Server sedang sibuk, jadi kirimanmu belum tersimpan. Tunggu "
+            response.set_data(_("Server sedang sibuk, jadi kiriman ini belum tersimpan. Tunggu "
                                 "beberapa detik, lalu kirim lagi."))
             response.mimetype = "text/plain"
 

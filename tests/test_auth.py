@@ -233,6 +233,18 @@ def test_login_page_offers_no_remember_me(client):
     assert "ingat" not in page.lower()
 
 
+def test_login_page_names_who_resets_a_password(client, auth, school):
+    page = client.get("/login").get_data(as_text=True)
+    assert "Hanya operator sekolah yang bisa membuatkan kata sandi baru" in page
+    # And so it is: a counselor cannot reset one, the operator (admin) can.
+    target = f"/admin/akun/{school['student_a'].id}/reset-sandi"
+    auth.login("guru.a")
+    assert client.post(target).status_code in (403, 404)
+    auth.logout()
+    auth.login("operator")
+    assert client.post(target).status_code == 200
+
+
 def test_session_cookie_is_httponly_and_samesite_lax(client, auth, school):
     response = auth.login("siswa.a")
     cookie = response.headers["Set-Cookie"]

@@ -1,13 +1,27 @@
 """A parent asks for a consultation without an account: validated, rate-limited, and
 handled by the counselors."""
 
+from datetime import datetime
+from datetime import time
+from urllib.parse import unquote
+
 import pytest
 import sqlalchemy as sa
 
+from cyberbk.accounts.models import Role
 from cyberbk.audit.models import AuditEntry
 from cyberbk.booking.models import ParentRequest
 from cyberbk.booking.services import parents
+from cyberbk.booking.services import slots
+from cyberbk.booking.services.slots import slot_key
+from cyberbk.common.schooltime import local_today
+from cyberbk.common.schooltime import to_local
+from cyberbk.common.schooltime import to_utc
+from cyberbk.common.vocabulary import Mode
 from cyberbk.extensions import db
+from tests import factories
+from tests.test_booking import first_free_slot
+from tests.test_booking import open_all_week
 
 VALID = {"parent_name": "Ibu Sulastri", "child_name": "Siswa A", "class_name": "7A",
          "whatsapp": "0812-3456-7890", "preferred_times": "Senin setelah pukul 13.00",
@@ -106,3 +120,67 @@ def test_parent_form_needs_csrf(client, school, app):
     app.config["WTF_CSRF_ENABLED"] = True
     assert send(client).status_code == 400
     assert requests() == []
+
+
+def test_parent_request_is_linked_to_the_named_student_by_the_counselor(client, auth, school):
+    # Another class's namesake is no match: name and class together name the child.
+    factories.make_user(Role.STUDENT, "siswa.a2", "Siswa A",
+                        school_class=school["class_b"])
+    send(client, child_name="  siswa   a ")
+    [entry] = requests()
+    assert entry.student_id is None  # never linked by itself
+    # The parent's page says nothing about the school's students.
+    assert "Siswa A" not in client.get("/jadwal/orang-tua/terkirim").get_data(as_text=True)
+
+    auth.login("guru.a")
+    page = client.get("/bk/jadwal/orang-tua").get_data(as_text=True)
+    assert f'<option value="{school["student_a"].id}">' in page
+    assert client.post(f"/bk/jadwal/orang-tua/{entry.id}/siswa",
+                       data={"student": school["student_b"].id}).status_code == 303
+    db.session.refresh(entry)
+    assert entry.student_id is None  # Siswa B is not the child the parent named
+    assert client.post(f"/bk/jadwal/orang-tua/{entry.id}/siswa",
+                       data={"student": school["student_a"].id}).status_code == 303
+    db.session.refresh(entry)
+    assert entry.student_id == school["student_a"].id
+    page = client.get("/bk/jadwal/orang-tua").get_data(as_text=True)
+    assert f'/bk/siswa/{school["student_a"].id}"' in page
+
+
+def test_parent_request_is_scheduled_into_a_slot(client, auth, school):
+    open_all_week(school["counselor"])
+    send(client)
+    [entry] = requests()
+    slot = first_free_slot(school["counselor"])
+    auth.login("guru.a")
+    url = f"/bk/jadwal/orang-tua/{entry.id}/jadwal"
+    assert client.get(url).status_code == 200
+    key = slot_key(slot.counselor_id, slot.starts_at)
+    assert client.post(url, data={"mode": "face", "slot": key}).status_code == 303
+    db.session.refresh(entry)
+    assert (entry.counselor_id, entry.starts_at, entry.mode) == (
+        school["counselor"].id, slot.starts_at, Mode.FACE)
+    # The slot is no longer offered to students, nor to another parent.
+    assert slots.find_free_slot(slot.counselor_id, slot.starts_at) is None
+    send(client, whatsapp="081299998888", address="10.0.0.2")
+    other = requests()[-1]
+    assert client.post(f"/bk/jadwal/orang-tua/{other.id}/jadwal",
+                       data={"mode": "video", "slot": key}).status_code == 409
+    # The WhatsApp message carries the time.
+    page = unquote(client.get("/bk/jadwal/orang-tua").get_data(as_text=True))
+    assert f"pukul {to_local(slot.starts_at):%H.%M}" in page
+
+
+@pytest.mark.parametrize("hour,greeting", [
+    (6, "Selamat pagi"), (10, "Selamat pagi"), (11, "Selamat siang"), (14, "Selamat siang"),
+    (15, "Selamat sore"), (17, "Selamat sore"), (18, "Selamat malam"), (21, "Selamat malam"),
+])
+def test_whatsapp_greeting_follows_the_time_of_day(app, school, hour, greeting):
+    with app.test_request_context():
+        # The school's clock, whatever the server's zone.
+        now = to_utc(datetime.combine(local_today(), time(hour)))
+        entry = parents.add_parent_request(
+            parent_name="Ibu Sulastri", child_name="Siswa A", class_name="7A",
+            whatsapp="6281234567890", preferred_times="Sore", topic="Topik")
+        assert unquote(parents.whatsapp_contact_link(entry, now=now)).split("text=")[1] \
+            .startswith(f"{greeting}, Bapak/Ibu.")

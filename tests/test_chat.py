@@ -10,6 +10,7 @@ import time as clock
 from datetime import datetime
 from datetime import time
 from datetime import timedelta
+from pathlib import Path
 
 import jwt
 import pytest
@@ -162,7 +163,7 @@ def test_a_referred_student_writes_after_giving_consent(client, auth, make_booki
     auth.login("siswa.a")
     response = client.post(f"/konseling/{invited.id}/kirim", data={"body": "Halo"})
     assert response.status_code == 409
-    assert "kesediaan konseli" in response.get_data(as_text=True)
+    assert "memberi persetujuan" in response.get_data(as_text=True)
 
 
 def test_counselor_reading_a_chat_is_audited_without_its_content(client, auth, booking):
@@ -191,6 +192,22 @@ def test_page_works_without_javascript(client, auth, booking):
     html = page(client, booking).get_data(as_text=True)
     assert f'<form method="post" action="/konseling/{booking.id}/kirim"' in html
     assert 'name="csrf_token"' in html and f'href="/konseling/{booking.id}#bawah"' in html
+
+
+def test_chat_times_use_the_school_time_zone(app, client, auth, school, booking):
+    app.config["CYBERBK_TIMEZONE"] = "Asia/Jayapura"  # UTC+9, a zone no test machine has
+    say(chat_rooms.booking_seat(school["counselor"], booking), "Selamat pagi")
+    db.session.scalar(sa.select(ChatMessage)).created_at = datetime(2026, 12, 7, 1, 5)
+    db.session.commit()
+    auth.login("siswa.a")
+    html = page(client, booking).get_data(as_text=True)
+    # Without JavaScript the server writes the school's time; with it, the script formats
+    # new messages in the zone the page names, never the device's own.
+    assert re.search(r'<time datetime="2026-12-07T01:05:00Z">7 Des\S*, 10\.05</time>', html)
+    assert 'data-timezone="Asia/Jayapura"' in html
+    script = (Path(app.static_folder) / "js" / "chat.js").read_text()
+    assert 'timeZone: root.getAttribute("data-timezone")' in script
+    assert "toLocaleString" not in script
 
 
 def test_script_payloads_render_as_text(client, auth, school, booking):

@@ -24,7 +24,7 @@ from tests import factories
 from tests import test_booking as booking_helpers
 from tests.conftest import IsolatedClient
 
-BUSY_TEXT = "Server sedang sibuk, jadi kirimanmu belum tersimpan."
+BUSY_TEXT = "Server sedang sibuk, jadi kiriman ini belum tersimpan."
 
 
 @pytest.fixture

@@ -224,7 +224,7 @@ def test_saving_the_builtin_text_unchanged_keeps_it_translatable(app, client, au
 def test_guide_shows_the_builtin_steps_and_the_counselors_own(client, auth, school):
     page = client.get("/panduan").get_data(as_text=True)
     assert page.count('class="op-step"') == 5
-    assert "Isi data awal dan kesediaan" in page
+    assert "Isi data awal dan persetujuan" in page
     auth.login("guru.a")
     data = {f"steps-{i}-{name}": "" for i in range(8) for name in ("title", "body")}
     data.update({f"steps-{i}-icon": "masuk" for i in range(8)})

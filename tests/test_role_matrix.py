@@ -92,6 +92,8 @@ ROUTES = {
     "booking.staff_ics": ({Role.COUNSELOR}, "GET", lambda s: {"booking_id": 1}),
     "booking.parent_requests": ({Role.COUNSELOR}, "GET", None),
     "booking.handle_parent_request": ({Role.COUNSELOR}, "POST", lambda s: {"request_id": 1}),
+    "booking.link_parent_student": ({Role.COUNSELOR}, "POST", lambda s: {"request_id": 1}),
+    "booking.schedule_parent_request": ({Role.COUNSELOR}, "GET", lambda s: {"request_id": 1}),
     "booking.cases": ({Role.COUNSELOR}, "GET", None),
     "booking.case_file": ({Role.COUNSELOR}, "GET", lambda s: {"case_id": 1}),
     "booking.new_record": ({Role.COUNSELOR}, "GET", lambda s: {"case_id": 1}),

@@ -166,7 +166,7 @@ def test_a_form_older_than_an_hour_comes_back_with_what_was_typed(csrf_client, m
                                                "csrf_token": token})
     page = refused.get_data(as_text=True)
     assert refused.status_code == 400
-    assert "isianmu masih ada" in page
+    assert "isiannya masih ada" in page
     fields = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
     assert html.unescape(fields["body"]) == story
     monkeypatch.undo()

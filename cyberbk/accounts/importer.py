@@ -263,7 +263,7 @@ def parse_row(line, values):
         setattr(row, key, value or None)
     username = values.get("username", "").strip().lower()
     if username and not services.USERNAME.match(username):
-        row.errors.append(_("Username hanya boleh huruf kecil, angka, titik, garis bawah atau "
+        row.errors.append(_("Nama pengguna hanya boleh huruf kecil, angka, titik, garis bawah atau "
                             "strip (3–64 karakter)."))
     row.username = username or None
     row.phone = values.get("no_hp", "").strip() or None
@@ -305,7 +305,7 @@ def check_against_database(rows, seen):
                 row.errors.append(_("%(key)s %(value)s sudah terdaftar.", key=key.upper(),
                                     value=getattr(row, key)))
         if row.username and services.username_taken(row.username):
-            row.errors.append(_("Username %(value)s sudah dipakai.", value=row.username))
+            row.errors.append(_("Nama pengguna %(value)s sudah dipakai.", value=row.username))
         if row.role == Role.HOMEROOM and row.class_name in classes_with_homeroom:
             row.errors.append(_("Kelas %(name)s sudah punya wali kelas.", name=row.class_name))
 

@@ -33,7 +33,7 @@ class AccountFilterForm(FlaskForm):
 
     role = SelectField(_l("Peran"), validators=[Optional()])
     school_class = SelectField(_l("Kelas"), validators=[Optional()])
-    q = StringField(_l("Cari nama atau username"), validators=[Optional(), Length(max=64)])
+    q = StringField(_l("Cari nama atau nama pengguna"), validators=[Optional(), Length(max=64)])
     submit = SubmitField(_l("Tampilkan"))
 
 

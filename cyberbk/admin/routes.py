@@ -90,7 +90,7 @@ def toggle_active(user_id):
     if not EmptyForm().validate_on_submit():
         abort(400)
     if user.id == current_user.id:
-        flash(_("Kamu tidak bisa menonaktifkan akunmu sendiri."), "error")
+        flash(_("Anda tidak bisa menonaktifkan akun Anda sendiri."), "error")
     else:
         accounts.set_active(user, not user.is_active_account)
         record(current_user, "activate" if user.is_active_account else "deactivate", "account",
@@ -224,9 +224,10 @@ def new_school_year():
     if form.validate_on_submit() and not clashes:
         promotion.apply(moves)
         record(current_user, "promote_year", "school_year",
-               summary="Tahun ajaran baru diterapkan: kelas naik tingkat, kelas 9 lulus")
+               summary="Tahun pelajaran baru diterapkan: kelas naik tingkat, kelas 9 lulus")
         db.session.commit()
-        flash(_("Tahun ajaran baru sudah diterapkan: kelas naik tingkat, kelas 9 lulus."), "success")
+        flash(_("Tahun pelajaran baru sudah diterapkan: kelas naik tingkat, kelas 9 lulus."),
+              "success")
         return redirect(url_for("admin.home"), 303)
     return render_template("admin/new_school_year.html", moves=moves, clashes=clashes, form=form)
 

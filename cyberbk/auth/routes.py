@@ -105,7 +105,7 @@ def enforce_idle_timeout():
     if services.idle_expired(current_user):
         services.sign_out()
         db.session.commit()
-        flash(_("Kamu otomatis keluar karena lama tidak ada aktivitas. Silakan masuk lagi."),
+        flash(_("Keluar otomatis karena lama tidak ada aktivitas. Silakan masuk lagi."),
               "info")
         return redirect(url_for("auth.login"))
     services.touch_last_seen(current_user)
@@ -124,7 +124,7 @@ def enforce_password_change():
 def logout():
     services.sign_out()
     db.session.commit()
-    flash(_("Kamu sudah keluar."), "info")
+    flash(_("Sudah keluar."), "info")
     return redirect(url_for("main.index"), 303)
 
 

@@ -2,6 +2,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import HiddenField
+from wtforms import IntegerField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import SelectMultipleField
@@ -24,6 +25,7 @@ from .models import Outcome
 from .models import PhoneWindow
 from .models import Reminder
 from .models import label
+from .services.parents import MEETING_MODES
 from .services.parents import normalise_whatsapp
 from .services.slots import parse_slot_key
 
@@ -288,3 +290,18 @@ class ParentRequestForm(FlaskForm):
         if field.normalised is None:
             raise ValidationError(_l("Nomor WhatsApp belum benar. Tulis nomor HP yang dimulai "
                                      "08 atau +62."))
+
+
+class ParentStudentForm(FlaskForm):
+    """The counselor's confirmation that the parent's child is this student."""
+
+    # The page offers only matching students; services.parents.link_student checks again.
+    student = IntegerField(_l("Siswa yang dimaksud"),
+                           validators=[InputRequired(_l("Pilih siswanya."))])
+
+
+class ScheduleParentForm(FlaskForm):
+    mode = SelectField(_l("Cara bertemu"),
+                       choices=[SelectChoice(mode.value, label(mode)) for mode in MEETING_MODES])
+    slot = SlotField(_l("Waktu"))
+    submit = SubmitField(_l("Jadwalkan pertemuan"))

@@ -533,8 +533,25 @@ class ParentRequest(db.Model):
     handled_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
 
-    handled_by: so.Mapped[User | None] = so.relationship()
+    #: The student the parent named, once a counselor confirmed the match (never
+    #: matched for the parent, who is told nothing about the school's students).
+    student_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    #: The meeting, in one of this counselor's slots, which it holds as a booking does.
+    counselor_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    starts_at: so.Mapped[datetime | None]
+    ends_at: so.Mapped[datetime | None]
+    mode: so.Mapped[Mode | None] = so.mapped_column(enum_column(Mode))
 
+    handled_by: so.Mapped[User | None] = so.relationship(foreign_keys=[handled_by_id])
+    student: so.Mapped[User | None] = so.relationship(foreign_keys=[student_id])
+    counselor: so.Mapped[User | None] = so.relationship(foreign_keys=[counselor_id])
+
+    __table_args__ = (
+        # Two parents cannot be given one slot, as two students cannot (bookings).
+        sa.Index("uq_parent_requests_counselor_slot", "counselor_id", "starts_at", unique=True),
+    )
 
 
 class CalendarFeed(db.Model):

@@ -307,7 +307,7 @@ def on_error(error):
         # each (a gigabyte of log a minute at ten times the peak); nothing was stored.
         log.warning("chat event not stored, the database refused: %s", error.orig)
         return {"ok": False, "reason": "busy",
-                "message": _("Server sedang sibuk, jadi pesanmu belum terkirim. Coba kirim "
+                "message": _("Server sedang sibuk, jadi pesan ini belum terkirim. Coba kirim "
                              "lagi sebentar lagi.")}
     log.exception("chat event failed")
     return {"ok": False, "reason": "error",

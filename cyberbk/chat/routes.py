@@ -84,8 +84,14 @@ def chat_urls(seat):
             "send": url_for(".staff_thread_send", report_id=chat.report.id)}
 
 
+def you(seat):
+    """How the page addresses its reader: a student "kamu", a counselor "Anda"."""
+    return _("Kamu") if seat.side == Side.STUDENT else _("Anda")
+
+
 def names(seat):
-    """How the page names each side: "Kamu" for oneself, a name (or role) for the other."""
+    """How the page names each side: "Kamu"/"Anda" for oneself, a name (or role) for the
+    other."""
     chat = seat.chat
     if isinstance(chat, BookingChat):
         student = chat.booking.student.full_name
@@ -93,7 +99,7 @@ def names(seat):
     else:
         student, counselor = _("Siswa (tanpa nama)"), _("Guru BK")
     others = {Side.STUDENT: student, Side.COUNSELOR: counselor}
-    return {side.value: (_("Kamu") if side == seat.side else others[side]) for side in Side}
+    return {side.value: (you(seat) if side == seat.side else others[side]) for side in Side}
 
 
 def client_texts(seat):
@@ -105,12 +111,15 @@ def client_texts(seat):
         "waiting": _("Tersimpan, menunggu sambungan"),
         "typing": _("%(name)s sedang mengetik…", name=other),
         "online": _("Tersambung. Pesan baru langsung muncul."),
-        "offline": _("Sambungan terputus. Pesan yang kamu tulis dikirim begitu tersambung lagi."),
+        "offline": (_("Sambungan terputus. Pesan yang kamu tulis dikirim begitu tersambung "
+                      "lagi.") if seat.side == Side.STUDENT else
+                    _("Sambungan terputus. Pesan yang Anda tulis dikirim begitu tersambung "
+                      "lagi.")),
         "refused": _("Chat langsung tidak bisa dibuka. Muat ulang halaman ini."),
         "queue_down": _("Pesan tersimpan, menunggu sambungan: pesan baru sampai begitu "
                         "sambungan server pulih, tanpa memuat ulang halaman."),
         "too_long": str(rules.refusal("too_long")),
-        "mine": _("Kamu"), "theirs": other,
+        "mine": you(seat), "theirs": other,
     }
 
 

@@ -23,7 +23,7 @@ ACTIONS = {
     "reset_password": _l("Mereset kata sandi"),
     "activate": _l("Mengaktifkan akun"),
     "deactivate": _l("Menonaktifkan akun"),
-    "promote_year": _l("Menerapkan tahun ajaran baru"),
+    "promote_year": _l("Menerapkan tahun pelajaran baru"),
     "confirm_counselor": _l("Mengonfirmasi akun Guru BK"),
     "backup": _l("Membuat cadangan"),
     "download_backup": _l("Mengunduh cadangan"),
@@ -50,7 +50,7 @@ TARGET_TYPES = {
     "accounts": _l("Akun dari impor"),
     "school": _l("Pengaturan sekolah"),
     "crisis_contact": _l("Kontak darurat"),
-    "school_year": _l("Tahun ajaran"),
+    "school_year": _l("Tahun pelajaran"),
     "backup": _l("Cadangan data"),
 }
 

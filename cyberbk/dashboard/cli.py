@@ -27,7 +27,7 @@ def promote_year_command(apply_):
     if apply_:
         promotion.apply(moves)
         record(None, "promote_year", "school_year",
-               summary="Tahun ajaran baru diterapkan lewat perintah server")
+               summary="Tahun pelajaran baru diterapkan lewat perintah server")
         db.session.commit()
         click.echo("Applied.")
     else:

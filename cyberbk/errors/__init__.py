@@ -25,21 +25,23 @@ log = logging.getLogger("cyberbk.errors")
 
 #: Seconds a client is asked to wait when the database is busy, locked or full.
 RETRY_AFTER_SECONDS = 5
-DATABASE_BUSY = _l("Server sedang sibuk, jadi kirimanmu belum tersimpan. Tunggu beberapa "
+# Pages every role sees speak to nobody in particular: students are "kamu", staff "Anda".
+DATABASE_BUSY = _l("Server sedang sibuk, jadi kiriman ini belum tersimpan. Tunggu beberapa "
                    "detik, lalu kirim lagi.")
 
 MESSAGES = {
     400: (_l("Permintaan tidak bisa diproses"),
           _l("Ada yang tidak beres dengan isian yang dikirim. Kembali, lalu coba lagi.")),
     401: (_l("Silakan masuk dulu"), _l("Halaman ini hanya untuk pengguna yang sudah masuk.")),
-    403: (_l("Bukan untuk akunmu"),
-          _l("Halaman ini tidak bisa dibuka dengan akunmu. Kalau menurutmu ini keliru, "
-             "hubungi Guru BK atau operator sekolah.")),
+    403: (_l("Bukan untuk akun ini"),
+          _l("Halaman ini tidak bisa dibuka dengan akun ini. Kalau ini keliru, hubungi "
+             "Guru BK atau operator sekolah.")),
     404: (_l("Halaman tidak ditemukan"),
           _l("Mungkin tautannya salah ketik atau halamannya sudah dipindah.")),
     405: (_l("Cara membuka halaman ini keliru"), _l("Kembali ke halaman sebelumnya, lalu coba lagi.")),
     413: (_l("Berkas terlalu besar"), _l("Pilih berkas yang lebih kecil, lalu kirim lagi.")),
-    429: (_l("Terlalu sering"), _l("Kamu mencoba terlalu sering. Tunggu beberapa menit, lalu coba lagi.")),
+    429: (_l("Terlalu sering"),
+          _l("Terlalu sering mencoba. Tunggu beberapa menit, lalu coba lagi.")),
     500: (_l("Maaf, ada gangguan"),
           _l("Terjadi kesalahan di server. Coba lagi sebentar lagi. Kalau masih terjadi, "
              "beri tahu operator sekolah.")),
@@ -69,7 +71,7 @@ def csrf_error(error):
     if request.method != "POST" or not fields:
         return render_error(400, _l("Formulir ini sudah kedaluwarsa. Muat ulang halaman, "
                                     "lalu kirim lagi."))
-    return render_error(400, _l("Formulir ini sudah kedaluwarsa, tetapi isianmu masih ada. "
+    return render_error(400, _l("Formulir ini sudah kedaluwarsa, tetapi isiannya masih ada. "
                                 "Tekan “Kirim lagi” untuk mengirimnya."),
                         resend={"action": request.full_path.rstrip("?"), "fields": fields})
 

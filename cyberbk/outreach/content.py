@@ -50,7 +50,7 @@ POSTER_TAGLINE = _l("Ada yang mengganjal? Soal pelajaran, teman, keluarga, atau 
 #: Icons drawn in templates/outreach/_icons.html, chosen per guide step.
 ICONS = {
     "masuk": _l("Masuk / kotak masalah"),
-    "data": _l("Data awal dan kesediaan"),
+    "data": _l("Data awal dan persetujuan"),
     "jadwal": _l("Jadwal"),
     "chat": _l("Chat atau video"),
     "nilai": _l("Penilaian"),
@@ -60,8 +60,8 @@ GUIDE_STEPS = (
     ("masuk", _l("Masuk, atau tulis di kotak masalah"),
      _l("Masuk dengan akun dari sekolah. Belum siap menyebut nama? Tulis ceritamu di kotak "
         "masalah, lalu simpan kode yang muncul untuk membaca balasan Guru BK.")),
-    ("data", _l("Isi data awal dan kesediaan"),
-     _l("Ceritakan singkat apa yang ingin kamu bicarakan. Baca kesediaan konseli: ceritamu "
+    ("data", _l("Isi data awal dan persetujuan"),
+     _l("Ceritakan singkat apa yang ingin kamu bicarakan. Baca dulu persetujuannya: ceritamu "
         "rahasia, kecuali ada bahaya untuk dirimu atau orang lain. Setujui kalau kamu siap.")),
     ("jadwal", _l("Pilih waktu"),
      _l("Pilih jam saat kamu bisa memegang HP di tempat yang tenang. Jadwal bisa dipindah "

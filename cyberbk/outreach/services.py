@@ -342,7 +342,7 @@ def share_kit(teacher):
         items.append(link_item(f"angket-{number}", title, text, path))
     items += [
         item("panduan", _("Panduan konseling daring"), "outreach.guide", _(
-            "Belum tahu cara konseling online dengan Guru BK? Lihat langkah-langkahnya di sini:")),
+            "Belum tahu cara konseling daring dengan Guru BK? Lihat langkah-langkahnya di sini:")),
         item("poster", _("Poster layanan BK"), "outreach.poster", _(
             "Ini poster layanan BK sekolah kita. Simpan, dan bagikan ke teman yang butuh:")),
     ]

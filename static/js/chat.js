@@ -70,10 +70,15 @@
 
   function scrollDown() { log.scrollTop = log.scrollHeight; }
 
+  // In the school's time zone, as the server renders the page: a phone set to another
+  // zone (or a wrong one) must not show the counselor's hours shifted.
+  var timeFormat = new Intl.DateTimeFormat(document.documentElement.lang || "id", {
+    day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+    timeZone: root.getAttribute("data-timezone")
+  });
+
   function formatTime(iso) {
-    return new Date(iso).toLocaleString(document.documentElement.lang || "id", {
-      day: "numeric", month: "short", hour: "2-digit", minute: "2-digit"
-    });
+    return timeFormat.format(new Date(iso));
   }
 
   // Text only: every part goes in through textContent, never as markup.

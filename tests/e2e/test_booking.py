@@ -36,7 +36,7 @@ def book_a_chat(page, js=True):
     page.get_by_role("button", name="Lanjut").click()
     page.wait_for_load_state()
 
-    assert page.get_by_role("heading", level=1).inner_text() == "Data awal dan kesediaan"
+    assert page.get_by_role("heading", level=1).inner_text() == "Data awal dan persetujuan"
     assert COUNSELOR_NAME in page.inner_text("main")
     page.get_by_label("Ceritakan singkat apa yang ingin kamu bicarakan").fill(PROBLEM)
     page.get_by_label("Belum pernah").check()

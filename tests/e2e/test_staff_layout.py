@@ -56,10 +56,10 @@ def test_a_sorted_list_swaps_in_place_and_keeps_its_address(new_page):
     page = new_page(viewport=LAPTOP)
     login(page, "admin")
     page.goto("/admin/akun")
-    page.get_by_role("link", name="Username").click()
+    page.get_by_role("link", name="Nama pengguna").click()
     page.wait_for_url("**/admin/akun?sort=username")
-    assert page.locator("th[aria-sort=ascending]").inner_text().startswith("Username")
-    page.get_by_label("Cari nama atau username").fill("wali")
+    assert page.locator("th[aria-sort=ascending]").inner_text().startswith("Nama pengguna")
+    page.get_by_label("Cari nama atau nama pengguna").fill("wali")
     page.wait_for_url("**q=wali**")
     assert page.locator("tbody tr").count() == page.locator("tbody tr", has_text="wali.").count()
 

@@ -250,7 +250,7 @@ def duplicate_instrument(iid):
     require_post_form()
     copy = services.duplicate_instrument(instrument, current_user)
     db.session.commit()
-    flash(_("Salinan dibuat. Sekarang kamu bisa mengubahnya."), "success")
+    flash(_("Salinan dibuat. Sekarang Anda bisa mengubahnya."), "success")
     return redirect(url_for(".edit_instrument", iid=copy.id), 303)
 
 

@@ -4,6 +4,7 @@ from flask import abort
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -14,11 +15,18 @@ from ...accounts.decorators import roles_required
 from ...accounts.models import Role
 from ...audit.services import record
 from ...common.forms import EmptyForm
+from ...common.fragments import wants_fragment
+from ...common.vocabulary import Mode
 from ...extensions import db
 from .. import bp
 from ..forms import ParentRequestForm
+from ..forms import ParentStudentForm
+from ..forms import ScheduleParentForm
 from ..models import ParentRequest
 from ..services import parents
+from ..services import rules
+from .shared import slot_context
+from .shared import slot_taken_message
 
 
 def parent_form():
@@ -68,8 +76,53 @@ def parent_requests():
     record(current_user, "read", "parent_requests", None,
            summary="Membuka daftar permintaan konsultasi orang tua")
     db.session.commit()
+    # Suggested only where a counselor may still act on it; linking is their decision.
+    matches = {entry.id: parents.matching_students(entry) for entry in requests
+               if entry.handled_at is None and entry.student_id is None}
     return render_template("booking/counselor/parents.html", requests=requests,
-                           whatsapp=parents.whatsapp_contact_link, action_form=EmptyForm())
+                           matches=matches, whatsapp=parents.whatsapp_contact_link,
+                           action_form=EmptyForm())
+
+
+@bp.route("/bk/jadwal/orang-tua/<int:request_id>/siswa", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def link_parent_student(request_id):
+    entry = db.get_or_404(ParentRequest, request_id)
+    form = ParentStudentForm()
+    if not form.validate_on_submit():
+        abort(400)
+    parents.link_student(entry, form.student.data)
+    db.session.commit()
+    flash(_("Permintaan dihubungkan ke siswa. Orang tua tidak diberi tahu apa pun dari "
+            "data siswa."), "success")
+    return redirect(url_for("booking.parent_requests"), 303)
+
+
+@bp.route("/bk/jadwal/orang-tua/<int:request_id>/jadwal", methods=["GET", "POST"])
+@roles_required(Role.COUNSELOR)
+def schedule_parent_request(request_id):
+    entry = db.get_or_404(ParentRequest, request_id)
+    form = ScheduleParentForm()
+    status = 200
+    if request.method == "POST":
+        status = 400
+        if form.validate_on_submit():
+            try:
+                parents.schedule(entry, current_user, form.slot.slot[1], Mode(form.mode.data))
+            except rules.SlotTaken:
+                flash(slot_taken_message(), "error")
+                status = 409
+            else:
+                db.session.commit()
+                flash(_("Pertemuan dijadwalkan. Kabari orang tua lewat WhatsApp: waktunya "
+                        "sudah ada di pesannya."), "success")
+                return redirect(url_for("booking.parent_requests"), 303)
+    context = slot_context(current_user.id, "booking.schedule_parent_request",
+                           request_id=entry.id)
+    if wants_fragment("slots"):
+        return render_template("booking/_slots.html", form=form, **context)
+    return render_template("booking/counselor/parent_schedule.html", entry=entry, form=form,
+                           **context), status
 
 
 @bp.route("/bk/jadwal/orang-tua/<int:request_id>/selesai", methods=["POST"])

@@ -85,6 +85,7 @@ REFUSED_PAGES = {
     "booking.invite": "dashboard.student",
     "booking.decline_invitation": "booking.invitation",
     "booking.phone_windows": "main.student_home",
+    "booking.link_parent_student": "booking.parent_requests",
 }
 
 

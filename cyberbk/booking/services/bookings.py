@@ -78,7 +78,7 @@ def book_for_student(student, counselor_id, starts_at, mode, field, *, phone_tim
                      consented, now=None):
     """A student's own booking with intake (data awal) and consent (kesediaan konseli)."""
     if not consented:
-        raise NotAllowed(_("Kamu perlu menyetujui kesediaan konseli dulu."))
+        raise NotAllowed(_("Kamu perlu memberi persetujuanmu dulu."))
     if open_bookings_count(student) >= config("BOOKING_MAX_OPEN_PER_STUDENT"):
         raise NotAllowed(_("Kamu sudah punya beberapa jadwal yang belum berlangsung. Batalkan "
                            "salah satu dulu kalau mau memilih waktu lain."))

@@ -5,12 +5,23 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import sqlalchemy as sa
+from flask_babel import format_datetime
 from flask_babel import gettext as _
+from sqlalchemy.exc import IntegrityError
 
+from ...accounts.models import Role
 from ...accounts.models import SchoolClass
+from ...accounts.models import StudentProfile
+from ...accounts.models import User
+from ...common.schooltime import to_local
 from ...common.schooltime import utcnow
+from ...common.vocabulary import Mode
 from ...extensions import db
 from ..models import ParentRequest
+from ..models import label
+from . import slots
+from .rules import NotAllowed
+from .rules import SlotTaken
 from .rules import config
 
 WHATSAPP_SEPARATORS = re.compile(r"[\s().-]")
@@ -59,7 +70,68 @@ def class_names():
                               .order_by(SchoolClass.grade, SchoolClass.name)).all()
 
 
-def whatsapp_contact_link(number):
-    return f"https://wa.me/{number}?text=" + quote(
-        _("Selamat siang, Bapak/Ibu. Kami dari BK sekolah menanggapi permintaan konsultasi "
-          "Bapak/Ibu."))
+#: How a counselor meets a parent: at school, or by a video call on WhatsApp.
+MEETING_MODES = (Mode.FACE, Mode.VIDEO)
+
+
+def matching_students(request):
+    """Active students whose name and class are those the parent wrote (case and spacing
+    aside): what a counselor may link the request to, after checking it is the child."""
+    name = " ".join(request.child_name.split()).lower()
+    return db.session.scalars(
+        sa.select(User).join(StudentProfile).join(SchoolClass)
+        .where(User.role == Role.STUDENT, User.is_active_account.is_(True),
+               sa.func.lower(User.full_name) == name,
+               SchoolClass.name == request.class_name)
+        .order_by(User.id)).all()
+
+
+def link_student(request, student_id):
+    if student_id not in {student.id for student in matching_students(request)}:
+        raise NotAllowed(_("Siswa itu tidak cocok dengan nama dan kelas yang ditulis "
+                           "orang tua."))
+    request.student_id = student_id
+
+
+def schedule(request, counselor, starts_at, mode, now=None):
+    """Give the meeting one of the counselor's free slots (a moved meeting frees its old
+    one). SlotTaken when the slot is gone, as for a booking."""
+    if mode not in MEETING_MODES:
+        raise NotAllowed(_("Pilih tatap muka atau video."))
+    slot = slots.find_free_slot(counselor.id, starts_at, now=now)
+    if slot is None:
+        raise SlotTaken()
+    if not slots.mode_allowed(slot, mode):
+        raise NotAllowed(_("Waktu itu hanya untuk chat. Pilih waktu lain."))
+    try:
+        # The unique index settles a race with another parent's meeting in this slot; a
+        # student's booking at the same instant is not seen by it (find_free_slot is).
+        with db.session.begin_nested():
+            request.counselor_id = counselor.id
+            request.starts_at, request.ends_at = slot.starts_at, slot.ends_at
+            request.mode = mode
+    except IntegrityError:
+        raise SlotTaken() from None
+
+
+def greeting(now=None):
+    """The greeting for the time of day at school, as a parent reads it on WhatsApp."""
+    hour = to_local(now or utcnow()).hour
+    if hour < 11:
+        return _("Selamat pagi")
+    if hour < 15:
+        return _("Selamat siang")
+    if hour < 18:
+        return _("Selamat sore")
+    return _("Selamat malam")
+
+
+def whatsapp_contact_link(request, now=None):
+    """A wa.me link with the counselor's first message, the meeting's time in it once set."""
+    text = _("%(greeting)s, Bapak/Ibu. Kami dari BK sekolah menanggapi permintaan konsultasi "
+             "Bapak/Ibu.", greeting=greeting(now))
+    if request.starts_at:
+        text += " " + _("Kami mengundang Bapak/Ibu bertemu (%(mode)s) pada %(when)s.",
+                        mode=label(request.mode),
+                        when=format_datetime(request.starts_at, "EEEE, d MMMM y, 'pukul' HH.mm"))
+    return f"https://wa.me/{request.whatsapp}?text=" + quote(text)

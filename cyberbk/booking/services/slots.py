@@ -25,6 +25,7 @@ from ..models import Booking
 from ..models import CounselorSchedule
 from ..models import ExceptionKind
 from ..models import PHONE_WINDOW_HOURS
+from ..models import ParentRequest
 from ..models import WeeklyHours
 from .rules import NotAllowed
 from .rules import config
@@ -144,7 +145,8 @@ def free_slots(counselor_ids, first_day, days=7, now=None):
     """Bookable slots of the given counselors over `days` local days from `first_day`.
 
     Weekly hours make the slots, extra slots add to them, holidays and leave take them
-    away, and so do active bookings and anything that starts too soon.
+    away, and so do active bookings, meetings with parents and anything that starts too
+    soon.
     """
     counselor_ids = list(counselor_ids)
     if not counselor_ids:
@@ -162,10 +164,15 @@ def free_slots(counselor_ids, first_day, days=7, now=None):
         .where(AvailabilityException.counselor_id.in_(counselor_ids),
                AvailabilityException.starts_at < window_end,
                AvailabilityException.ends_at > window_start)).all()
-    busy = db.session.execute(
+    busy = db.session.execute(sa.union_all(
         sa.select(Booking.counselor_id, Booking.starts_at, Booking.ends_at)
         .where(Booking.counselor_id.in_(counselor_ids), Booking.status.in_(ACTIVE_STATUSES),
-               Booking.starts_at < window_end, Booking.ends_at > window_start)).all()
+               Booking.starts_at < window_end, Booking.ends_at > window_start),
+        # A meeting with a parent holds its slot as a booking does.
+        sa.select(ParentRequest.counselor_id, ParentRequest.starts_at, ParentRequest.ends_at)
+        .where(ParentRequest.counselor_id.in_(counselor_ids),
+               ParentRequest.starts_at < window_end, ParentRequest.ends_at > window_start))
+    ).all()
 
     slots = set()
     for counselor_id in counselor_ids:

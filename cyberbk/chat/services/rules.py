@@ -62,7 +62,7 @@ def refusal(reason):
                   "detik, lalu kirim lagi."),
         "ended": _("Sesi ini sudah selesai, jadi pesan baru tidak bisa dikirim lagi."),
         "not_confirmed": _("Sesi ini belum dikonfirmasi Guru BK."),
-        "no_consent": _("Sesi dimulai setelah siswa menyetujui kesediaan konseli."),
+        "no_consent": _("Sesi dimulai setelah siswa memberi persetujuan untuk konseling."),
         "signed_out": _("Kamu sudah keluar. Masuk lagi untuk melanjutkan chat."),
         "idle": _("Chat ditutup karena lama tidak ada aktivitas. Muat ulang halaman untuk "
                   "melanjutkan."),
