@@ -29,10 +29,10 @@ from .models import Alert
 from .models import Channel
 from .models import Kind
 from .models import PushSubscription
-from .services import counselors
 from .services import enqueue
 from .services import grid
 from .services import queue
+from .services import recipients
 from .services import settings_for
 
 log = logging.getLogger("cyberbk.alerts")
@@ -81,8 +81,9 @@ def escalate_due(now):
     contact = escalation_contact()
     for alert in db.session.scalars(sa.select(Alert).where(Alert.id.in_(taken))).all():
         if alert.ref in waiting:
-            for user in counselors():
-                enqueue(user, Kind.ESCALATED, alert.link, alert.ref, alert.anonymous, now=now)
+            for recipient in recipients():
+                enqueue(recipient, Kind.ESCALATED, alert.link, alert.ref, alert.anonymous,
+                        now=now)
             if contact and current_app.config.get("MAIL_SERVER"):
                 queue(Alert(address=contact, channel=Channel.EMAIL, kind=Kind.ESCALATED,
                             ref=alert.ref, link=alert.link, due_at=grid(now),
@@ -103,8 +104,8 @@ def notice_unread_chats(now):
     unread = signals.collect(signals.unread_chats, current_app._get_current_object(),
                              older_than=older_than)
     for counselor_id, ref, link in unread:
-        for user in counselors([counselor_id]):
-            enqueue(user, Kind.CHAT, link, ref, now=now)
+        for recipient in recipients([counselor_id]):
+            enqueue(recipient, Kind.CHAT, link, ref, now=now)
     if unread:
         db.session.commit()
 

@@ -10,9 +10,6 @@ from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
 from flask import current_app
-from py_vapid import Vapid
-from pywebpush import WebPushException
-from pywebpush import webpush
 
 KEY_FILE = "vapid_private.pem"
 
@@ -27,6 +24,10 @@ def key_path():
 
 def vapid():
     """The school's VAPID key pair, made on first use (0600: create_app's umask)."""
+    # Imported here, as pywebpush below: with aiohttp, which pywebpush loads, they cost
+    # every worker some 10 MB that only the settings page and the alert worker need.
+    from py_vapid import Vapid
+
     path = key_path()
     if not path.exists():
         pair = Vapid()
@@ -45,6 +46,9 @@ def application_server_key():
 def send(subscription, title, body, url):
     """Send one notification; Gone when the subscription is dead, WebPushException or a
     requests error when the push service could not take it now."""
+    from pywebpush import WebPushException
+    from pywebpush import webpush
+
     sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "cyberbk@localhost"
     address = sender if isinstance(sender, str) else sender[-1]
     try:

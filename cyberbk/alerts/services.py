@@ -44,21 +44,34 @@ def grid(moment, up=False):
     return floored + GRID if up and floored != moment else floored
 
 
-def counselors(ids=None):
-    """Active counselors another counselor has confirmed (only they open counseling
-    content, so only they are told of it); of `ids` when given."""
-    query = sa.select(User).where(User.role == Role.COUNSELOR, User.is_active_account.is_(True),
-                                  User.counselor_confirmed_at.is_not(None))
+def recipients(ids=None):
+    """(counselor, settings, channels) of each counselor to tell, in one query: a story
+    sent while nobody can be reached costs its request no more than that."""
+    has_push = sa.exists().where(PushSubscription.user_id == User.id)
+    # Active counselors another counselor has confirmed: only they open counseling
+    # content, so only they are told of it.
+    query = (sa.select(User, AlertSettings, has_push)
+             .outerjoin(AlertSettings, AlertSettings.user_id == User.id)
+             .where(User.role == Role.COUNSELOR, User.is_active_account.is_(True),
+                    User.counselor_confirmed_at.is_not(None)))
     if ids is not None:
         query = query.where(User.id.in_(ids))
-    return db.session.scalars(query.order_by(User.id)).all()
+    rows = db.session.execute(query.order_by(User.id)).all()
+    found = []
+    for user, settings, push in rows:
+        settings = settings or default_settings(user)
+        found.append((user, settings, channels_of(user, settings, push)))
+    return found
 
 
 def settings_for(user):
     """The counselor's settings row, made (not yet added) with the defaults when missing."""
-    return db.session.get(AlertSettings, user.id) or AlertSettings(
-        user_id=user.id, email_enabled=True, push_enabled=True,
-        digest_minutes=current_app.config["ALERT_DIGEST_MINUTES"])
+    return db.session.get(AlertSettings, user.id) or default_settings(user)
+
+
+def default_settings(user):
+    return AlertSettings(user_id=user.id, email_enabled=True, push_enabled=True,
+                         digest_minutes=current_app.config["ALERT_DIGEST_MINUTES"])
 
 
 def saved_settings(user):
@@ -79,8 +92,12 @@ def has_push(user_id):
 
 def channels_for(user, settings):
     """Where this counselor is told now: the channels they keep on and can be reached on."""
+    return channels_of(user, settings, has_push(user.id))
+
+
+def channels_of(user, settings, push):
     channels = []
-    if settings.push_enabled and has_push(user.id):
+    if settings.push_enabled and push:
         channels.append(Channel.PUSH)
     if settings.email_enabled and user.email and email_available():
         channels.append(Channel.EMAIL)
@@ -149,13 +166,14 @@ def queue(alert):
     return alert
 
 
-def enqueue(user, kind, link, ref="", anonymous=False, list_link=None, now=None):
-    """Queue alerts for one counselor on each of their channels, under their settings: a
-    digest kind joins the waiting digest, quiet hours hold all but urgent kinds, and one
-    thing (`ref`) is told once while its alert waits (a chat: once an hour)."""
+def enqueue(recipient, kind, link, ref="", anonymous=False, list_link=None, now=None):
+    """Queue alerts for one counselor (a row of recipients()) on each of their channels,
+    under their settings: a digest kind joins the waiting digest, quiet hours hold all but
+    urgent kinds, and one thing (`ref`) is told once while its alert waits (a chat: once an
+    hour)."""
     now = now or utcnow()
-    settings = settings_for(user)
-    for channel in channels_for(user, settings):
+    user, settings, channels = recipient
+    for channel in channels:
         if kind in DIGEST_KINDS:
             if not settings.digest_minutes:
                 continue
@@ -187,8 +205,8 @@ def something_waits(_sender, kind, link, ref="", counselor_ids=None, anonymous=F
                     list_link=None):
     kind = Kind(kind)
     now = utcnow()
-    for user in counselors(counselor_ids):
-        enqueue(user, kind, link, ref, anonymous, list_link, now)
+    for recipient in recipients(counselor_ids):
+        enqueue(recipient, kind, link, ref, anonymous, list_link, now)
     if kind == Kind.URGENT:
         # Checked when due: an urgent story nobody has opened by then is told again.
         minutes = current_app.config["URGENT_ESCALATION_MINUTES"]
