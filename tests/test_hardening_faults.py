@@ -265,3 +265,17 @@ def test_pages_and_plain_forms_work_while_the_message_queue_is_down(queue_down_a
                        data={"body": "Pesan tanpa antrean"}).status_code in (200, 303)
     assert count(ChatMessage) == (1,)
     assert client.post("/logout").status_code == 303
+
+
+def test_no_free_database_connection_is_a_503_not_a_500(app, client):
+    """Seen at ten times a school's peak: the pool's 30 s wait ran out and the page was a 500."""
+    import sqlalchemy.exc
+
+    def exhausted():
+        raise sqlalchemy.exc.TimeoutError("QueuePool limit of size 5 overflow 10 reached")
+
+    app.add_url_rule("/_uji/kolam-penuh", view_func=exhausted)
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+    response = client.get("/_uji/kolam-penuh")
+    assert response.status_code == 503
+    assert response.headers["Retry-After"]

@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_limiter import RateLimitExceeded
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 from werkzeug.exceptions import InternalServerError
 
@@ -119,6 +120,14 @@ def database_unavailable(error):
     # The driver's message only: the full error carries the statement's parameters,
     # which may be a student's report.
     log.warning("database unavailable on %s: %s", request.endpoint, error.orig)
+    return busy()
+
+
+@bp.app_errorhandler(PoolTimeout)
+def no_connection_free(error):
+    """Every connection of the pool stayed taken for pool_timeout: the server is past what
+    it can serve (seen at ten times a school's peak). Busy, as above, never a 500."""
+    log.warning("no database connection free on %s", request.endpoint)
     return busy()
 
 
