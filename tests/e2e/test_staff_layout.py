@@ -1,5 +1,7 @@
 """Staff pages at a laptop's 1280×800 and a student's page at 360×640 (issue 19 §1, §2)."""
 
+import re
+
 import pytest
 
 from .conftest import PHONE
@@ -23,7 +25,10 @@ def test_counselor_pages_use_the_laptop_width(new_page):
     assert main_box["width"] >= 950
     for heading in ("Konseling hari ini", "Besok", "Kotak masalah", "Menunggu jawaban Anda",
                     "Chat konseling", "Angket yang sedang dibuka", "Target semester"):
-        assert page.get_by_role("heading", name=heading, exact=True).is_visible()
+        # A heading may carry its count ("Chat konseling · 1 pesan belum dibaca") when an
+        # earlier test of the shared demo school left something waiting.
+        title = re.compile(rf"^{re.escape(heading)}( · .*)?$")
+        assert page.get_by_role("heading", name=title).is_visible()
     # Sections stand side by side, not in one column.
     today = page.get_by_role("heading", name="Konseling hari ini").bounding_box()
     box = page.get_by_role("heading", name="Kotak masalah", exact=True).bounding_box()
