@@ -43,6 +43,10 @@ def seed_demo():
     settings.counselor_contacts = ("Ibu Rina Kurniawati (Guru BK kelas 7): 0812-0000-0001\n"
                                    "Bapak Hendra Wijaya (Guru BK kelas 8–9): 0812-0000-0002")
     settings.service_hours = "Senin–Jumat 07.30–14.00, ruang BK lantai 1"
+    settings.principal_name, settings.principal_nip = ("Drs. Bambang Sutrisno, M.Pd.",
+                                                       "19690315 199403 1 004")
+    settings.coordinator_name, settings.coordinator_nip = ("Rina Kurniawati, S.Pd.",
+                                                           "19820704 200801 2 011")
     add_crisis_contact("Guru BK SMP Negeri Contoh", "0812-0000-0001 (Bu Rina)",
                        "Hubungi saat jam sekolah atau kirim pesan WhatsApp.",
                        "+6281200000001", "6281200000001")

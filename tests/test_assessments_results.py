@@ -3,6 +3,7 @@ completion, charts and the Excel/CSV export."""
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 import sqlalchemy as sa
@@ -206,9 +207,58 @@ def test_xlsx_export_opens_with_openpyxl_and_holds_the_expected_cells(client, au
     assert rows[0][:6] == ("No", "Kelas", "Jenis kelamin", "Nama", "NIS", "Dikirim")
     assert rows[0][6] == "1.1 Saya tahu ruang BK."
     assert rows[1][:5] == (1, "7A", "Perempuan", "Siswa A", "1001")
-    assert rows[1][6:] == (3, "Ya", "Malas; Nilai turun", "Nilai turun", "Teman", "'-capek")
+    # The checklist has a column per option (Malas, Sulit fokus, Nilai turun).
+    assert rows[1][6:] == (3, "Ya", 1, None, 1, "Nilai turun", "Teman", "'-capek")
     audit = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export"))
     assert audit.target_type == "assessment" and audit.target_id == str(administration.id)
+
+
+def test_xlsx_has_widths_dates_and_a_column_per_checklist_option(client, auth, school):
+    instrument = helpers.make_instrument()
+    administration = helpers.give(instrument, [school["class_a"]])
+    likert, yesno = instrument.sections[0].items
+    (checklist,) = instrument.sections[1].items
+    helpers.add_response(administration, school["student_a"],
+                         [(likert, 3), (checklist, 0), (checklist, 2)])
+    helpers.add_response(administration, school["student_b"], [(likert, 1), (checklist, 2)],
+                         school_class=school["class_a"])
+    auth.login("guru.a")
+    book = load_workbook(io.BytesIO(
+        client.get(f"/bk/asesmen/{administration.id}/ekspor.xlsx").data))
+    answers, summary = book.worksheets
+    # XlsxWriter stores a width in characters with Excel's padding (30 -> 30.71).
+    assert round(answers.column_dimensions["D"].width) == 31  # Nama
+    assert round(answers.column_dimensions["I"].width) == 13  # a checklist option
+    assert isinstance(answers["F2"].value, datetime) and "yy" in answers["F2"].number_format
+    header = [cell.value for cell in answers[1]]
+    assert header[8:11] == ["2.1.1 Malas", "2.1.2 Sulit fokus", "2.1.3 Nilai turun"]
+    by_name = {row[3]: row[8:11] for row in answers.iter_rows(min_row=2, values_only=True)}
+    assert by_name == {"Siswa A": (1, None, 1), "Siswa B": (None, None, 1)}
+
+    assert summary.title == "Ringkasan" and round(summary.column_dimensions["B"].width) == 51
+    rows = list(summary.iter_rows(values_only=True))
+    assert rows[0][0] == administration.title and rows[1][:2] == ("Responden", 2)
+    counted = {(row[0], row[2]): (row[3], row[4]) for row in rows[4:]}
+    assert counted[("1.1", "4 = Sangat setuju")] == (1, 0.5)
+    assert counted[("2.1", "Nilai turun")] == (2, 1.0)
+    assert counted[("2.1", "Sulit fokus")] == (0, 0.0)
+    # Choices and checklists only: a "heaviest" pick and a written answer have no options.
+    assert {item for item, _option in counted} == {"1.1", "1.2", "2.1", "3.2"}
+
+
+def test_anonymous_xlsx_keeps_times_out_and_still_sums_up(client, auth, checklist_data):
+    checklist_data.anonymous = True
+    db.session.commit()
+    auth.login("guru.a")
+    book = load_workbook(io.BytesIO(
+        client.get(f"/bk/asesmen/{checklist_data.id}/ekspor.xlsx").data))
+    answers, summary = book.worksheets
+    header = [cell.value for cell in answers[1]]
+    assert header[:4] == ["No", "1.1.1 a1", "1.1.2 a2", "1.1.3 a3"]
+    assert not {"Kelas", "Jenis kelamin", "Nama", "Dikirim"} & set(header)
+    assert not [cell for row in answers.iter_rows() for cell in row
+                if isinstance(cell.value, datetime)]
+    assert list(summary.iter_rows(values_only=True))[1][:2] == ("Responden", 4)
 
 
 def test_xlsx_cells_hold_numbers_as_numbers_and_text_as_text_never_formulas_or_links(
@@ -228,9 +278,9 @@ def test_xlsx_cells_hold_numbers_as_numbers_and_text_as_text_never_formulas_or_l
     assert (sheet["G2"].value, sheet["G2"].data_type) == (3, "n")
     assert (sheet["A3"].value, sheet["A3"].data_type) == (2, "n")
     assert (sheet["E2"].value, sheet["E2"].data_type) == ("1001", "s")
-    assert (sheet["L2"].value, sheet["L2"].data_type) == ("'=1+1", "s")
-    assert (sheet["L3"].value, sheet["L3"].data_type) == ("https://contoh.id", "s")
-    assert sheet["L3"].hyperlink is None
+    assert (sheet["N2"].value, sheet["N2"].data_type) == ("'=1+1", "s")
+    assert (sheet["N3"].value, sheet["N3"].data_type) == ("https://contoh.id", "s")
+    assert sheet["N3"].hyperlink is None
     assert not [cell for row in sheet.iter_rows() for cell in row if cell.data_type == "f"]
 
 
@@ -243,7 +293,7 @@ def test_csv_export_of_an_anonymous_administration_has_no_names(client, auth, ch
     text = response.data.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     # Two respondents a class: too few for class and gender columns, and no times.
-    assert rows[0][:2] == ["No", "1.1 A?"]
+    assert rows[0][:2] == ["No", "1.1.1 a1"]
     assert "Nama" not in rows[0] and "Dikirim" not in rows[0] and len(rows) == 5
     assert "'=SUM(A1)" in text and "\n=SUM" not in text
 
@@ -355,7 +405,7 @@ def test_xlsx_export_has_a_bold_frozen_header_and_drops_characters_xml_cannot_ho
     likert, yesno = instrument.sections[0].items
     (checklist,) = instrument.sections[1].items
     text = instrument.sections[2].items[2]
-    # Ticks stored out of order still read in the order of the options.
+    # Ticks stored out of order land in their own options' columns.
     helpers.add_response(administration, school["student_a"], [
         (likert, 0), (checklist, 2), (checklist, 0), (text, "ok\x0bsaja")])
     auth.login("guru.a")
@@ -364,7 +414,7 @@ def test_xlsx_export_has_a_bold_frozen_header_and_drops_characters_xml_cannot_ho
     assert sheet.freeze_panes == "B2"
     assert sheet["A1"].font.b and not sheet["A2"].font.b
     rows = list(sheet.iter_rows(values_only=True))
-    assert rows[1][6:] == (1, None, "Malas; Nilai turun", None, None, "oksaja")
+    assert rows[1][6:] == (1, None, 1, None, 1, None, None, "oksaja")
 
 
 def test_export_keeps_options_past_the_tenth_and_rows_without_choices_apart(client, auth,
@@ -386,8 +436,8 @@ def test_export_keeps_options_past_the_tenth_and_rows_without_choices_apart(clie
     response = client.get(f"/bk/asesmen/{administration.id}/ekspor.csv")
     rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig"))))
     by_name = {row[3]: row[6:] for row in rows[1:]}
-    assert by_name["Siswa A"] == ["m0; m10; m11", "s0", ""]
-    assert by_name["Siswa B"] == ["", "", "hanya tulisan"]
+    assert by_name["Siswa A"] == ["1"] + [""] * 9 + ["1", "1", "s0", ""]
+    assert by_name["Siswa B"] == [""] * 13 + ["hanya tulisan"]
 
 
 def test_counts_per_item_and_per_class_and_gender_agree(school):

@@ -335,6 +335,8 @@ def test_xlsx_holds_the_counts_and_is_audited(client, auth, service_data):
                        ("8A", 8, 1), ("Tanpa kelas (anonim)", None, 1)]
     grades = list(book.worksheets[2].iter_rows(values_only=True))
     assert grades[1:] == [("Kelas 7", 4), ("Kelas 8", 1), ("Tanpa kelas (anonim)", 1)]
+    assert [book.worksheets[0].column_dimensions[c].width for c in "AB"] == [36, 14]
+    assert book.worksheets[1].column_dimensions["A"].width == 26
     entry = db.session.scalar(sa.select(AuditEntry).where(AuditEntry.action == "export"))
     assert (entry.target_type, entry.target_id, entry.actor_id) == \
         ("service_report", "2025-08", service_data["counselor"].id)

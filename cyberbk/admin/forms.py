@@ -1,3 +1,5 @@
+import re
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed
@@ -49,7 +51,31 @@ class SettingsForm(FlaskForm):
                        "alamat ini, tanpa isi ceritanya."))
     logo = FileField(_l("Logo sekolah (PNG atau JPG, paling besar 512 KB)"),
                      validators=[FileAllowed(["png", "jpg", "jpeg"], _l("Logo harus PNG atau JPG."))])
+    principal_name = StringField(
+        _l("Nama kepala sekolah"), validators=[Optional(), Length(max=120)],
+        description=_l("Dengan gelarnya, seperti ditulis di surat resmi."))
+    principal_nip = StringField(_l("NIP kepala sekolah"), validators=[Optional(), Length(max=32)],
+                                description=_l("Kosongkan bila tidak ada NIP."))
+    coordinator_name = StringField(
+        _l("Nama koordinator BK"), validators=[Optional(), Length(max=120)],
+        description=_l("Di sekolah dengan satu Guru BK, isi nama Guru BK tersebut."))
+    coordinator_nip = StringField(
+        _l("NIP koordinator BK"), validators=[Optional(), Length(max=32)],
+        description=_l("Kosongkan bila tidak ada NIP."))
     submit = SubmitField(_l("Simpan pengaturan"))
+
+    def validate_principal_nip(self, field):
+        check_nip(field)
+
+    def validate_coordinator_nip(self, field):
+        check_nip(field)
+
+
+def check_nip(field):
+    """A NIP is 18 digits (birth date, appointment, sex, number), which schools write in
+    groups: "19700101 199503 1 001". Anything else is a typing slip on a signed page."""
+    if field.data and not re.fullmatch(r"\d{18}", field.data.replace(" ", "")):
+        raise ValidationError(_l("NIP terdiri dari 18 angka, misalnya 19700101 199503 1 001."))
 
 
 class CrisisContactForm(FlaskForm):

@@ -143,6 +143,10 @@ def show_import(job, form):
                            created=services.take_slips(job, current_user))
 
 
+#: The settings that sign printed reports, stored as typed.
+SIGNER_FIELDS = ("principal_name", "principal_nip", "coordinator_name", "coordinator_nip")
+
+
 @bp.route("/pengaturan", methods=["GET", "POST"])
 def settings():
     school = school_services.get_settings()
@@ -157,6 +161,8 @@ def settings():
             school.counselor_contacts = form.counselor_contacts.data or ""
             school.service_hours = form.service_hours.data or ""
             school.escalation_email = form.escalation_email.data or ""
+            for signer in SIGNER_FIELDS:
+                setattr(school, signer, (getattr(form, signer).data or "").strip())
             record(current_user, "settings", "school", summary="Pengaturan sekolah diubah")
             db.session.commit()
             flash(_("Pengaturan sekolah sudah disimpan."), "success")

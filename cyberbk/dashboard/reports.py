@@ -139,6 +139,7 @@ def _workbook(report, school_name):
     # Imported here: loaded at start-up openpyxl cost every worker 7 MB.
     from openpyxl import Workbook
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     workbook = Workbook()
     bold = Font(bold=True)
@@ -172,6 +173,11 @@ def _workbook(report, school_name):
     for sheet in (classes, grades):
         for cell in sheet[1]:
             cell.font = bold
+    # Widths in characters: the longest label of each column fits without a drag.
+    for sheet, widths in ((summary, (36,) + (14,) * (len(MODES) + 1)), (classes, (26, 10, 16)),
+                          (grades, (26, 16))):
+        for index, width in enumerate(widths, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
     keep_as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)

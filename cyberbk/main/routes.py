@@ -134,6 +134,8 @@ def layout_context():
         # section of their role (templates/_staff_nav.html).
         "staff_role": role.value if role in STAFF_ROLES else None,
         "waiting_counts": waiting_counts,
+        # The date on a printed page's letterhead (templates/_print.html).
+        "print_date": local_today,
     }
 
 

@@ -20,6 +20,12 @@ class SchoolSettings(db.Model):
     escalation_email: so.Mapped[str] = so.mapped_column(sa.String(254), default="")
     #: File name under instance/uploads/, or None for no logo.
     logo_filename: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    #: Who signs printed reports (templates/_print.html): the principal acknowledges them,
+    #: the koordinator BK answers for them. A NIP as the school writes it, with its spaces.
+    principal_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    principal_nip: so.Mapped[str] = so.mapped_column(sa.String(32), default="")
+    coordinator_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
+    coordinator_nip: so.Mapped[str] = so.mapped_column(sa.String(32), default="")
 
 
 class CrisisContact(db.Model):

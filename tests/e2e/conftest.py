@@ -4,12 +4,14 @@ driven by Playwright in Debian's Chromium at a 360x640 phone viewport."""
 import fcntl
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+import zlib
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -20,6 +22,10 @@ CHROMIUM = os.environ.get("CYBERBK_CHROMIUM", "/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 PHONE = {"width": 360, "height": 640}
 DEMO_PASSWORD = "cyberbk-demo"
+
+PDF_OBJECT = re.compile(rb"(\d+) 0 obj(.*?)endobj", re.S)
+PDF_STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+PDF_TEXT = re.compile(rb"/([\w.+-]+)\s+[\d.]+\s+Tf|<([0-9A-Fa-f]*)>|\bET\b")
 
 def pytest_collection_modifyitems(items):
     # Marks every test below this folder `e2e` (pytest.ini), so that -m "not e2e" leaves
@@ -173,3 +179,50 @@ def axe_violations(page, impacts=("serious", "critical")):
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [f"{v['id']}: {', '.join(n['target'][0] for n in v['nodes'])}"
             for v in result["violations"] if v["impact"] in impacts]
+
+
+def pdf_text(pdf):
+    """The text of a PDF that Chromium wrote (Skia: Type0 fonts with a ToUnicode map,
+    text drawn as hex glyph strings), one line per text run, in the order drawn.
+    Enough to check what a printed page says, without a PDF library."""
+    objects = {int(number): body for number, body in PDF_OBJECT.findall(pdf)}
+
+    def stream(number):
+        found = PDF_STREAM.search(objects[number])
+        return zlib.decompress(found.group(1)) if found else b""
+
+    def unicode_map(number):
+        cmap, text = {}, stream(number)
+        for block in re.findall(rb"beginbfchar(.*?)endbfchar", text, re.S):
+            for code, char in re.findall(rb"<(\w+)>\s*<(\w+)>", block):
+                cmap[int(code, 16)] = bytes.fromhex(char.decode()).decode("utf-16-be")
+        for block in re.findall(rb"beginbfrange(.*?)endbfrange", text, re.S):
+            for low, high, first in re.findall(rb"<(\w+)>\s*<(\w+)>\s*<(\w+)>", block):
+                start = int(first, 16)
+                for offset in range(int(high, 16) - int(low, 16) + 1):
+                    cmap[int(low, 16) + offset] = chr(start + offset)
+        return cmap
+
+    fonts = {}
+    for body in objects.values():
+        for name, number in re.findall(rb"/([\w.+-]+) (\d+) 0 R", body):
+            to_unicode = re.search(rb"/ToUnicode (\d+) 0 R", objects.get(int(number), b""))
+            if to_unicode:
+                fonts[name] = unicode_map(int(to_unicode.group(1)))
+    lines = []
+    for body in objects.values():
+        if not re.search(rb"/Type /Page\b", body):
+            continue
+        for contents in re.findall(rb"/Contents (\d+) 0 R", body):
+            font, line = {}, ""
+            for match in PDF_TEXT.finditer(stream(int(contents))):
+                if match.group(1):
+                    font = fonts.get(match.group(1), {})
+                elif match.group(2) is not None:
+                    glyphs = bytes.fromhex(match.group(2).decode())
+                    line += "".join(font.get(int.from_bytes(glyphs[i:i + 2], "big"), "")
+                                    for i in range(0, len(glyphs), 2))
+                else:
+                    lines.append(line)
+                    line = ""
+    return "\n".join(lines)
