@@ -1,12 +1,10 @@
 import click
 
 from . import bp
+from .delivery import run_once
 
 
 @bp.cli.command("deliver")
 def deliver_command():
     """One round of the alert worker: escalations, unread chats, everything due."""
-    from .delivery import run_once
-
-    sent = run_once()
-    click.echo(f"{sent} notifikasi terkirim.")
+    click.echo(f"{run_once()} notifikasi terkirim.")

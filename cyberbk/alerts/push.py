@@ -6,6 +6,7 @@ subscriptions to its public key, so a new pair would silence every subscribed de
 
 import base64
 import json
+from email.utils import parseaddr
 from pathlib import Path
 
 from cryptography.hazmat.primitives import serialization
@@ -50,14 +51,15 @@ def send(subscription, title, body, url):
     from pywebpush import webpush
 
     sender = current_app.config.get("MAIL_DEFAULT_SENDER") or "cyberbk@localhost"
-    address = sender if isinstance(sender, str) else sender[-1]
+    # Flask-Mail's setting is "Name <address>" or a (name, address) pair.
+    address = parseaddr(sender)[1] if isinstance(sender, str) else sender[-1]
     try:
         webpush(
             {"endpoint": subscription.endpoint,
              "keys": {"p256dh": subscription.p256dh, "auth": subscription.auth}},
             data=json.dumps({"title": title, "body": body, "url": url}),
             vapid_private_key=vapid(),
-            vapid_claims={"sub": f"mailto:{address.split('<')[-1].rstrip('>')}"},
+            vapid_claims={"sub": f"mailto:{address}"},
             timeout=current_app.config["ALERT_SEND_TIMEOUT"],
             # Hours: an alert that waits longer is stale, the home page shows what waits.
             ttl=12 * 3600,

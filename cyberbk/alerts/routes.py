@@ -12,14 +12,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_login import login_required
 
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..audit.services import record
 from ..common.forms import EmptyForm
-from ..extensions import csrf
 from ..extensions import db
 from . import bp
 from . import push
@@ -128,7 +126,6 @@ def dismiss(alert_id):
 
 
 @bp.route("/bk/sw.js")
-@csrf.exempt
 def service_worker():
     """The service worker, served under /bk/ so that it may control the counselor's pages
     (a script's scope is its own folder) and no student page."""
@@ -138,12 +135,10 @@ def service_worker():
 
 
 @bp.route("/admin/akun/<int:user_id>/email", methods=["GET", "POST"])
-@login_required
+@roles_required(Role.ADMIN)
 def account_email(user_id):
     """The operator sets a staff account's email address (students get none: nothing is
     ever sent to a student)."""
-    if current_user.acting_role != Role.ADMIN:
-        abort(403)
     user = db.get_or_404(User, user_id)
     if user.role == Role.STUDENT:
         abort(404)

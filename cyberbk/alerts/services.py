@@ -139,7 +139,7 @@ def base_url():
     configured = current_app.config.get("PUBLIC_URL")
     if configured:
         return configured
-    if has_request_context() and request.host_url != "http://localhost/":
+    if has_request_context():
         current_app.extensions["cyberbk_reached_at"] = request.host_url
         return request.host_url
     return current_app.extensions.get("cyberbk_reached_at") or (
