@@ -4,11 +4,13 @@ import logging
 import os
 from pathlib import Path
 
+import sqlalchemy.orm as so
 from flask import Flask
 from flask_wtf import i18n as flask_wtf_i18n
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import accesslog
+from . import admission
 from . import config
 from . import devices
 from . import logscrub
@@ -115,6 +117,8 @@ def create_app(test_config=None):
     if app.config["PROXY_COUNT"]:
         count = app.config["PROXY_COUNT"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+    # Outermost: a request turned away costs nothing, not even the proxy's headers.
+    admission.init_app(app)
 
     accesslog.install()
     logscrub.install()
@@ -139,6 +143,8 @@ def private_instance_folder(path):
 
 
 def init_login(app):
+    from .accounts.models import SchoolClass
+    from .accounts.models import StudentProfile
     from .accounts.models import User
 
     login_manager.init_app(app)
@@ -151,7 +157,11 @@ def init_login(app):
         user_id, _, nonce = login_id.partition(":")
         if not user_id.isdigit():
             return None
-        user = db.session.get(User, int(user_id))
+        # A student's every page shows their class and homeroom teacher: loaded with the
+        # account in one query instead of three lazy ones.
+        user = db.session.get(User, int(user_id), options=[
+            so.joinedload(User.student_profile).joinedload(StudentProfile.school_class)
+            .joinedload(SchoolClass.homeroom_teacher)])
         if user is None or not user.is_active or user.session_nonce != nonce:
             return None
         return user

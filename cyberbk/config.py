@@ -83,6 +83,15 @@ DEFAULTS = {
     "ASSESSMENT_VISITOR_LIMIT": "3 per hour",
     # How long after a counseling session ended its student is offered the evaluation.
     "ASSESSMENT_EVALUATION_DAYS": 14,
+    # Requests one worker serves at once (cyberbk/admission.py; 0: no limit). Below the
+    # database pool's 15 connections, so an admitted request never waits for one.
+    "ADMISSION_SLOTS": 12,
+    # How many wait for a slot before the rest are told "busy, try again": pages being
+    # opened, and forms being sent (a longer line: what a student typed is worth more).
+    "ADMISSION_QUEUE": 24,
+    "ADMISSION_SENDING_QUEUE": 96,
+    # No request waits in line longer than this.
+    "ADMISSION_WAIT_SECONDS": 5,
 }
 
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")
@@ -102,6 +111,7 @@ ENVIRONMENT = {
     "STUDENT_IDLE_MINUTES": int,
     "SESSION_COOKIE_SECURE": lambda v: v.lower() in ("1", "true", "yes"),
     "PROXY_COUNT": int,
+    "ADMISSION_SLOTS": int,
     "SESSION_REDIS_URL": str,
     "BACKUP_DIR": str,
     "BACKUP_PASSPHRASE": str,

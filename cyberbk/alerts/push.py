@@ -25,8 +25,8 @@ def key_path():
 
 def vapid():
     """The school's VAPID key pair, made on first use (0600: create_app's umask)."""
-    # Imported here, as pywebpush below: with aiohttp, which pywebpush loads, they cost
-    # every worker some 10 MB that only the settings page and the alert worker need.
+    # Imported here, as pywebpush below: only the settings page and the alert worker need
+    # them, not every worker's memory.
     from py_vapid import Vapid
 
     path = key_path()

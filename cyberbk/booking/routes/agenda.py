@@ -55,14 +55,14 @@ def staff_detail(booking_id):
 
 
 def render_staff_detail(booking, status=200, confirm_form=None, decline_form=None):
+    answered, windows = phone.answer_of(booking.student)
     return render_template(
         "booking/counselor/booking.html", booking=booking,
         acting=booking.counselor_id == current_user.id,
         confirm_form=confirm_form or ConfirmForm(formdata=None),
         decline_form=decline_form or DeclineForm(formdata=None),
         whatsapp_link=reminders.whatsapp_reminder_link(booking),
-        windows=phone.windows_of(booking.student),
-        answered=phone.has_answered(booking.student)), status
+        windows=windows, answered=answered), status
 
 
 @bp.route("/bk/jadwal/<int:booking_id>/konfirmasi", methods=["POST"])

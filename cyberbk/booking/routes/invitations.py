@@ -41,7 +41,7 @@ def invite(student_id):
         flash(_("Panggilan terkirim. Siswa melihatnya di berandanya saat masuk, tidak lewat "
                 "notifikasi."), "success")
         return redirect(url_for("dashboard.student", student_id=student.id), 303)
-    windows = phone.windows_of(student)
+    answered, windows = phone.answer_of(student)
     days = rules.config("BOOKING_DAYS_AHEAD")
     # What the student will be offered: this counselor's free slots, those in the
     # student's phone windows counted apart.
@@ -49,7 +49,7 @@ def invite(student_id):
                                                             days, windows=windows)
                for choice in items]
     return render_template("booking/counselor/invite.html", student=student, form=form,
-                           windows=windows, answered=phone.has_answered(student),
+                           windows=windows, answered=answered,
                            offered=len(offered), days=days,
                            fitting=sum(choice.fits for choice in offered),
                            waiting=invitations.waiting_from(current_user, student)), \

@@ -28,8 +28,7 @@ from ..models import label
 from .bookings import upcoming_for_student
 from .invitations import sent_to
 from .invitations import waiting_for as invitations_waiting_for
-from .phone import has_answered
-from .phone import windows_of
+from .phone import answer_of
 from .referring import referrals_by
 
 
@@ -108,9 +107,10 @@ def home_part(user):
     """A student's next sessions, a homeroom teacher's latest referrals, a counselor's day."""
     if user.role == Role.STUDENT:
         # An invitation waits here, never in a notification: nothing goes to the phone.
+        answered, windows = answer_of(user)
         return {"upcoming": upcoming_for_student(user),
                 "invitations": invitations_waiting_for(user),
-                "phone_windows": windows_of(user), "phone_answered": has_answered(user),
+                "phone_windows": windows, "phone_answered": answered,
                 "phone_choices": [(window.value, label(window)) for window in PhoneWindow]}
     if user.role == Role.HOMEROOM:
         return {"referrals": referrals_by(user, limit=5)}
@@ -146,12 +146,13 @@ def student_referrals(student, counselor):
 def record_part(student, counselor):
     """Cases, sessions, referrals and invitations as `counselor` may open them, and when
     the student holds the phone (not confidential: the counselor needs it to invite)."""
+    answered, windows = answer_of(student)
     return {"booking": {
         "cases": student_cases(student, counselor),
         "bookings": student_bookings(student, counselor),
         "referrals": student_referrals(student, counselor),
         "invitations": sent_to(student, counselor),
-        "windows": windows_of(student), "windows_answered": has_answered(student),
+        "windows": windows, "windows_answered": answered,
     }}
 
 

@@ -9,12 +9,14 @@ from ..models import PhoneWindow
 
 def windows_of(student):
     """The student's phone windows, [] when they gave none."""
+    return answer_of(student)[1]
+
+
+def answer_of(student):
+    """(whether the student answered, their windows), from one lookup: a student who never
+    answered has no row, and the session's identity map does not remember an absent one."""
     habit = db.session.get(PhoneHabit, student.id)
-    return habit.chosen if habit else []
-
-
-def has_answered(student):
-    return db.session.get(PhoneHabit, student.id) is not None
+    return (habit is not None, habit.chosen if habit else [])
 
 
 def set_windows(student, values):

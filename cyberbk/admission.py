@@ -1,0 +1,135 @@
+"""Admission: how many requests one worker serves at once, and what the rest get.
+
+A gevent worker accepts every connection it is offered (up to gunicorn's
+worker_connections, thousands, for the chat sockets) and starts each request at once. Past
+what one core can serve, every request then slows down together: at ten times a school's
+peak the bench saw homes answered after 30 s, the database pool's timeouts and 500s on the
+counselor's pages. Here a request waits for one of a few slots instead; when too many
+already wait, it is answered at once with a short "busy, try again" page (503 and
+Retry-After) that costs nothing to send. A page that is sent (a story, a questionnaire's
+answers, a login) may wait in a longer queue than a page being opened: what a student
+typed is worth more than a page they can reload. The page says that what they sent was not
+stored, so nothing looks acknowledged that was not.
+
+Chat sockets (their own cap, `CHAT_SOCKETS_PER_WORKER`) and static files are not counted.
+"""
+
+import logging
+import threading
+import time
+
+from markupsafe import escape
+
+log = logging.getLogger("cyberbk.admission")
+
+EXEMPT_PREFIXES = ("/socket.io/", "/static/")
+SENDING = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+RETRY_SECONDS = 5
+#: Seconds between two log lines about busy answers; those in between are counted.
+LOG_SECONDS = 60
+
+# Built once at start, without templates or the database: sending it must cost nothing.
+# Indonesian first (the app's language), one English line for English readers.
+PAGE = """<!doctype html>
+<html lang="id"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+{refresh}<title>Sedang ramai</title>
+<style>body{{font:1.125rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}
+a{{color:#0b5394;display:inline-block;min-height:44px;line-height:44px}}</style></head>
+<body><main><h1>Sedang ramai</h1>
+<p>{what}</p>
+<p lang="en">{english}</p>
+</main></body></html>
+"""
+OPENING = (
+    "Banyak orang membuka halaman ini bersamaan. Halaman akan dicoba lagi otomatis dalam "
+    "{seconds} detik.",
+    "Many people are opening this page at once. It will try again in {seconds} seconds.")
+SENT = (
+    "Yang kamu kirim belum tersimpan karena banyak orang mengirim bersamaan. Kembali ke "
+    "halaman sebelumnya (isianmu biasanya masih ada) dan kirim lagi dalam {seconds} detik.",
+    "What you sent was not stored: many people are sending at once. Go back (your text is "
+    "usually still there) and send it again in {seconds} seconds.")
+
+
+def busy_page(sending, url=""):
+    what, english = SENT if sending else OPENING
+    refresh = ("" if sending else
+               f'<meta http-equiv="refresh" content="{RETRY_SECONDS};url={escape(url)}">\n')
+    return PAGE.format(refresh=refresh, what=what.format(seconds=RETRY_SECONDS),
+                       english=english.format(seconds=RETRY_SECONDS)).encode()
+
+
+class Admission:
+    """WSGI middleware: at most `slots` requests inside the app at once. A request beyond
+    that waits in line while fewer than `queue` wait (`sending_queue` for a sent form), at
+    most `wait` seconds; otherwise it gets the busy page."""
+
+    def __init__(self, app, slots, queue, sending_queue, wait):
+        self.app = app
+        # Under gevent's monkey-patching (gunicorn's gevent worker patches before it loads
+        # the app) these are gevent's cooperative locks.
+        self.slots = threading.BoundedSemaphore(slots)
+        self.queue = queue
+        self.sending_queue = sending_queue
+        self.wait = wait
+        self.waiting = 0
+        self.counter = threading.Lock()
+        self.turned_away = 0
+        self.quiet_until = 0.0
+
+    def __call__(self, environ, start_response):
+        if environ.get("PATH_INFO", "").startswith(EXEMPT_PREFIXES):
+            return self.app(environ, start_response)
+        sending = environ.get("REQUEST_METHOD") in SENDING
+        if not self.slots.acquire(blocking=False) and not self.wait_for_slot(sending):
+            return self.busy(environ, start_response, sending)
+        # Every response is computed when the app returns (none is streamed): the slot is
+        # given back then, so a phone on a slow network does not hold it while it reads.
+        try:
+            return self.app(environ, start_response)
+        finally:
+            self.slots.release()
+
+    def wait_for_slot(self, sending):
+        with self.counter:
+            if self.waiting >= (self.sending_queue if sending else self.queue):
+                return False
+            self.waiting += 1
+        try:
+            return self.slots.acquire(timeout=self.wait)
+        finally:
+            with self.counter:
+                self.waiting -= 1
+
+    def busy(self, environ, start_response, sending):
+        self.note_turned_away()
+        url = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
+        if environ.get("QUERY_STRING"):
+            url += "?" + environ["QUERY_STRING"]
+        body = busy_page(sending, url)
+        start_response("503 Service Unavailable", [
+            ("Content-Type", "text/html; charset=utf-8"),
+            ("Content-Length", str(len(body))),
+            ("Retry-After", str(RETRY_SECONDS)),
+            ("Cache-Control", "no-store"),
+        ])
+        return [body]
+
+    def note_turned_away(self):
+        self.turned_away += 1
+        now = time.monotonic()
+        if now >= self.quiet_until:
+            log.warning("busy: %d requests answered 503 since the last such line "
+                        "(%d waiting)", self.turned_away, self.waiting)
+            self.turned_away = 0
+            self.quiet_until = now + LOG_SECONDS
+
+
+def init_app(app):
+    """Wrap the app when ADMISSION_SLOTS is set (0 turns admission off)."""
+    slots = app.config["ADMISSION_SLOTS"]
+    if slots:
+        app.wsgi_app = Admission(app.wsgi_app, slots, app.config["ADMISSION_QUEUE"],
+                                 app.config["ADMISSION_SENDING_QUEUE"],
+                                 app.config["ADMISSION_WAIT_SECONDS"])
