@@ -6,7 +6,6 @@ from pathlib import Path
 
 import sqlalchemy.orm as so
 from flask import Flask
-from flask_wtf import i18n as flask_wtf_i18n
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import accesslog
@@ -64,9 +63,6 @@ def create_app(test_config=None):
     init_login(app)
     ratelimit.init_app(app)
     devices.init_app(app)
-    # WTForms ships no Indonesian: its validator messages come from our own
-    # translations/<lang>/LC_MESSAGES/wtforms.po instead of its package folder.
-    flask_wtf_i18n.messages_path = lambda: str(ROOT / "translations")
     socketio.init_app(
         app,
         message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],

@@ -18,6 +18,8 @@ import logging
 import threading
 import time
 
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from markupsafe import escape
 
 log = logging.getLogger("cyberbk.admission")
@@ -29,35 +31,46 @@ RETRY_SECONDS = 5
 LOG_SECONDS = 60
 
 # Built once at start, without templates or the database: sending it must cost nothing.
-# Indonesian first (the app's language), one English line for English readers.
+# The app's language first, one line in English for English readers (the busy page cannot
+# read the language cookie's choice without the work it is there to avoid).
 PAGE = """<!doctype html>
 <html lang="id"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-{refresh}<title>Sedang ramai</title>
-<style>body{{font:1.125rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}
-a{{color:#0b5394;display:inline-block;min-height:44px;line-height:44px}}</style></head>
-<body><main><h1>Sedang ramai</h1>
+{refresh}<title>{title}</title>
+<style>body{{font:1.125rem/1.5 system-ui,sans-serif;max-width:32rem;margin:2rem auto;padding:0 1rem;color:#1a1a1a}}</style>
+</head><body><main><h1>{title}</h1>
 <p>{what}</p>
 <p lang="en">{english}</p>
 </main></body></html>
 """
-OPENING = (
-    "Banyak orang membuka halaman ini bersamaan. Halaman akan dicoba lagi otomatis dalam "
-    "{seconds} detik.",
-    "Many people are opening this page at once. It will try again in {seconds} seconds.")
-SENT = (
-    "Yang kamu kirim belum tersimpan karena banyak orang mengirim bersamaan. Kembali ke "
-    "halaman sebelumnya (isianmu biasanya masih ada) dan kirim lagi dalam {seconds} detik.",
-    "What you sent was not stored: many people are sending at once. Go back (your text is "
-    "usually still there) and send it again in {seconds} seconds.")
 
 
-def busy_page(sending, url=""):
-    what, english = SENT if sending else OPENING
-    refresh = ("" if sending else
-               f'<meta http-equiv="refresh" content="{RETRY_SECONDS};url={escape(url)}">\n')
-    return PAGE.format(refresh=refresh, what=what.format(seconds=RETRY_SECONDS),
-                       english=english.format(seconds=RETRY_SECONDS)).encode()
+def busy_texts():
+    """(title, what was opened, what was sent) in the current language."""
+    return (_("Sedang ramai"),
+            _("Banyak orang membuka halaman ini bersamaan. Halaman ini dicoba lagi otomatis "
+              "dalam %(seconds)d detik.", seconds=RETRY_SECONDS),
+            _("Yang kamu kirim belum tersimpan karena banyak orang mengirim bersamaan. "
+              "Kembali ke halaman sebelumnya (isianmu biasanya masih ada) dan kirim lagi "
+              "dalam %(seconds)d detik.", seconds=RETRY_SECONDS))
+
+
+def busy_pages(app):
+    """{sending: the page's HTML with {url} left to fill} in the app's default language,
+    with the English line below it."""
+    with app.app_context():
+        with force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
+            title, opening, sent = busy_texts()
+        with force_locale("en"):
+            _title, opening_en, sent_en = busy_texts()
+    pages = {}
+    for sending, what, english in ((False, opening, opening_en), (True, sent, sent_en)):
+        # No reload after a sent form: it would send the form again unseen.
+        refresh = ("" if sending else
+                   f'<meta http-equiv="refresh" content="{RETRY_SECONDS};url={{url}}">\n')
+        pages[sending] = PAGE.format(refresh=refresh, title=escape(title), what=escape(what),
+                                     english=escape(english))
+    return pages
 
 
 class Admission:
@@ -65,8 +78,9 @@ class Admission:
     that waits in line while fewer than `queue` wait (`sending_queue` for a sent form), at
     most `wait` seconds; otherwise it gets the busy page."""
 
-    def __init__(self, app, slots, queue, sending_queue, wait):
+    def __init__(self, app, slots, queue, sending_queue, wait, pages):
         self.app = app
+        self.pages = pages
         # Under gevent's monkey-patching (gunicorn's gevent worker patches before it loads
         # the app) these are gevent's cooperative locks.
         self.slots = threading.BoundedSemaphore(slots)
@@ -107,7 +121,7 @@ class Admission:
         url = environ.get("SCRIPT_NAME", "") + environ.get("PATH_INFO", "")
         if environ.get("QUERY_STRING"):
             url += "?" + environ["QUERY_STRING"]
-        body = busy_page(sending, url)
+        body = self.pages[sending].replace("{url}", str(escape(url))).encode()
         start_response("503 Service Unavailable", [
             ("Content-Type", "text/html; charset=utf-8"),
             ("Content-Length", str(len(body))),
@@ -132,4 +146,4 @@ def init_app(app):
     if slots:
         app.wsgi_app = Admission(app.wsgi_app, slots, app.config["ADMISSION_QUEUE"],
                                  app.config["ADMISSION_SENDING_QUEUE"],
-                                 app.config["ADMISSION_WAIT_SECONDS"])
+                                 app.config["ADMISSION_WAIT_SECONDS"], busy_pages(app))

@@ -56,14 +56,19 @@ def wait_inside(held, count):
 
 
 @pytest.fixture
+def pages(app):
+    return admission.busy_pages(app)
+
+
+@pytest.fixture
 def held():
     held = HeldApp()
     yield held
     held.go.set()
 
 
-def test_a_request_beyond_the_slots_waits_for_one_and_is_then_served(held):
-    app = admission.Admission(held, slots=2, queue=5, sending_queue=10, wait=5)
+def test_a_request_beyond_the_slots_waits_for_one_and_is_then_served(held, pages):
+    app = admission.Admission(held, slots=2, queue=5, sending_queue=10, wait=5, pages=pages)
     threads, answers = in_background(app, 3)
     wait_inside(held, 2)
     assert held.served == 0 and not held.inside.acquire(timeout=0.2)
@@ -73,8 +78,8 @@ def test_a_request_beyond_the_slots_waits_for_one_and_is_then_served(held):
     assert [a["status"] for a in answers] == ["200 OK"] * 3
 
 
-def test_a_page_opened_when_the_line_is_full_gets_the_busy_page_at_once(held):
-    app = admission.Admission(held, slots=1, queue=1, sending_queue=3, wait=5)
+def test_a_page_opened_when_the_line_is_full_gets_the_busy_page_at_once(held, pages):
+    app = admission.Admission(held, slots=1, queue=1, sending_queue=3, wait=5, pages=pages)
     threads, _ = in_background(app, 2)
     wait_inside(held, 1)
     while app.waiting < 1:
@@ -84,13 +89,14 @@ def test_a_page_opened_when_the_line_is_full_gets_the_busy_page_at_once(held):
     assert answer["headers"]["Retry-After"] == "5"
     assert answer["headers"]["Cache-Control"] == "no-store"
     page = answer["body"].decode()
-    assert "Sedang ramai" in page and 'lang="id"' in page
+    assert "<h1>Sedang ramai</h1>" in page and 'lang="id"' in page
+    assert '<p lang="en">Many people are opening this page at once.' in page
     # Tries again by itself, also with JavaScript off.
     assert 'http-equiv="refresh" content="5;url=/kotak?kelas=7A"' in page
 
 
-def test_a_story_being_sent_waits_in_the_longer_line_while_pages_are_turned_away(held):
-    app = admission.Admission(held, slots=1, queue=1, sending_queue=3, wait=5)
+def test_a_story_being_sent_waits_in_the_longer_line_while_pages_are_turned_away(held, pages):
+    app = admission.Admission(held, slots=1, queue=1, sending_queue=3, wait=5, pages=pages)
     in_background(app, 2)
     wait_inside(held, 1)
     while app.waiting < 1:
@@ -104,8 +110,8 @@ def test_a_story_being_sent_waits_in_the_longer_line_while_pages_are_turned_away
     assert answers[0]["status"] == "200 OK"
 
 
-def test_a_form_turned_away_says_what_was_sent_was_not_stored(held):
-    app = admission.Admission(held, slots=1, queue=0, sending_queue=0, wait=5)
+def test_a_form_turned_away_says_what_was_sent_was_not_stored(held, pages):
+    app = admission.Admission(held, slots=1, queue=0, sending_queue=0, wait=5, pages=pages)
     in_background(app, 1)
     wait_inside(held, 1)
     answer = call(app, "/kotak", "POST")
@@ -116,30 +122,30 @@ def test_a_form_turned_away_says_what_was_sent_was_not_stored(held):
     assert "refresh" not in page
 
 
-def test_nobody_waits_longer_than_the_wait(held):
-    app = admission.Admission(held, slots=1, queue=5, sending_queue=5, wait=0.2)
+def test_nobody_waits_longer_than_the_wait(held, pages):
+    app = admission.Admission(held, slots=1, queue=5, sending_queue=5, wait=0.2, pages=pages)
     in_background(app, 1)
     wait_inside(held, 1)
     assert call(app)["status"].startswith("503")
 
 
-def test_chat_sockets_and_static_files_are_not_counted(held):
-    app = admission.Admission(held, slots=1, queue=0, sending_queue=0, wait=5)
+def test_chat_sockets_and_static_files_are_not_counted(held, pages):
+    app = admission.Admission(held, slots=1, queue=0, sending_queue=0, wait=5, pages=pages)
     in_background(app, 1)
     wait_inside(held, 1)
     for path in ("/static/cepat.css", "/socket.io/cepat"):
         assert call(app, path)["status"] == "200 OK"
 
 
-def test_the_slot_is_given_back_when_the_app_has_answered_or_failed():
+def test_the_slot_is_given_back_when_the_app_has_answered_or_failed(pages):
     def failing(environ, start_response):
         raise RuntimeError("boom")
 
-    app = admission.Admission(failing, slots=1, queue=0, sending_queue=0, wait=0)
+    app = admission.Admission(failing, slots=1, queue=0, sending_queue=0, wait=0, pages=pages)
     for _ in range(3):
         with pytest.raises(RuntimeError):
             call(app)
-    served = admission.Admission(HeldApp(), slots=1, queue=0, sending_queue=0, wait=0)
+    served = admission.Admission(HeldApp(), slots=1, queue=0, sending_queue=0, wait=0, pages=pages)
     for _ in range(3):
         assert call(served, "/cepat")["status"] == "200 OK"
 

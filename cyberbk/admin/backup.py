@@ -21,9 +21,6 @@ from datetime import datetime
 from pathlib import Path
 
 import sqlalchemy as sa
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 from sqlalchemy.engine import make_url
 
 from ..audit.models import AuditEntry
@@ -82,11 +79,17 @@ def pg_dump(url, target):
     run_pg_client("pg_dump", url, "--format=custom", "--no-owner", f"--file={target}")
 
 
+# cryptography is imported where an archive is sealed or opened: its compiled bindings
+# cost every worker some 7 MB at start, for what the operator does once a night.
 def derive_key(passphrase, salt):
+    from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
+
     return Scrypt(salt=salt, length=32, **SCRYPT).derive(passphrase.encode("utf-8"))
 
 
 def encrypt(data, passphrase):
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     salt, nonce = os.urandom(SALT_BYTES), os.urandom(NONCE_BYTES)
     header = MAGIC + salt + nonce
     return header + AESGCM(derive_key(passphrase, salt)).encrypt(nonce, data, header)
@@ -95,6 +98,9 @@ def encrypt(data, passphrase):
 def decrypt(blob, passphrase):
     """The archive's plain bytes; BackupError for a wrong passphrase or a changed file
     (AES-GCM cannot tell the two apart, and neither gives anything away)."""
+    from cryptography.exceptions import InvalidTag
+    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
     if not blob.startswith(MAGIC):
         raise BackupError("this is not an encrypted CyberBK backup")
     start = len(MAGIC)

@@ -1,7 +1,6 @@
 import re
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
@@ -17,10 +16,11 @@ from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
 from ..common.forms import EmailField
+from ..common.forms import Form
 from ..school import phones
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField(
         _l("Berkas daftar siswa dan guru (.csv atau .xlsx)"),
         validators=[FileRequired(_l("Pilih berkasnya dulu.")),
@@ -29,7 +29,7 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Periksa dan impor"))
 
 
-class AccountFilterForm(FlaskForm):
+class AccountFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -39,7 +39,7 @@ class AccountFilterForm(FlaskForm):
     submit = SubmitField(_l("Tampilkan"))
 
 
-class SettingsForm(FlaskForm):
+class SettingsForm(Form):
     name = StringField(_l("Nama sekolah"), validators=[DataRequired(), Length(max=160)])
     address = TextAreaField(_l("Alamat"), validators=[Optional(), Length(max=500)])
     counselor_contacts = TextAreaField(_l("Kontak Guru BK"), validators=[Optional(), Length(max=1000)],
@@ -78,7 +78,7 @@ def check_nip(field):
         raise ValidationError(_l("NIP terdiri dari 18 angka, misalnya 19700101 199503 1 001."))
 
 
-class CrisisContactForm(FlaskForm):
+class CrisisContactForm(Form):
     """A crisis contact; its phone and WhatsApp numbers become links a student can tap."""
 
     name = StringField(_l("Nama layanan"), validators=[DataRequired(), Length(max=120)])
@@ -109,7 +109,7 @@ class CrisisContactForm(FlaskForm):
                 phones.parse_whatsapp(self.whatsapp.data) if self.whatsapp.data else None)
 
 
-class BackupForm(FlaskForm):
+class BackupForm(Form):
     """The passphrase that encrypts a backup made in the browser, when the server has none
     configured (BACKUP_PASSPHRASE); it is used once and never stored."""
 

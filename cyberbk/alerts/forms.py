@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import SelectField
 from wtforms import SubmitField
@@ -7,6 +6,7 @@ from wtforms import TimeField
 from wtforms.validators import Optional
 
 from ..common.forms import EmailField
+from ..common.forms import Form
 
 DIGEST_CHOICES = [
     (60, _l("Paling sering sejam sekali")),
@@ -16,7 +16,7 @@ DIGEST_CHOICES = [
 ]
 
 
-class AlertSettingsForm(FlaskForm):
+class AlertSettingsForm(Form):
     email = EmailField(_l("Alamat email Anda"),
                        description=_l("Notifikasi email dikirim ke alamat ini."))
     email_enabled = BooleanField(_l("Kirim notifikasi lewat email"))
@@ -38,7 +38,7 @@ class AlertSettingsForm(FlaskForm):
         return True
 
 
-class AccountEmailForm(FlaskForm):
+class AccountEmailForm(Form):
     """The operator sets a staff account's email address."""
 
     email = EmailField(_l("Alamat email"))

@@ -9,7 +9,6 @@ import json
 from email.utils import parseaddr
 from pathlib import Path
 
-from cryptography.hazmat.primitives import serialization
 from flask import current_app
 
 KEY_FILE = "vapid_private.pem"
@@ -39,6 +38,8 @@ def vapid():
 
 def application_server_key():
     """The public key as a browser's pushManager.subscribe() takes it (base64url, no padding)."""
+    from cryptography.hazmat.primitives import serialization
+
     point = vapid().public_key.public_bytes(serialization.Encoding.X962,
                                             serialization.PublicFormat.UncompressedPoint)
     return base64.urlsafe_b64encode(point).rstrip(b"=").decode()

@@ -1,7 +1,6 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import RadioField
 from wtforms import SelectField
@@ -18,6 +17,7 @@ from wtforms.validators import Optional
 from wtforms.validators import Regexp
 
 from ..common.forms import DateTimeLocalField
+from ..common.forms import Form
 from .models import AudienceScope
 from .models import ItemType
 from .services import ITEM_TYPE_LABELS
@@ -61,14 +61,14 @@ class LocalDateTimeField(DateTimeLocalField):
                                                   "Contoh: 2025-08-01 07:00."), **kwargs)
 
 
-class InstrumentForm(FlaskForm):
+class InstrumentForm(Form):
     title = StringField(_l("Judul angket"), validators=[DataRequired(REQUIRED), Length(max=160)])
     description = TextAreaField(_l("Pengantar untuk siswa"), validators=[Optional(),
                                                                          Length(max=2000)])
     submit = SubmitField(_l("Simpan"))
 
 
-class SectionForm(FlaskForm):
+class SectionForm(Form):
     title = StringField(_l("Judul bagian"), validators=[DataRequired(REQUIRED), Length(max=160)])
     code = StringField(_l("Kode bidang (boleh kosong)"),
                        description=_l("Misalnya PDP atau BEL. Bagian dengan kode yang sama "
@@ -80,7 +80,7 @@ class SectionForm(FlaskForm):
     submit = SubmitField(_l("Simpan bagian"))
 
 
-class ItemForm(FlaskForm):
+class ItemForm(Form):
     type = Select(_l("Jenis pertanyaan"),
                   choices=[(t.value, label) for t, label in ITEM_TYPE_LABELS.items()])
     text = TextAreaField(_l("Pertanyaan atau pernyataan"),
@@ -107,7 +107,7 @@ class ItemForm(FlaskForm):
             raise ValidationError(error)
 
 
-class AdministrationForm(FlaskForm):
+class AdministrationForm(Form):
     instrument = Select(_l("Angket"), coerce=int)
     title = StringField(_l("Nama pemberian angket"),
                         description=_l("Contoh: Pemahaman layanan BK – awal semester."),
@@ -144,7 +144,7 @@ class AdministrationForm(FlaskForm):
         validate_dates(self.opens_at.data, field.data)
 
 
-class DatesForm(FlaskForm):
+class DatesForm(Form):
     opens_at = LocalDateTimeField(_l("Dibuka mulai"))
     closes_at = LocalDateTimeField(_l("Ditutup pada"))
     submit = SubmitField(_l("Simpan tanggal"))
@@ -158,7 +158,7 @@ def validate_dates(opens_at: datetime | None, closes_at: datetime | None):
         raise ValidationError(_l("Waktu tutup harus sesudah waktu buka."))
 
 
-class VisitorStartForm(FlaskForm):
+class VisitorStartForm(Form):
     """An anonymous questionnaire answered without logging in: class and gender for results."""
 
     school_class = Select(_l("Kelasmu"), coerce=int)
@@ -167,7 +167,7 @@ class VisitorStartForm(FlaskForm):
     submit = SubmitField(_l("Mulai mengisi"))
 
 
-class ResultsFilterForm(FlaskForm):
+class ResultsFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -177,7 +177,7 @@ class ResultsFilterForm(FlaskForm):
     submit = SubmitField(_l("Tampilkan"))
 
 
-class CompareForm(FlaskForm):
+class CompareForm(Form):
     class Meta:
         csrf = False
 

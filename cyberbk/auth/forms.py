@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms import StringField
 from wtforms import SubmitField
@@ -11,7 +10,8 @@ from wtforms.validators import ValidationError
 MIN_PASSWORD_LENGTH = 8
 
 
-class LoginForm(FlaskForm):
+from ..common.forms import Form
+class LoginForm(Form):
     username = StringField(_l("Nama pengguna"), validators=[DataRequired(), Length(max=64)],
                            render_kw={"autocomplete": "username", "autocapitalize": "none",
                                       "spellcheck": "false"})
@@ -20,7 +20,7 @@ class LoginForm(FlaskForm):
     submit = SubmitField(_l("Masuk"))
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField(_l("Kata sandi sekarang"), validators=[DataRequired()],
                                      render_kw={"autocomplete": "current-password"})
     new_password = PasswordField(

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import IntegerField
@@ -18,6 +17,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 
 from ..common.forms import DateField
+from ..common.forms import Form
 from ..common.vocabulary import Mode
 from ..common.vocabulary import ServiceField
 from .models import HelpBefore
@@ -52,7 +52,7 @@ class SlotField(StringField):
             raise ValidationError(_l("Waktu yang dipilih tidak dikenal. Pilih lagi, ya."))
 
 
-class ChoiceForm(FlaskForm):
+class ChoiceForm(Form):
     """Step 1 of booking: how, about what, and when."""
 
     step = HiddenField(default="pilih")
@@ -71,7 +71,7 @@ class ChoiceForm(FlaskForm):
     submit = SubmitField(_l("Lanjut"))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     """Kesediaan konseli: all three are needed before any session."""
 
     consent_voluntary = BooleanField(
@@ -113,7 +113,7 @@ class IntakeForm(ChoiceForm, ConsentForm):
     submit = SubmitField(_l("Kirim permintaan jadwal"))
 
 
-class PhoneWindowsForm(FlaskForm):
+class PhoneWindowsForm(Form):
     """Jam pegang HP, once on the student's home."""
 
     windows = SelectMultipleField(_l("Kapan biasanya kamu pegang HP dengan tenang?"),
@@ -132,7 +132,7 @@ class InvitationAnswerForm(ConsentForm):
     submit = SubmitField(_l("Aku setuju, pilih waktu ini"))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(Form):
     message = TextAreaField(
         _l("Pesan untuk siswa"),
         validators=[DataRequired(_l("Tulis pesannya untuk siswa.")), Length(max=300)],
@@ -142,7 +142,7 @@ class InvitationForm(FlaskForm):
     submit = SubmitField(_l("Kirim panggilan"))
 
 
-class MoveForm(FlaskForm):
+class MoveForm(Form):
     slot = SlotField(_l("Waktu baru"))
     submit = SubmitField(_l("Pindahkan jadwal"))
 
@@ -153,13 +153,13 @@ class CounselorMoveForm(MoveForm):
                                         Length(max=500)])
 
 
-class ConfirmForm(FlaskForm):
+class ConfirmForm(Form):
     message = TextAreaField(_l("Pesan untuk siswa (boleh dikosongkan)"),
                             validators=[Optional(), Length(max=500)])
     submit = SubmitField(_l("Konfirmasi"))
 
 
-class DeclineForm(FlaskForm):
+class DeclineForm(Form):
     message = TextAreaField(_l("Alasan untuk siswa"),
                             validators=[DataRequired(_l("Tulis alasannya untuk siswa.")),
                                         Length(max=500)],
@@ -168,14 +168,14 @@ class DeclineForm(FlaskForm):
     submit = SubmitField(_l("Tolak jadwal"))
 
 
-class SlotLengthForm(FlaskForm):
+class SlotLengthForm(Form):
     minutes = SelectField(_l("Lama satu sesi"), coerce=int,
                           choices=[SelectChoice(m, _l("%(num)s menit", num=m))
                                    for m in SLOT_LENGTHS])
     submit = SubmitField(_l("Simpan lama sesi"))
 
 
-class WeeklyHoursForm(FlaskForm):
+class WeeklyHoursForm(Form):
     weekday = SelectField(_l("Hari"), coerce=int,
                           choices=[SelectChoice(number, name)
                                    for number, name in enumerate(WEEKDAYS)])
@@ -186,7 +186,7 @@ class WeeklyHoursForm(FlaskForm):
     submit = SubmitField(_l("Tambah jam"))
 
 
-class ClosedDaysForm(FlaskForm):
+class ClosedDaysForm(Form):
     first_day = DateField(_l("Dari tanggal"), validators=[InputRequired(_l("Isi tanggalnya."))])
     from_time = TimeField(_l("Dari jam (kosongkan untuk sejak pagi)"), validators=[Optional()])
     last_day = DateField(_l("Sampai tanggal (kosongkan kalau hari yang sama)"),
@@ -198,14 +198,14 @@ class ClosedDaysForm(FlaskForm):
     submit = SubmitField(_l("Tutup jadwal di waktu itu"))
 
 
-class ExtraSlotForm(FlaskForm):
+class ExtraSlotForm(Form):
     day = DateField(_l("Tanggal"), validators=[InputRequired(_l("Isi tanggalnya."))])
     start = TimeField(_l("Jam mulai"), validators=[InputRequired(_l("Isi jam mulai."))])
     note = StringField(_l("Keterangan"), validators=[Optional(), Length(max=120)])
     submit = SubmitField(_l("Tambah slot"))
 
 
-class SessionRecordForm(FlaskForm):
+class SessionRecordForm(Form):
     held_on = DateField(_l("Tanggal"), validators=[InputRequired(_l("Isi tanggal sesi."))])
     held_time = TimeField(_l("Jam"), validators=[InputRequired(_l("Isi jam sesi."))])
     mode = SelectField(_l("Cara"), choices=choices(Mode))
@@ -232,7 +232,7 @@ class SessionRecordForm(FlaskForm):
     submit = SubmitField(_l("Simpan catatan"))
 
 
-class CloseCaseForm(FlaskForm):
+class CloseCaseForm(Form):
     outcome = RadioField(_l("Hasil pasca-konseling"), choices=choices(Outcome),
                          validators=[InputRequired(_l("Pilih hasil pasca-konseling dulu."))])
     note = TextAreaField(_l("Catatan penutup (boleh dikosongkan)"),
@@ -240,18 +240,18 @@ class CloseCaseForm(FlaskForm):
     submit = SubmitField(_l("Tutup kasus"))
 
 
-class HandoverForm(FlaskForm):
+class HandoverForm(Form):
     counselor = SelectField(_l("Alihkan ke"), coerce=int)
     submit = SubmitField(_l("Alihkan kasus"))
 
 
-class ScheduleReferralForm(FlaskForm):
+class ScheduleReferralForm(Form):
     mode = SelectField(_l("Cara"), choices=choices(Mode))
     slot = SlotField(_l("Waktu"))
     submit = SubmitField(_l("Jadwalkan dan undang siswa"))
 
 
-class ReferralForm(FlaskForm):
+class ReferralForm(Form):
     student = SelectField(_l("Siswa"), coerce=int,
                           validators=[InputRequired(_l("Pilih siswanya."))])
     reason = TextAreaField(
@@ -262,7 +262,7 @@ class ReferralForm(FlaskForm):
     submit = SubmitField(_l("Rujuk ke Guru BK"))
 
 
-class ParentRequestForm(FlaskForm):
+class ParentRequestForm(Form):
     parent_name = StringField(_l("Nama Bapak/Ibu"),
                               validators=[DataRequired(_l("Isi nama Bapak/Ibu.")),
                                           Length(min=2, max=120)])
@@ -292,7 +292,7 @@ class ParentRequestForm(FlaskForm):
                                      "08 atau +62."))
 
 
-class ParentStudentForm(FlaskForm):
+class ParentStudentForm(Form):
     """The counselor's confirmation that the parent's child is this student."""
 
     # The page offers only matching students; services.parents.link_student checks again.
@@ -300,7 +300,7 @@ class ParentStudentForm(FlaskForm):
                            validators=[InputRequired(_l("Pilih siswanya."))])
 
 
-class ScheduleParentForm(FlaskForm):
+class ScheduleParentForm(Form):
     mode = SelectField(_l("Cara bertemu"),
                        choices=[SelectChoice(mode.value, label(mode)) for mode in MEETING_MODES])
     slot = SlotField(_l("Waktu"))

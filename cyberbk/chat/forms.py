@@ -1,10 +1,10 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 
 
-class MessageForm(FlaskForm):
+from ..common.forms import Form
+class MessageForm(Form):
     """The chat's plain form: it works without JavaScript, and chat.js sends through the
     socket instead while one is open. Length and content are checked by the service."""
 

@@ -1,5 +1,6 @@
 """Forms shared by every feature."""
 
+from flask_babel import Domain
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -19,7 +20,23 @@ FIRST_YEAR = 2000
 LAST_YEAR = 2099
 
 
-class EmptyForm(FlaskForm):
+#: WTForms' own messages ("Not a valid integer value.") in the reader's language, from
+#: translations/<lang>/LC_MESSAGES/wtforms.po: WTForms ships no Indonesian. Flask-Babel's
+#: Domain keeps each language's catalog once loaded; Flask-WTF's own i18n reads the .mo file
+#: from disk again on every request that builds a form (a millisecond or two of each page).
+WTFORMS_MESSAGES = Domain(domain="wtforms")
+
+
+class Form(FlaskForm):
+    """Every form of the app: Flask-WTF's, with WTForms' messages from WTFORMS_MESSAGES
+    (WTForms' documented Meta.get_translations)."""
+
+    class Meta:
+        def get_translations(self, form):
+            return WTFORMS_MESSAGES.get_translations()
+
+
+class EmptyForm(Form):
     """A POST button (state change) with CSRF protection and no fields."""
 
     submit = SubmitField()

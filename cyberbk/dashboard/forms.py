@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import DecimalField
 from wtforms import SelectMultipleField
@@ -13,10 +12,11 @@ from wtforms.validators import Optional
 
 from ..common.forms import DatabaseIntegerField
 from ..common.forms import DateField
+from ..common.forms import Form
 from .targets import METRICS
 
 
-class TargetsForm(FlaskForm):
+class TargetsForm(Form):
     """One optional number per metric; an empty field removes that target."""
 
     submit = SubmitField(_l("Simpan target"))
@@ -37,7 +37,7 @@ def retention_field(label, hint):
         Optional(), NumberRange(min=1, max=36500, message=_l("Isi jumlah hari, 1 sampai 36500."))])
 
 
-class RetentionForm(FlaskForm):
+class RetentionForm(Form):
     closed_reports_days = retention_field(
         _l("Laporan kotak masalah yang sudah ditutup (hari)"),
         _l("Dihapus beserta balasan dan catatannya. Kosongkan untuk menyimpan selamanya."))
@@ -53,7 +53,7 @@ class RetentionForm(FlaskForm):
     submit = SubmitField(_l("Simpan pengaturan retensi"))
 
 
-class EraseForm(FlaskForm):
+class EraseForm(Form):
     username = StringField(_l("Ketik nama pengguna siswa ini untuk memastikan"),
                            validators=[DataRequired(_l("Ketik nama penggunanya.")),
                                        Length(max=64)])
@@ -63,7 +63,7 @@ class EraseForm(FlaskForm):
     submit = SubmitField(_l("Hapus data pribadi siswa ini"))
 
 
-class ConsentForm(FlaskForm):
+class ConsentForm(Form):
     students = SelectMultipleField(_l("Siswa yang surat persetujuannya sudah kembali"),
                                    coerce=int,
                                    validators=[DataRequired(_l("Pilih minimal satu siswa."))])

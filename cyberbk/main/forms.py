@@ -1,7 +1,7 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField
 
 
-class LanguageForm(FlaskForm):
+from ..common.forms import Form
+class LanguageForm(Form):
     lang = HiddenField()
     next = HiddenField()

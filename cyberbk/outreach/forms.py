@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import FieldList
 from wtforms import Form
@@ -15,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from ..common.forms import DateField
+from ..common.forms import Form
 from ..common.vocabulary import FIELD_LABELS
 from ..common.vocabulary import ServiceField
 from . import content
@@ -83,7 +83,7 @@ def optional_int(value):
     return int(value) if str(value).isdigit() else None
 
 
-class ServiceInfoForm(FlaskForm):
+class ServiceInfoForm(Form):
     about = long_text(content.SERVICE_SECTIONS["about"][0], 5000, MARKDOWN_HINT, rows=10)
     counselor_role = long_text(content.SERVICE_SECTIONS["counselor_role"][0], 5000, rows=8)
     principles = long_text(content.SERVICE_SECTIONS["principles"][0], 5000, rows=8)
@@ -99,7 +99,7 @@ class GuideStepForm(Form):
     body = long_text(_l("Penjelasan"), 500)
 
 
-class GuideForm(FlaskForm):
+class GuideForm(Form):
     steps = FieldList(FormField(GuideStepForm), min_entries=GUIDE_SLOTS, max_entries=GUIDE_SLOTS)
     submit = SubmitField(_l("Simpan langkah"))
 
@@ -108,7 +108,7 @@ class GuideForm(FlaskForm):
             raise ValidationError(_l("Tulis paling sedikit satu langkah."))
 
 
-class YouTubeForm(FlaskForm):
+class YouTubeForm(Form):
     link = short_text(_l("Tautan video YouTube"), 200, required=True,
                       description=_l("Contoh: https://youtu.be/abcdefghijk. Video baru dimuat "
                                      "setelah siswa mengetuknya."))
@@ -120,7 +120,7 @@ class YouTubeForm(FlaskForm):
                                      "Bagikan di YouTube."))
 
 
-class VideoForm(FlaskForm):
+class VideoForm(Form):
     video = FileField(_l("Berkas video (MP4)"))
     poster = FileField(_l("Gambar sampul (PNG atau JPG, boleh kosong)"),
                        description=_l("Tampil sebelum video diputar. Pakai gambar kecil, "
@@ -128,7 +128,7 @@ class VideoForm(FlaskForm):
     submit = SubmitField(_l("Unggah video"))
 
 
-class MaterialForm(FlaskForm):
+class MaterialForm(Form):
     title = short_text(_l("Judul"), 160, required=True)
     slug = StringField(_l("Alamat tautan"), filters=[strip],
                        description=_l("Huruf kecil, angka dan tanda minus, misalnya "
@@ -158,18 +158,18 @@ class MaterialForm(FlaskForm):
             raise ValidationError(_l("Alamat ini sudah dipakai materi lain."))
 
 
-class AttachmentForm(FlaskForm):
+class AttachmentForm(Form):
     file = FileField(_l("Berkas (PDF, PPTX, DOCX, PNG atau JPG)"))
     submit = SubmitField(_l("Lampirkan"))
 
 
-class PosterForm(FlaskForm):
+class PosterForm(Form):
     headline = short_text(_l("Judul poster"), 80, description=_l("Kosongkan untuk judul bawaan."))
     tagline = long_text(_l("Kalimat ajakan"), 200)
     submit = SubmitField(_l("Simpan"))
 
 
-class PlanForm(FlaskForm):
+class PlanForm(Form):
     title = short_text(_l("Judul RPL"), 160, required=True)
     class_id = Select(_l("Kelas"), coerce=optional_int)
     semester = short_text(_l("Semester dan tahun pelajaran"), 60,
@@ -209,7 +209,7 @@ class PlanForm(FlaskForm):
                    "process_evaluation", "outcome_evaluation")
 
 
-class PrefillForm(FlaskForm):
+class PrefillForm(Form):
     """GET form on the new-RPL page: start from a class's needs-assessment profile."""
 
     class Meta:

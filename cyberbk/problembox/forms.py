@@ -1,7 +1,6 @@
 import secrets
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import RadioField
@@ -14,6 +13,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import StopValidation
 
+from ..common.forms import Form
 from ..common.vocabulary import FIELD_LABELS
 from ..common.vocabulary import MODE_LABELS
 from ..common.vocabulary import ONLINE_MODES
@@ -65,7 +65,7 @@ def chosen(message):
     return check
 
 
-class ReportForm(FlaskForm):
+class ReportForm(Form):
     body = TextAreaField(
         _l("Ceritakan masalahmu"),
         validators=[DataRequired(_l("Tulis dulu ceritamu, walau hanya satu kalimat.")),
@@ -89,7 +89,7 @@ class ReportForm(FlaskForm):
                              validators=[Length(max=64)])
 
 
-class CodeForm(FlaskForm):
+class CodeForm(Form):
     code = StringField(
         _l("Kode balasan"), validators=[DataRequired(_l("Tulis kode balasanmu."))],
         filters=[strip], description=_l("Contoh: BK-4F7Q-9XPA-M2KD-7RTW. Huruf besar atau kecil "
@@ -99,7 +99,7 @@ class CodeForm(FlaskForm):
     )
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(Form):
     body = TextAreaField(
         _l("Balasanmu"),
         validators=[DataRequired(_l("Tulis dulu balasanmu.")),
@@ -109,7 +109,7 @@ class ReplyForm(FlaskForm):
     )
 
 
-class SessionRequestForm(FlaskForm):
+class SessionRequestForm(Form):
     mode = RadioField(_l("Mau ngobrol lewat apa?"),
                       choices=options((m.value, MODE_LABELS[m]) for m in ONLINE_MODES),
                       coerce=_enum_or_none(ONLINE_MODES), validate_choice=False,
@@ -122,7 +122,7 @@ class SessionRequestForm(FlaskForm):
     )
 
 
-class CounselorReplyForm(FlaskForm):
+class CounselorReplyForm(Form):
     body = TextAreaField(
         _l("Balasan untuk siswa"),
         validators=[DataRequired(_l("Tulis dulu balasannya.")), Length(max=REPLY_MAX)],
@@ -130,7 +130,7 @@ class CounselorReplyForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(Form):
     body = TextAreaField(
         _l("Catatan baru"),
         validators=[DataRequired(_l("Tulis dulu catatannya.")), Length(max=REPLY_MAX)],
@@ -138,7 +138,7 @@ class NoteForm(FlaskForm):
     )
 
 
-class TriageForm(FlaskForm):
+class TriageForm(Form):
     status = SelectField(_l("Status"),
                          choices=options((s.value, label) for s, label in STATUS_LABELS.items()),
                          coerce=_enum_or_none(ReportStatus), validate_choice=False,
@@ -148,7 +148,7 @@ class TriageForm(FlaskForm):
                          validators=[chosen(_l("Pilih tingkat urgensi."))])
 
 
-class InboxFilterForm(FlaskForm):
+class InboxFilterForm(Form):
     class Meta:
         csrf = False
 
@@ -161,7 +161,7 @@ class InboxFilterForm(FlaskForm):
     new_reply = BooleanField(_l("Hanya yang ada balasan baru"))
 
 
-class TemplateForm(FlaskForm):
+class TemplateForm(Form):
     title = StringField(_l("Judul singkat"), filters=[strip],
                         validators=[DataRequired(_l("Beri judul singkat.")), Length(max=80)])
     body = TextAreaField(_l("Isi balasan"), filters=[strip],
@@ -170,7 +170,7 @@ class TemplateForm(FlaskForm):
                          render_kw={"rows": 4, "maxlength": REPLY_MAX})
 
 
-class RiskTermForm(FlaskForm):
+class RiskTermForm(Form):
     term = StringField(
         _l("Kata atau frasa"), filters=[strip],
         validators=[DataRequired(_l("Tulis kata atau frasanya.")), Length(min=2, max=80)],

@@ -3,7 +3,6 @@
 import secrets
 import time
 
-import jwt
 import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
@@ -51,4 +50,8 @@ def jitsi_token(room_name, display_name, moderator, now=None):
     claims = {"iss": app_id, "aud": "jitsi", "sub": current_app.config["JITSI_DOMAIN"],
               "room": room_name, "iat": issued, "nbf": issued - 60, "exp": issued + 4 * 3600,
               "context": {"user": {"name": display_name, "moderator": moderator}}}
+    # Imported here: PyJWT loads cryptography's compiled bindings, some 7 MB of every
+    # worker, for schools that use a Jitsi server of their own.
+    import jwt
+
     return jwt.encode(claims, secret, algorithm="HS256")
