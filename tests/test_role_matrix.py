@@ -72,6 +72,7 @@ ROUTES = {
     "booking.parent_request": (PUBLIC, "GET", None),
     "booking.parent_sent": (PUBLIC, "GET", None),
     "booking.hours": ({Role.COUNSELOR}, "GET", None),
+    "booking.bookings_list": ({Role.COUNSELOR}, "GET", None),
     "booking.set_slot_length": ({Role.COUNSELOR}, "POST", None),
     "booking.add_hours": ({Role.COUNSELOR}, "POST", None),
     "booking.delete_hours": ({Role.COUNSELOR}, "POST", lambda s: {"hours_id": 1}),

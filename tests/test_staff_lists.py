@@ -111,3 +111,75 @@ def test_students_pages_keep_their_layout(client, auth, school):
     auth.login("siswa.a")
     page = client.get("/siswa").get_data(as_text=True)
     assert "staff" not in page
+
+
+def test_counselors_bookings_list_pages_sorts_searches_and_filters(client, auth, school):
+    from datetime import timedelta
+
+    from cyberbk.booking.models import BookingStatus
+    from tests.test_booking import make_booking
+
+    class_b = school["class_b"]
+    first = make_booking(school["student_a"], school["counselor"])
+    for number in range(55):
+        student = factories.make_user(Role.STUDENT, f"murid{number:02d}", f"Murid {number:02d}",
+                                      school_class=class_b)
+        make_booking(student, school["counselor"], status=BookingStatus.DONE,
+                     starts_at=first.starts_at - timedelta(days=number + 1))
+    # Another counselor's booking is not this counselor's to open (may_open).
+    make_booking(school["student_b"], school["counselor_b"])
+    auth.login("guru.a")
+    page = client.get("/bk/jadwal/semua").get_data(as_text=True)
+    assert "56 jadwal" in page and "halaman 1 dari 2" in page
+    assert page.count("<tr>") == 51 and "Siswa B" not in page
+    assert page.index("Siswa A") < page.index("Murid 00")  # newest first
+    assert 'href="/bk/jadwal/semua?sort=-waktu&amp;page=2"' in page
+    by_name = client.get("/bk/jadwal/semua?sort=-siswa").get_data(as_text=True)
+    assert by_name.index("Siswa A") < by_name.index("Murid 54") < by_name.index("Murid 53")
+    waiting = client.get("/bk/jadwal/semua?status=pending").get_data(as_text=True)
+    assert "1 jadwal" in waiting and "Murid" not in waiting.split("<tbody>")[1]
+    # A stale status is the whole list, not an error.
+    assert client.get("/bk/jadwal/semua?status=hilang").status_code == 200
+    found = client.get("/bk/jadwal/semua?q=murid+07", headers={
+        "HX-Request": "true", "HX-Target": "jadwal-daftar"})
+    text = found.get_data(as_text=True)
+    assert "<html" not in text and "Murid 07" in text and "Murid 08" not in text
+    assert "HX-Request" in found.headers["Vary"]
+    by_class = client.get("/bk/jadwal/semua?q=7A").get_data(as_text=True)
+    assert "1 jadwal" in by_class and "Siswa A" in by_class
+
+
+def test_questionnaire_responses_list_pages_sorts_searches_and_invites(client, auth, school):
+    from tests import test_assessments as helpers
+
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"]])
+    helpers.add_response(administration, school["student_a"])
+    for number in range(52):
+        student = factories.make_user(Role.STUDENT, f"murid{number:02d}", f"Murid {number:02d}",
+                                      school_class=school["class_a"])
+        helpers.add_response(administration, student)
+    auth.login("guru.a")
+    url = f"/bk/asesmen/{administration.id}"
+    page = client.get(url).get_data(as_text=True)
+    assert "53 jawaban" in page and "halaman 1 dari 2" in page
+    rows = page.split('id="jawaban-daftar"')[1].split("</tbody>")[0]
+    assert rows.count("<tr>") == 51
+    # Every row points at a student, so every row can invite them to talk.
+    assert rows.count('/panggil">Panggil siswa') == 50
+    backwards = client.get(url + "?sort=-nama").get_data(as_text=True)
+    assert backwards.index("Siswa A") < backwards.index("Murid 51")
+    found = client.get(url + "?q=murid+07", headers={"HX-Request": "true",
+                                                      "HX-Target": "jawaban-daftar"})
+    text = found.get_data(as_text=True)
+    assert "<html" not in text and "Murid 07" in text and "Murid 08" not in text
+    assert "1 jawaban" in text
+
+
+def test_an_anonymous_questionnaire_has_no_list_of_names(client, auth, school):
+    from tests import test_assessments as helpers
+
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"]], anonymous=True)
+    helpers.add_response(administration, school["student_a"])
+    auth.login("guru.a")
+    page = client.get(f"/bk/asesmen/{administration.id}?q=siswa").get_data(as_text=True)
+    assert 'id="jawaban-daftar"' not in page and "Siswa A" not in page

@@ -8,6 +8,10 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from ...accounts.models import Role
+from ...accounts.models import SchoolClass
+from ...accounts.models import StudentProfile
+from ...accounts.models import User
+from ...common import listing
 from ...common import signals
 from ...common.links import path_for
 from ...common.schooltime import day_bounds
@@ -43,6 +47,32 @@ def agenda(counselor, first_day, days):
         .order_by(Booking.starts_at)).all()
     return [(day, list(items))
             for day, items in groupby(bookings, key=lambda b: to_local(b.starts_at).date())]
+
+
+#: The orders of the counselor's list of every booking (common/listing.py).
+BOOKING_SORTS = {
+    "waktu": (Booking.starts_at, Booking.id),
+    "siswa": (User.full_name, Booking.starts_at, Booking.id),
+    "kelas": (SchoolClass.name, User.full_name, Booking.id),
+    "status": (Booking.status, Booking.starts_at, Booking.id),
+}
+
+
+def bookings_page(counselor, want, status=None):
+    """One page of (booking, student, class name) rows the counselor may open (may_open),
+    past and coming, found by the student's name or class. The student comes in the same
+    row, so that `booking.student` is not one more query per row."""
+    statement = (sa.select(Booking, User, SchoolClass.name)
+                 .join(User, User.id == Booking.student_id)
+                 .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
+                 .outerjoin(SchoolClass, SchoolClass.id == StudentProfile.class_id)
+                 .where(Booking.open_to(counselor.id)))
+    if status is not None:
+        statement = statement.where(Booking.status == status)
+    if want.search:
+        statement = statement.where(listing.matching(want.search, User.full_name,
+                                                     SchoolClass.name))
+    return listing.paginate(statement, BOOKING_SORTS, want)
 
 
 def pending_for_counselor(counselor):
