@@ -361,6 +361,8 @@ class Booking(db.Model):
     student: so.Mapped[User] = so.relationship(foreign_keys=[student_id])
     counselor: so.Mapped[User] = so.relationship(foreign_keys=[counselor_id])
     case: so.Mapped[CounselingCase | None] = so.relationship(back_populates="bookings")
+    #: On an agenda beside parent meetings (overview.in_order), this entry is a session.
+    is_parent_meeting = False
     referral: so.Mapped[Referral | None] = so.relationship()
     intake: so.Mapped["Intake | None"] = so.relationship(
         back_populates="booking", cascade="all, delete-orphan", uselist=False)
@@ -547,6 +549,9 @@ class ParentRequest(db.Model):
     handled_by: so.Mapped[User | None] = so.relationship(foreign_keys=[handled_by_id])
     student: so.Mapped[User | None] = so.relationship(foreign_keys=[student_id])
     counselor: so.Mapped[User | None] = so.relationship(foreign_keys=[counselor_id])
+
+    #: On an agenda beside bookings (overview.in_order), this entry is a parent meeting.
+    is_parent_meeting = True
 
     __table_args__ = (
         # Two parents cannot be given one slot, as two students cannot (bookings).

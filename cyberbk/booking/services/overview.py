@@ -38,15 +38,33 @@ from .referring import referrals_by
 
 
 def agenda(counselor, first_day, days):
-    """The counselor's waiting, confirmed and held sessions, grouped by local day."""
+    """The counselor's waiting, confirmed and held sessions and meetings with parents,
+    grouped by local day."""
     start, end = day_bounds(first_day, days)
     bookings = db.session.scalars(
         sa.select(Booking)
         .where(Booking.counselor_id == counselor.id, Booking.status.in_(ACTIVE_STATUSES),
                Booking.starts_at >= start, Booking.starts_at < end)
         .order_by(Booking.starts_at)).all()
+    entries = in_order(bookings, parent_meetings(counselor, start, end))
     return [(day, list(items))
-            for day, items in groupby(bookings, key=lambda b: to_local(b.starts_at).date())]
+            for day, items in groupby(entries, key=lambda b: to_local(b.starts_at).date())]
+
+
+def parent_meetings(counselor, start, end):
+    """The counselor's meetings with parents starting in [start, end): a meeting holds
+    its slot whether or not its request was marked handled since (slots.py)."""
+    return db.session.scalars(
+        sa.select(ParentRequest)
+        .where(ParentRequest.counselor_id == counselor.id,
+               ParentRequest.starts_at >= start, ParentRequest.starts_at < end)
+        .order_by(ParentRequest.starts_at)).all()
+
+
+def in_order(bookings, meetings):
+    """Sessions and parent meetings in one line of time (templates tell them apart by
+    `is_parent_meeting`)."""
+    return sorted([*bookings, *meetings], key=lambda entry: entry.starts_at)
 
 
 #: The orders of the counselor's list of every booking (common/listing.py).
@@ -91,12 +109,12 @@ def counselor_overview(counselor):
     """What the counselor's day shows: today's and tomorrow's sessions, and what waits."""
     today = local_today()
     start, end = day_bounds(today, 2)
-    sessions = db.session.scalars(
+    sessions = in_order(db.session.scalars(
         sa.select(Booking)
         .where(Booking.counselor_id == counselor.id,
                Booking.status.in_((BookingStatus.PENDING, BookingStatus.CONFIRMED)),
                Booking.starts_at >= start, Booking.starts_at < end)
-        .order_by(Booking.starts_at)).all()
+        .order_by(Booking.starts_at)).all(), parent_meetings(counselor, start, end))
     requests = pending_for_counselor(counselor)[:DAY_LIST]
     waiting_referrals = db.session.scalars(
         sa.select(Referral).where(Referral.status == ReferralStatus.RECEIVED)
