@@ -183,3 +183,86 @@ def test_an_anonymous_questionnaire_has_no_list_of_names(client, auth, school):
     auth.login("guru.a")
     page = client.get(f"/bk/asesmen/{administration.id}?q=siswa").get_data(as_text=True)
     assert 'id="jawaban-daftar"' not in page and "Siswa A" not in page
+
+
+def menu_of(page):
+    start = page.index('class="staff-nav"')
+    return page[start:page.index("</nav>", start)]
+
+
+def statements_during(call, user):
+    """The SQL statements `call` runs, `user` loaded (and their role settled) before."""
+    import sqlalchemy as sa
+
+    assert user.acting_role is not None
+    statements = []
+
+    def record(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        result = call()
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    return result, statements
+
+
+def test_homeroom_teachers_menu_counts_answered_referrals_and_open_questionnaires(
+        client, auth, school, app):
+    from cyberbk.booking.models import Referral
+    from cyberbk.booking.models import ReferralStatus
+    from cyberbk.common import signals
+    from tests import test_assessments as helpers
+
+    for status in (ReferralStatus.RECEIVED, ReferralStatus.SCHEDULED, ReferralStatus.DONE):
+        db.session.add(Referral(student_id=school["student_a"].id, status=status,
+                                referrer_id=school["homeroom_a"].id, reason="Sering melamun"))
+    # Another teacher's referral, and a questionnaire for another class, are not theirs.
+    db.session.add(Referral(student_id=school["student_b"].id, status=ReferralStatus.DONE,
+                            referrer_id=school["homeroom_b"].id, reason="Sering absen"))
+    db.session.commit()
+    helpers.give(helpers.make_instrument(), [school["class_a"]])
+    helpers.give(helpers.make_instrument(), [school["class_b"]])
+    auth.login("wali.a")
+    menu = menu_of(client.get("/wali").get_data(as_text=True))
+    assert '2<span class="visually-hidden"> dijawab BK minggu ini</span>' in menu
+    assert '1<span class="visually-hidden"> angket sedang dibuka</span>' in menu
+    with app.test_request_context():
+        counts, statements = statements_during(
+            lambda: signals.gather(signals.waiting_counts, school["homeroom_a"]), school["homeroom_a"])
+    assert counts == {"referrals_answered": 2, "class_questionnaires": 1}
+    assert len(statements) == 2  # one for each feature that has something waiting
+
+
+def test_operators_menu_counts_running_imports_and_passwords_not_yet_used(
+        client, auth, school, app):
+    from cyberbk.accounts import services as accounts
+    from cyberbk.admin import services as admin_services
+    from cyberbk.common import jobs
+    from cyberbk.common import signals
+
+    accounts.reset_password(school["student_a"], by=school["admin"])
+    accounts.reset_password(school["student_b"], by=school["admin"])
+    db.session.add(jobs.Job(kind=admin_services.IMPORT_JOB, status=jobs.Status.RUNNING,
+                            server="here", created_by_id=school["admin"].id))
+    db.session.add(jobs.Job(kind=admin_services.IMPORT_JOB, status=jobs.Status.DONE,
+                            server="here", created_by_id=school["admin"].id))
+    db.session.commit()
+    auth.login("operator")
+    menu = menu_of(client.get("/admin/").get_data(as_text=True))
+    assert '2<span class="visually-hidden"> sandi baru belum dipakai pemiliknya</span>' in menu
+    assert '1<span class="visually-hidden"> impor sedang berjalan</span>' in menu
+    with app.test_request_context():
+        counts, statements = statements_during(
+            lambda: signals.gather(signals.waiting_counts, school["admin"]), school["admin"])
+    assert counts == {"imports_running": 1, "passwords_reset": 2}
+    assert len(statements) == 1
+
+
+def test_counselors_see_no_other_roles_counts(app, school):
+    from cyberbk.common import signals
+
+    with app.test_request_context():
+        counts = signals.gather(signals.waiting_counts, school["counselor"])
+    assert "passwords_reset" not in counts and "referrals_answered" not in counts

@@ -1,6 +1,7 @@
 """What the counselor's agenda, each role's home page and a student's record show of
 booking."""
 
+from datetime import timedelta
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -131,9 +132,27 @@ def counselor_overview(counselor):
             "referrals": waiting["referrals"], "parent_requests": waiting["parent_requests"]}
 
 
+#: How long a referral BK answered (scheduled or finished) counts as news for its teacher.
+ANSWERED_NEWS_DAYS = 7
+
+
 @signals.waiting_counts.connect
 def waiting_part(user):
-    return counts_waiting_for(user) if user.acting_role == Role.COUNSELOR else {}
+    if user.acting_role == Role.COUNSELOR:
+        return counts_waiting_for(user)
+    if user.acting_role == Role.HOMEROOM:
+        return {"referrals_answered": referrals_answered(user)}
+    return {}
+
+
+def referrals_answered(teacher):
+    """The teacher's referrals BK scheduled or finished in the last week: what they wait
+    to hear (the status only, as on their referrals page)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Referral.id))
+        .where(Referral.referrer_id == teacher.id,
+               Referral.status != ReferralStatus.RECEIVED,
+               Referral.updated_at >= utcnow() - timedelta(days=ANSWERED_NEWS_DAYS)))
 
 
 def counts_waiting_for(user):
