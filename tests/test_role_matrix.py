@@ -57,6 +57,7 @@ ROUTES = {
     "admin.edit_crisis_contact": ({Role.ADMIN}, "GET", lambda s: {"contact_id": s["contact"].id}),
     "admin.delete_crisis_contact": ({Role.ADMIN}, "POST", lambda s: {"contact_id": s["contact"].id}),
     "admin.backup": ({Role.ADMIN}, "GET", None),
+    "admin.account_nip": ({Role.ADMIN}, "GET", lambda s: {"user_id": s["counselor"].id}),
     "admin.download_backup": ({Role.ADMIN}, "GET", None),
     "main.confirm_counselor": ({Role.COUNSELOR}, "POST",
                                lambda s: {"user_id": s["counselor_unconfirmed"].id}),
