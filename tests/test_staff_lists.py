@@ -1,6 +1,8 @@
 """Staff lists that grow: 50 a page, sorted by a column, searched (common/listing.py), and
 the staff menu every staff page carries (issue 19 §1)."""
 
+import re
+
 import pytest
 from werkzeug.datastructures import MultiDict
 
@@ -266,3 +268,36 @@ def test_counselors_see_no_other_roles_counts(app, school):
     with app.test_request_context():
         counts = signals.gather(signals.waiting_counts, school["counselor"])
     assert "passwords_reset" not in counts and "referrals_answered" not in counts
+
+
+@pytest.mark.parametrize("path", ["/bk/target", "/bk/laporan", "/bk/program", "/bk/audit",
+                                  "/bk/retensi", "/data-siswa"])
+def test_dashboard_pages_are_in_the_target_and_report_section_of_the_one_menu(
+        client, auth, school, path):
+    auth.login("guru.a")
+    page = client.get(path).get_data(as_text=True)
+    top = page[page.index('class="nav"'):page.index("</nav>", page.index('class="nav"'))]
+    # The top bar keeps the account's links only; the sections are in the side menu.
+    assert "/bk/laporan" not in top and "/bk/target" not in top and "/bk/siswa" not in top
+    menu = menu_of(page)
+    current = re.findall(r'<a href="([^"]+)" aria-current="(?:page|true)">\s*<span>([^<]+)',
+                         menu)
+    assert current == [("/bk/target", "Target dan laporan")]
+    assert f'<a href="{path}" aria-current="page">' in menu  # its own page, under the section
+    assert 'href="/bk/program"' in menu and 'href="/bk/retensi"' in menu
+
+
+def test_the_student_search_is_a_section_of_the_counselors_menu(client, auth, school):
+    auth.login("guru.a")
+    menu = menu_of(client.get(f"/bk/siswa/{school['student_a'].id}").get_data(as_text=True))
+    assert 'href="/bk/siswa" aria-current="true"' in menu
+    # Other sections' pages are not listed while the section is not open.
+    assert 'href="/bk/program"' not in menu
+
+
+def test_operators_dashboard_pages_keep_the_operators_menu(client, auth, school):
+    auth.login("operator")
+    page = client.get("/data-siswa").get_data(as_text=True)
+    assert 'href="/data-siswa" aria-current="page"' in menu_of(page)
+    top = page[page.index('class="nav"'):page.index("</nav>", page.index('class="nav"'))]
+    assert "/admin/akun" not in top
