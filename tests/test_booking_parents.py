@@ -232,3 +232,18 @@ def test_a_parent_meeting_is_in_the_calendar_feed_without_names(client, auth, sc
     body = response.get_data(as_text=True)
     for private in ("Sulastri", "Siswa A", "terlambat", "6281234567890"):
         assert private not in body
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("id", "Kami mengundang Bapak/Ibu bertemu (Tatap muka) pada Senin, 7 Desember 2026 pukul 14.00."),
+    ("en", "We would like to invite you to meet (Face to face) on Monday, 7 December 2026 at 2:00"),
+])
+def test_the_whatsapp_text_says_the_meetings_time_in_the_parents_language(app, school, lang,
+                                                                          expected):
+    """The word between day and time is the catalog's, not a word in a date pattern."""
+    entry = scheduled_meeting(school, to_utc(datetime(2026, 12, 7, 14)))
+    with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
+        text = unquote(parents.whatsapp_contact_link(entry)).split("text=")[1]
+    assert expected in text
+    if lang == "en":
+        assert "pukul" not in text and "Senin" not in text

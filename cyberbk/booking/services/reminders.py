@@ -4,9 +4,9 @@ from datetime import timedelta
 from datetime import timezone
 from urllib.parse import quote
 
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 
+from ...common.schooltime import day_and_time
 from ...common.vocabulary import MODE_LABELS
 from ..models import ParentRequest
 
@@ -59,7 +59,7 @@ def calendar_file(entries, link, host):
 
 def whatsapp_reminder_link(booking):
     """wa.me link with a neutral text; the counselor picks the recipient in WhatsApp."""
-    when = format_datetime(booking.starts_at, "EEEE, d MMMM y 'pukul' HH.mm zzz")
+    when = day_and_time(booking.starts_at, zone=True)
     text = _("Halo, ini pengingat janji temu di sekolah pada %(when)s. Buka aplikasi sekolah "
              "untuk detailnya.", when=when)
     return "https://wa.me/?text=" + quote(text)
