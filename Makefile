@@ -52,7 +52,7 @@ risk-report: $(STAMP)
 	$(BIN)/python scripts/risk_report.py $(if $(INSTANCE),--instance $(INSTANCE))
 
 extract:
-	$(BIN)/pybabel extract -F babel.cfg -k _l -o translations/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k _lp:1c,2 -o translations/messages.pot .
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
 clean:

@@ -107,6 +107,8 @@ def create_app(test_config=None):
 
     cli.init_app(app)
     app.jinja_env.add_extension("jinja2.ext.do")
+    # A moment in a sentence: the word between day and time comes from the catalog.
+    app.jinja_env.filters["day_and_time"] = schooltime.day_and_time
 
     scheduling.init_app(app)
     # The proxy's view of the client address, host and scheme, before anything reads them.

@@ -3,6 +3,7 @@ handled by the counselors."""
 
 from datetime import datetime
 from datetime import time
+from datetime import timedelta
 from urllib.parse import unquote
 
 import pytest
@@ -184,3 +185,65 @@ def test_whatsapp_greeting_follows_the_time_of_day(app, school, hour, greeting):
             whatsapp="6281234567890", preferred_times="Sore", topic="Topik")
         assert unquote(parents.whatsapp_contact_link(entry, now=now)).split("text=")[1] \
             .startswith(f"{greeting}, Bapak/Ibu.")
+
+
+def scheduled_meeting(school, starts_at, mode=Mode.FACE):
+    """A parent's request with a meeting put straight into the database."""
+    entry = parents.add_parent_request(
+        parent_name="Ibu Sulastri", child_name="Siswa A", class_name="7A",
+        whatsapp="6281234567890", preferred_times="Sore", topic="Anak saya sering terlambat.")
+    entry.counselor_id = school["counselor"].id
+    entry.starts_at, entry.ends_at, entry.mode = starts_at, starts_at + timedelta(minutes=30), mode
+    db.session.commit()
+    return entry
+
+
+def test_a_parent_meeting_is_on_the_counselors_agenda_and_today(client, auth, school):
+    today_noon = to_utc(datetime.combine(local_today(), time(12)))
+    entry = scheduled_meeting(school, today_noon)
+    auth.login("guru.a")
+    agenda = client.get("/bk/jadwal").get_data(as_text=True)
+    assert "Pertemuan orang tua: Ibu Sulastri, orang tua Siswa A (7A)" in agenda
+    assert f'href="/bk/jadwal/orang-tua#ortu-{entry.id}"' in agenda
+    today = client.get("/bk").get_data(as_text=True)
+    section = today[today.index('id="hari-ini-judul"'):today.index("Agenda seminggu")]
+    assert "12.00" in section and "Orang tua Siswa A (7A)" in section
+    assert "Tidak ada sesi hari ini." not in section
+    # Another counselor's day does not carry it.
+    auth.logout()
+    auth.login("guru.b")
+    assert "Ibu Sulastri" not in client.get("/bk/jadwal").get_data(as_text=True)
+
+
+def test_a_parent_meeting_is_in_the_calendar_feed_without_names(client, auth, school):
+    from icalendar import Calendar
+
+    from tests.test_calendar_feed import new_address
+
+    entry = scheduled_meeting(school, to_utc(datetime.combine(local_today(), time(12)))
+                              + timedelta(days=1), mode=Mode.VIDEO)
+    auth.login("guru.a")
+    address = new_address(client)
+    auth.logout()
+    response = client.get(address)
+    events = Calendar.from_ical(response.data).walk("VEVENT")
+    assert [str(event["SUMMARY"]) for event in events] == ["Pertemuan dengan orang tua (video)"]
+    assert str(events[0]["UID"]).startswith(f"parent-meeting-{entry.id}@")
+    body = response.get_data(as_text=True)
+    for private in ("Sulastri", "Siswa A", "terlambat", "6281234567890"):
+        assert private not in body
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("id", "Kami mengundang Bapak/Ibu bertemu (Tatap muka) pada Senin, 7 Desember 2026 pukul 14.00."),
+    ("en", "We would like to invite you to meet (Face to face) on Monday, 7 December 2026 at 2:00"),
+])
+def test_the_whatsapp_text_says_the_meetings_time_in_the_parents_language(app, school, lang,
+                                                                          expected):
+    """The word between day and time is the catalog's, not a word in a date pattern."""
+    entry = scheduled_meeting(school, to_utc(datetime(2026, 12, 7, 14)))
+    with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
+        text = unquote(parents.whatsapp_contact_link(entry)).split("text=")[1]
+    assert expected in text
+    if lang == "en":
+        assert "pukul" not in text and "Senin" not in text

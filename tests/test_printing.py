@@ -114,3 +114,54 @@ def test_signature_lines_are_left_to_fill_in_when_nobody_is_named(client, auth, 
     page = client.get("/bk/laporan").get_data(as_text=True)
     assert page.count('<p class="print-signer-name">..............................</p>') == 2
     assert page.count("NIP. ........................") == 2
+
+
+COUNSELOR_NIP = "19850303 201001 1 003"
+
+
+def test_operator_sets_a_counselors_nip_and_their_rpl_carries_it(client, auth, signed_school):
+    counselor = signed_school["counselor"]
+    auth.login("operator")
+    accounts = client.get("/admin/akun?role=counselor").get_data(as_text=True)
+    assert f'href="/admin/akun/{counselor.id}/nip"' in accounts
+    response = client.post(f"/admin/akun/{counselor.id}/nip", data={"nip": f" {COUNSELOR_NIP} "})
+    assert response.status_code == 303
+    db.session.refresh(counselor)
+    assert counselor.nip == COUNSELOR_NIP
+    auth.logout()
+    plan = ServicePlan(title="Cara belajar efektif", held_on=date(2025, 8, 6),
+                       class_id=signed_school["class_a"].id, author=counselor)
+    make_material(plan=plan)
+    auth.login("guru.a")
+    page = client.get(f"/bk/rpl/{plan.id}").get_data(as_text=True)
+    assert_printable(page, "Kelas 7A", counselor=("Guru BK", "Guru BK A", COUNSELOR_NIP))
+    # The public copy of the plan names nobody's NIP.
+    assert COUNSELOR_NIP not in client.get("/materi/mengenal-bk/rpl").get_data(as_text=True)
+
+
+def test_a_homeroom_teachers_nip_is_under_their_signature(client, auth, signed_school):
+    signed_school["homeroom_a"].nip = "19900404 201502 2 004"
+    db.session.commit()
+    administration = given_to_7a(signed_school, [3, 2, 1, 0, 3])
+    auth.login("wali.a")
+    page = client.get(f"/wali/asesmen/{administration.id}/kelas/{signed_school['class_a'].id}")
+    assert_printable(page.get_data(as_text=True), "Kelas 7A · Pengisian ",
+                     counselor=("Wali kelas", "Wali A", "NIP. 19900404 201502 2 004"))
+
+
+def test_a_staff_nip_must_be_18_digits_and_students_have_none(client, auth, signed_school):
+    auth.login("operator")
+    counselor = signed_school["counselor"]
+    response = client.post(f"/admin/akun/{counselor.id}/nip", data={"nip": "12345"})
+    assert response.status_code == 400
+    assert "NIP terdiri dari 18 angka" in response.get_data(as_text=True)
+    assert client.get(f"/admin/akun/{signed_school['student_a'].id}/nip").status_code == 404
+    assert client.get(f"/admin/akun/{signed_school['admin'].id}/nip").status_code == 404
+
+
+def test_setting_a_nip_is_audited(client, auth, signed_school):
+    from cyberbk.audit.models import AuditEntry
+
+    auth.login("operator")
+    client.post(f"/admin/akun/{signed_school['counselor'].id}/nip", data={"nip": COUNSELOR_NIP})
+    assert db.session.query(AuditEntry).filter_by(action="set_nip").count() == 1

@@ -147,6 +147,34 @@ def test_the_record_gathers_each_part_and_a_timeline(client, auth, school):
     assert PROBLEM_TEXT not in html
 
 
+def test_every_result_that_names_a_student_invites_them(client, auth, school):
+    """The record, a case file, a questionnaire's list of answers and one student's
+    answers (a checklist's heaviest problems, a low session evaluation) all lead to the
+    invitation on the record (booking.invite)."""
+    from tests import test_assessments as helpers
+
+    student = school["student_a"]
+    booking = make_booking(student, school["counselor"], status=BookingStatus.CONFIRMED)
+    administration = helpers.give(helpers.make_instrument(), [school["class_a"]])
+    helpers.add_response(administration, student)
+    auth.login("guru.a")
+    link = f'href="/bk/siswa/{student.id}/panggil"'
+    for url in (f"/bk/siswa/{student.id}", f"/bk/kasus/{booking.case_id}",
+                f"/bk/asesmen/{administration.id}",
+                f"/bk/asesmen/{administration.id}/siswa/{student.id}"):
+        assert link in client.get(url).get_data(as_text=True), url
+    assert client.get(f"/bk/siswa/{student.id}/panggil").status_code == 200
+
+
+def test_no_invitation_link_for_a_deactivated_student(client, auth, school):
+    student = school["student_a"]
+    booking = make_booking(student, school["counselor"], status=BookingStatus.CONFIRMED)
+    student.is_active_account = False
+    db.session.commit()
+    auth.login("guru.a")
+    assert "/panggil" not in client.get(f"/bk/kasus/{booking.case_id}").get_data(as_text=True)
+
+
 # The invitation.
 
 def invite(client, student, message="Guru BK ingin ngobrol sebentar denganmu."):

@@ -82,3 +82,85 @@ def test_staff_pages_address_staff_as_anda_with_one_term_each(app, client, auth,
             matches += STUDENT_WORD.finditer(text)
         found += [quoted(url, text, match) for match in matches]
     assert found == [], "\n".join(found)
+
+
+# Enum labels: one Indonesian word can be two things in English.
+
+def enum_labels():
+    """Every enum member's label, as the lazy string its module keeps."""
+    import enum
+
+    from cyberbk.booking.models import LABEL_PAIRS
+    from cyberbk.problembox.forms import STATUS_LABELS
+
+    return [(member, text) for member, text in [*LABEL_PAIRS, *STATUS_LABELS.items()]
+            if isinstance(member, enum.Enum)]
+
+
+def test_one_indonesian_word_in_two_enums_has_a_context_each(app):
+    """A msgid is translated once: "Selesai" for a held session and for a closed story
+    would read the same in English. Where two enums share a word, each has its context."""
+    by_word = {}
+    with app.test_request_context():
+        for member, text in enum_labels():
+            by_word.setdefault(str(text), []).append((type(member), text))
+    for word, uses in by_word.items():
+        if len({kind for kind, _text in uses}) < 2:
+            continue
+        keys = [text._args for _kind, text in uses]
+        assert all(len(key) == 2 for key in keys), f"{word!r} needs a context in each enum"
+        assert len(set(keys)) == len({kind for kind, _text in uses}), word
+
+
+@pytest.mark.parametrize("lang, expected", [
+    ("id", ("Selesai", "Selesai", "Ditutup", "Selesai")),
+    ("en", ("Held", "Closed", "Closed", "Done")),
+])
+def test_closed_and_done_read_as_each_thing_ends(app, lang, expected):
+    from cyberbk.booking.models import BookingStatus
+    from cyberbk.booking.models import CaseStatus
+    from cyberbk.booking.models import ReferralStatus
+    from cyberbk.booking.models import label
+    from cyberbk.problembox.forms import STATUS_LABELS
+    from cyberbk.problembox.models import ReportStatus
+
+    with app.test_request_context(headers={"Cookie": f"lang={lang}"}):
+        assert (str(label(BookingStatus.DONE)), str(STATUS_LABELS[ReportStatus.CLOSED]),
+                str(label(CaseStatus.CLOSED)), str(label(ReferralStatus.DONE))) == expected
+
+
+def test_enums_sharing_a_value_keep_their_own_labels(app):
+    """A str enum member is equal to its value: "closed" is a holiday (ExceptionKind) and a
+    closed case, "done" a held session and a finished referral. Each keeps its label."""
+    from flask_babel import refresh
+
+    from cyberbk.booking.models import BookingStatus
+    from cyberbk.booking.models import CaseStatus
+    from cyberbk.booking.models import ExceptionKind
+    from cyberbk.booking.models import Outcome
+    from cyberbk.booking.models import ReferralStatus
+    from cyberbk.booking.models import label
+
+    with app.test_request_context(headers={"Cookie": "lang=en"}):
+        assert str(label(ExceptionKind.CLOSED)) != str(label(CaseStatus.CLOSED)) == "Closed"
+        assert str(label(BookingStatus.DONE)) != str(label(ReferralStatus.DONE))
+        # A plain value from a form still finds a label.
+        assert str(label("video")) == "Video" and str(label(Outcome.REFERRAL.value))
+    with app.test_request_context():
+        refresh()  # the app context keeps the locale of the last request otherwise
+        assert str(label(ExceptionKind.CLOSED)) == "Libur atau izin"
+
+
+def test_a_holiday_reads_as_a_holiday_on_the_hours_page(client, auth, school):
+    from datetime import timedelta
+
+    from cyberbk.booking.services import slots
+    from cyberbk.common.schooltime import local_today
+    from cyberbk.extensions import db
+
+    slots.add_closed_period(school["counselor"], local_today() + timedelta(days=3),
+                            local_today() + timedelta(days=4), note="Cuti")
+    db.session.commit()
+    auth.login("guru.a")
+    page = client.get("/bk/jadwal/jam").get_data(as_text=True)
+    assert "<strong>Libur atau izin</strong>" in page and "<strong>Ditutup</strong>" not in page

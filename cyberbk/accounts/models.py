@@ -69,6 +69,9 @@ class User(UserMixin, db.Model):
     phone: so.Mapped[str | None] = so.mapped_column(sa.String(32))
     #: Where a counselor's email alerts go (optional; the person or the operator sets it).
     email: so.Mapped[str | None] = so.mapped_column(sa.String(254))
+    #: A staff member's NIP, as the school writes it ("19700101 199503 1 001"), under their
+    #: name where they sign a printed page (an RPL, a class's results); "" for none.
+    nip: so.Mapped[str] = so.mapped_column(sa.String(32), default="", server_default="")
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     last_login_at: so.Mapped[datetime | None]
     #: When an active counselor confirmed this counselor account (None: not yet). An

@@ -78,6 +78,18 @@ def check_nip(field):
         raise ValidationError(_l("NIP terdiri dari 18 angka, misalnya 19700101 199503 1 001."))
 
 
+class StaffNipForm(Form):
+    """The NIP printed under a staff member's signature (a Guru BK's RPL, a homeroom
+    teacher's class results)."""
+
+    nip = StringField(_l("NIP"), validators=[Optional(), Length(max=32)],
+                      description=_l("Kosongkan bila tidak ada NIP."))
+    submit = SubmitField(_l("Simpan NIP"))
+
+    def validate_nip(self, field):
+        check_nip(field)
+
+
 class CrisisContactForm(Form):
     """A crisis contact; its phone and WhatsApp numbers become links a student can tap."""
 

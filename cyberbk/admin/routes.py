@@ -31,6 +31,7 @@ from .forms import BackupForm
 from .forms import CrisisContactForm
 from .forms import ImportForm
 from .forms import SettingsForm
+from .forms import StaffNipForm
 
 #: The element the accounts list swaps (search, order, pages).
 ACCOUNTS_LIST = "akun-daftar"
@@ -82,6 +83,28 @@ def reset_password(user_id):
            summary=f"Reset kata sandi {user.username} ({user.role.value})")
     db.session.commit()
     return render_template("admin/password_reset.html", user=user, password=password)
+
+
+#: The roles that sign printed pages under their own name.
+SIGNING_ROLES = (Role.COUNSELOR, Role.HOMEROOM)
+
+
+@bp.route("/akun/<int:user_id>/nip", methods=["GET", "POST"])
+def account_nip(user_id):
+    """The NIP under a Guru BK's or homeroom teacher's signature on printed pages."""
+    user = get_user_or_404(user_id)
+    if user.role not in SIGNING_ROLES:
+        abort(404)
+    form = StaffNipForm(obj=user)
+    if form.validate_on_submit():
+        user.nip = " ".join((form.nip.data or "").split())
+        record(current_user, "set_nip", "account", user.id,
+               summary=f"NIP {user.username} diubah")
+        db.session.commit()
+        flash(_("NIP %(name)s sudah disimpan.", name=user.full_name), "success")
+        return redirect(url_for("admin.accounts_list"), 303)
+    return render_template("admin/account_nip.html", form=form, user=user), \
+        400 if form.errors else 200
 
 
 @bp.route("/akun/<int:user_id>/status", methods=["POST"])

@@ -16,6 +16,7 @@ from ..audit.services import record
 from ..common import files
 from ..common import jobs
 from ..common import listing
+from ..common import signals
 from ..extensions import db
 from ..school.services import get_settings
 from . import backup as backups
@@ -43,6 +44,25 @@ ACCOUNT_SORTS = {
     "kelas": (SchoolClass.name, User.full_name, User.id),
     "status": (User.is_active_account, User.full_name, User.id),
 }
+
+
+@signals.waiting_counts.connect
+def waiting_part(user):
+    """What waits for the operator, in one statement: imports still running, and
+    passwords the operator reset that their owner has not signed in with yet (they still
+    have to reach the owner, on a slip or through a teacher)."""
+    if user.acting_role != Role.ADMIN:
+        return {}
+    imports, resets = db.session.execute(sa.select(
+        sa.select(sa.func.count(jobs.Job.id))
+        .where(jobs.Job.kind == IMPORT_JOB,
+               jobs.Job.status.in_((jobs.Status.QUEUED, jobs.Status.RUNNING)))
+        .scalar_subquery(),
+        sa.select(sa.func.count(User.id))
+        .where(User.password_reset_at.is_not(None), User.is_active_account.is_(True))
+        .scalar_subquery(),
+    )).one()
+    return {"imports_running": imports, "passwords_reset": resets}
 
 
 def accounts_page(want, role=None, class_id=None):

@@ -22,6 +22,7 @@ from ..accounts.models import SchoolClass
 from ..accounts.models import StudentProfile
 from ..accounts.models import User
 from ..accounts.services import slugify
+from ..common import listing
 from ..common import signals
 from ..common.schooltime import utcnow
 from ..common.vocabulary import TimelineEntry
@@ -688,12 +689,23 @@ def grades():
                               .order_by(SchoolClass.grade)).all()
 
 
-def respondents_of(administration):
-    """Identified, submitted responses with their students, for the counselor's list."""
-    return db.session.execute(
-        sa.select(Response, User, SchoolClass.name)
-        .join(User, User.id == Response.user_id)
-        .outerjoin(SchoolClass, SchoolClass.id == Response.class_id)
-        .where(Response.administration_id == administration.id,
-               Response.submitted_at.is_not(None))
-        .order_by(SchoolClass.name, User.full_name)).all()
+#: The orders of a questionnaire's list of named responses (common/listing.py).
+RESPONSE_SORTS = {
+    "nama": (User.full_name, Response.id),
+    "kelas": (SchoolClass.name, User.full_name, Response.id),
+    "dikirim": (Response.submitted_at, Response.id),
+}
+
+
+def respondents_page(administration, want):
+    """One page of identified, submitted (response, student, class name) rows, found by
+    the student's name or class, for the counselor's list."""
+    statement = (sa.select(Response, User, SchoolClass.name)
+                 .join(User, User.id == Response.user_id)
+                 .outerjoin(SchoolClass, SchoolClass.id == Response.class_id)
+                 .where(Response.administration_id == administration.id,
+                        Response.submitted_at.is_not(None)))
+    if want.search:
+        statement = statement.where(listing.matching(want.search, User.full_name,
+                                                     SchoolClass.name))
+    return listing.paginate(statement, RESPONSE_SORTS, want)

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import IntegerField
@@ -180,7 +181,7 @@ class WeeklyHoursForm(Form):
                           choices=[SelectChoice(number, name)
                                    for number, name in enumerate(WEEKDAYS)])
     start = TimeField(_l("Mulai"), validators=[InputRequired(_l("Isi jam mulai."))])
-    end = TimeField(_l("Selesai"), validators=[InputRequired(_l("Isi jam selesai."))])
+    end = TimeField(_lp("end time", "Selesai"), validators=[InputRequired(_l("Isi jam selesai."))])
     chat_only = BooleanField(_l("Hanya chat (tanpa video dan tatap muka), misalnya untuk jam "
                                 "malam"))
     submit = SubmitField(_l("Tambah jam"))

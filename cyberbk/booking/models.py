@@ -14,6 +14,7 @@ from datetime import time
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from sqlalchemy.ext.hybrid import hybrid_method
 
 from ..accounts.models import User
@@ -153,44 +154,55 @@ class ReferralStatus(str, enum.Enum):
     DONE = "done"
 
 
-LABELS = {
-    **MODE_LABELS,
-    **FIELD_LABELS,
-    BookingStatus.PENDING: _l("Menunggu konfirmasi Guru BK"),
-    BookingStatus.CONFIRMED: _l("Sudah dikonfirmasi"),
-    BookingStatus.DECLINED: _l("Tidak bisa dilayani"),
-    BookingStatus.CANCELLED: _l("Dibatalkan"),
-    BookingStatus.DONE: _l("Selesai"),
-    HelpBefore.NO: _l("Belum pernah"),
-    HelpBefore.SCHOOL: _l("Pernah, di sekolah"),
-    HelpBefore.OTHER: _l("Pernah, di luar sekolah"),
-    Reminder.NONE: _l("Tidak usah diingatkan"),
-    Reminder.CALENDAR: _l("Lewat kalender HP (berkas .ics)"),
-    Reminder.WHATSAPP: _l("Lewat WhatsApp dari Guru BK"),
-    ExceptionKind.CLOSED: _l("Libur atau izin"),
-    ExceptionKind.EXTRA: _l("Slot tambahan"),
-    CaseStatus.OPEN: _l("Berjalan"),
-    CaseStatus.CLOSED: _l("Ditutup"),
-    Outcome.EFFECTIVE_LIFE: _l("Kembali ke kehidupan sehari-hari yang efektif"),
-    Outcome.FACE_TO_FACE: _l("Dilanjutkan dengan konseling tatap muka"),
-    Outcome.ONLINE_AGAIN: _l("Dilanjutkan dengan sesi daring berikutnya"),
-    Outcome.REFERRAL: _l("Alih tangan kasus ke pihak lain"),
-    ReferralStatus.RECEIVED: _l("Diterima BK"),
-    ReferralStatus.SCHEDULED: _l("Sudah dijadwalkan"),
-    ReferralStatus.DONE: _l("Selesai"),
-    InvitationStatus.WAITING: _l("Menunggu jawaban siswa"),
-    InvitationStatus.ACCEPTED: _l("Siswa memilih waktu"),
-    InvitationStatus.REFUSED: _l("Siswa belum bersedia"),
-    PhoneWindow.WEEKDAY_AFTERNOON: _l("Senin–Jumat, siang sampai sore sepulang sekolah"),
-    PhoneWindow.WEEKDAY_EVENING: _l("Senin–Jumat, malam setelah jam 19.00"),
-    PhoneWindow.SATURDAY_MORNING: _l("Sabtu pagi"),
-    PhoneWindow.SATURDAY_AFTERNOON: _l("Sabtu siang sampai sore"),
-    PhoneWindow.SUNDAY: _l("Minggu"),
-}
+#: Each enum member's label. A str enum member hashes and compares as its value, so a dict
+#: keyed by members alone gave two enums sharing a value one label: a holiday
+#: (ExceptionKind.CLOSED) read "Ditutup" as a closed case, a held session took a finished
+#: referral's. Keyed by (enum, member) instead; see label().
+LABEL_PAIRS = [
+    *MODE_LABELS.items(),
+    *FIELD_LABELS.items(),
+    (BookingStatus.PENDING, _l("Menunggu konfirmasi Guru BK")),
+    (BookingStatus.CONFIRMED, _l("Sudah dikonfirmasi")),
+    (BookingStatus.DECLINED, _l("Tidak bisa dilayani")),
+    (BookingStatus.CANCELLED, _l("Dibatalkan")),
+    # "Selesai" reads differently in English for each thing that ends (a session is
+    # held, a story closed): one context each, so that each gets its own translation.
+    (BookingStatus.DONE, _lp("booking status", "Selesai")),
+    (HelpBefore.NO, _l("Belum pernah")),
+    (HelpBefore.SCHOOL, _l("Pernah, di sekolah")),
+    (HelpBefore.OTHER, _l("Pernah, di luar sekolah")),
+    (Reminder.NONE, _l("Tidak usah diingatkan")),
+    (Reminder.CALENDAR, _l("Lewat kalender HP (berkas .ics)")),
+    (Reminder.WHATSAPP, _l("Lewat WhatsApp dari Guru BK")),
+    (ExceptionKind.CLOSED, _l("Libur atau izin")),
+    (ExceptionKind.EXTRA, _l("Slot tambahan")),
+    (CaseStatus.OPEN, _l("Berjalan")),
+    (CaseStatus.CLOSED, _lp("case status", "Ditutup")),
+    (Outcome.EFFECTIVE_LIFE, _l("Kembali ke kehidupan sehari-hari yang efektif")),
+    (Outcome.FACE_TO_FACE, _l("Dilanjutkan dengan konseling tatap muka")),
+    (Outcome.ONLINE_AGAIN, _l("Dilanjutkan dengan sesi daring berikutnya")),
+    (Outcome.REFERRAL, _l("Alih tangan kasus ke pihak lain")),
+    (ReferralStatus.RECEIVED, _l("Diterima BK")),
+    (ReferralStatus.SCHEDULED, _l("Sudah dijadwalkan")),
+    (ReferralStatus.DONE, _lp("referral status", "Selesai")),
+    (InvitationStatus.WAITING, _l("Menunggu jawaban siswa")),
+    (InvitationStatus.ACCEPTED, _l("Siswa memilih waktu")),
+    (InvitationStatus.REFUSED, _l("Siswa belum bersedia")),
+    (PhoneWindow.WEEKDAY_AFTERNOON, _l("Senin–Jumat, siang sampai sore sepulang sekolah")),
+    (PhoneWindow.WEEKDAY_EVENING, _l("Senin–Jumat, malam setelah jam 19.00")),
+    (PhoneWindow.SATURDAY_MORNING, _l("Sabtu pagi")),
+    (PhoneWindow.SATURDAY_AFTERNOON, _l("Sabtu siang sampai sore")),
+    (PhoneWindow.SUNDAY, _l("Minggu")),
+]
+LABELS = {(type(member), member): text for member, text in LABEL_PAIRS}
+#: A plain value (a form's data, no enum at hand): the first label given to that value.
+LABELS_BY_VALUE = {member.value: text for member, text in reversed(LABEL_PAIRS)}
 
 
 def label(value):
-    return LABELS.get(value, value)
+    if isinstance(value, enum.Enum):
+        return LABELS.get((type(value), value), value)
+    return LABELS_BY_VALUE.get(value, value)
 
 
 class CounselorSchedule(db.Model):
@@ -361,6 +373,8 @@ class Booking(db.Model):
     student: so.Mapped[User] = so.relationship(foreign_keys=[student_id])
     counselor: so.Mapped[User] = so.relationship(foreign_keys=[counselor_id])
     case: so.Mapped[CounselingCase | None] = so.relationship(back_populates="bookings")
+    #: On an agenda beside parent meetings (overview.in_order), this entry is a session.
+    is_parent_meeting = False
     referral: so.Mapped[Referral | None] = so.relationship()
     intake: so.Mapped["Intake | None"] = so.relationship(
         back_populates="booking", cascade="all, delete-orphan", uselist=False)
@@ -547,6 +561,9 @@ class ParentRequest(db.Model):
     handled_by: so.Mapped[User | None] = so.relationship(foreign_keys=[handled_by_id])
     student: so.Mapped[User | None] = so.relationship(foreign_keys=[student_id])
     counselor: so.Mapped[User | None] = so.relationship(foreign_keys=[counselor_id])
+
+    #: On an agenda beside bookings (overview.in_order), this entry is a parent meeting.
+    is_parent_meeting = True
 
     __table_args__ = (
         # Two parents cannot be given one slot, as two students cannot (bookings).

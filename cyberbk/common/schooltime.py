@@ -12,6 +12,10 @@ from datetime import timedelta
 from datetime import timezone
 
 from flask import current_app
+from flask_babel import format_date
+from flask_babel import format_datetime
+from flask_babel import format_time
+from flask_babel import gettext as _
 from flask_babel import to_user_timezone
 from flask_babel import to_utc as babel_to_utc
 
@@ -45,3 +49,14 @@ def day_bounds(first_day, days=1):
     """UTC start and end of `days` local days from `first_day`."""
     return (to_utc(datetime.combine(first_day, time())),
             to_utc(datetime.combine(first_day + timedelta(days=days), time())))
+
+
+def day_and_time(moment, zone=False):
+    """'Senin, 7 Desember 2026 pukul 14.00' / 'Monday, 7 December 2026 at 2:00 PM': a
+    moment (naive UTC) in a sentence, in the reader's language and the school's time.
+    The word between day and time is the catalog's, and the time takes the language's
+    own form, never a word baked into a date pattern. `zone`: the zone's short name
+    after the time (a text read away from the app, on WhatsApp)."""
+    text = _("%(day)s pukul %(time)s", day=format_date(moment, "EEEE, d MMMM y"),
+             time=format_time(moment, "short"))
+    return f"{text} {format_datetime(moment, 'zzz')}" if zone else text

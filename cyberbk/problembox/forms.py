@@ -1,6 +1,7 @@
 import secrets
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext as _lp
 from wtforms import BooleanField
 from wtforms import HiddenField
 from wtforms import RadioField
@@ -28,7 +29,7 @@ HONEYPOT = "website"
 STATUS_LABELS = {
     ReportStatus.NEW: _l("Baru"),
     ReportStatus.IN_PROGRESS: _l("Diproses"),
-    ReportStatus.CLOSED: _l("Selesai"),
+    ReportStatus.CLOSED: _lp("story status", "Selesai"),
 }
 
 

@@ -46,6 +46,22 @@ def day_part(_counselor):
                                for administration, answered, students in open_with_completion()]}
 
 
+@signals.waiting_counts.connect
+def waiting_part(user):
+    """A homeroom teacher's questionnaires open now for one of their classes (whose
+    students they may remind), in one statement."""
+    if user.acting_role != Role.HOMEROOM:
+        return {}
+    now = utcnow()
+    # class_condition on the class entity itself: every class of the teacher at once.
+    return {"class_questionnaires": db.session.scalar(
+        sa.select(sa.func.count(sa.distinct(Administration.id)))
+        .join(SchoolClass, sa.true())
+        .where(SchoolClass.homeroom_teacher_id == user.id,
+               Administration.opens_at <= now, Administration.closes_at > now,
+               ~about_counseling(), class_condition(SchoolClass)))}
+
+
 def open_with_completion():
     """[(administration, answered, students)] for the administrations open now."""
     overview = []

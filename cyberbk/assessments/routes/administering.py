@@ -13,7 +13,9 @@ from flask_login import current_user
 
 from ...accounts.decorators import roles_required
 from ...accounts.models import Role
+from ...common import listing
 from ...common import numbers
+from ...common.fragments import wants_fragment
 from ...common.forms import EmptyForm
 from ...common.schooltime import to_local
 from ...common.schooltime import to_utc
@@ -68,13 +70,25 @@ def new_administration():
         400 if form.errors else 200
 
 
+#: The element the list of named responses swaps (search, order, pages).
+RESPONSES_LIST = "jawaban-daftar"
+
+
 @bp.route("/bk/asesmen/<int:aid>")
 @roles_required(Role.COUNSELOR)
 def administration(aid):
-    return render_administration(get_administration_by_id_or_404(aid))
+    administration = get_administration_by_id_or_404(aid)
+    respondents = None if administration.anonymous else services.respondents_page(
+        administration, listing.wanted(services.RESPONSE_SORTS, "kelas"))
+    if respondents is not None and wants_fragment(RESPONSES_LIST):
+        return render_template("assessments/_responses_list.html", administration=administration,
+                               listing=respondents, target=RESPONSES_LIST)
+    return render_administration(administration, respondents=respondents)
 
 
-def render_administration(administration, dates_form=None, status=200):
+def render_administration(administration, dates_form=None, status=200, respondents=None):
+    """The administration's page. The list of named responses is the GET page's only: its
+    links are this page's address (common/listing.py), which a form's answer is not."""
     if dates_form is None:
         dates_form = DatesForm(formdata=None, data={
             "opens_at": to_local(administration.opens_at),
@@ -84,7 +98,7 @@ def render_administration(administration, dates_form=None, status=200):
         "assessments/administration.html", administration=administration, completion=rows,
         students=sum(r.students for r in rows), answered=sum(r.answered for r in rows),
         responses=counts.respondents(administration).get(None, 0),
-        respondents=[] if administration.anonymous else services.respondents_of(administration),
+        listing=respondents, target=RESPONSES_LIST,
         audience=services.audience_description(administration),
         status=administration.status, dates_form=dates_form,
         action_form=EmptyForm(), can_delete=not services.has_submitted_responses(administration),

@@ -5,6 +5,7 @@ from datetime import timedelta
 from flask import flash
 from flask import redirect
 from flask import render_template
+from flask import request
 from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +13,7 @@ from flask_login import current_user
 from ...accounts.decorators import roles_required
 from ...accounts.models import Role
 from ...audit.services import record
+from ...common import listing
 from ...common.fragments import wants_fragment
 from ...common.schooltime import local_today
 from ...extensions import db
@@ -19,6 +21,7 @@ from .. import bp
 from ..forms import ConfirmForm
 from ..forms import CounselorMoveForm
 from ..forms import DeclineForm
+from ..models import BookingStatus
 from ..services import bookings
 from ..services import overview
 from ..services import phone
@@ -42,6 +45,25 @@ def agenda():
                            days=overview.agenda(current_user, first_day, 7),
                            today=local_today(), week=week, last_week=last,
                            has_hours=bool(slots.weekly_hours(current_user)))
+
+
+#: The element the list of every booking swaps (search, status, order, pages).
+BOOKINGS_LIST = "jadwal-daftar"
+
+
+@bp.route("/bk/jadwal/semua")
+@roles_required(Role.COUNSELOR)
+def bookings_list():
+    """Every booking the counselor may open, past and coming: the agenda shows a week."""
+    statuses = {status.value: status for status in BookingStatus}
+    # An unknown status is a link gone stale: the whole list, not an error.
+    status = statuses.get(request.args.get("status", ""))
+    rows = overview.bookings_page(current_user, listing.wanted(overview.BOOKING_SORTS, "-waktu"),
+                                  status)
+    template = "booking/counselor/_bookings_list.html" if wants_fragment(BOOKINGS_LIST) \
+        else "booking/counselor/bookings.html"
+    return render_template(template, listing=rows, target=BOOKINGS_LIST, status=status,
+                           statuses=list(BookingStatus))
 
 
 @bp.route("/bk/jadwal/<int:booking_id>")

@@ -64,5 +64,6 @@ def feed(token):
         abort(404)
     body = reminders.agenda_calendar(feeds.confirmed_sessions(counselor),
                                      url_for("booking.agenda", _external=True),
-                                     request.host.split(":")[0])
+                                     request.host.split(":")[0],
+                                     parent_meetings=feeds.parent_meetings(counselor))
     return Response(body, mimetype="text/calendar")

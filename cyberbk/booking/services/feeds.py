@@ -15,6 +15,7 @@ from ...extensions import db
 from ..models import Booking
 from ..models import BookingStatus
 from ..models import CalendarFeed
+from ..models import ParentRequest
 
 #: What a phone shows: the last two weeks, for "when was that session", and what is booked.
 DAYS_BACK = 14
@@ -55,3 +56,12 @@ def confirmed_sessions(counselor):
         .where(Booking.counselor_id == counselor.id, Booking.status == BookingStatus.CONFIRMED,
                Booking.ends_at >= utcnow() - timedelta(days=DAYS_BACK))
         .order_by(Booking.starts_at)).all()
+
+
+def parent_meetings(counselor):
+    """The counselor's meetings with parents over the feed's span, as sessions."""
+    return db.session.scalars(
+        sa.select(ParentRequest)
+        .where(ParentRequest.counselor_id == counselor.id,
+               ParentRequest.ends_at >= utcnow() - timedelta(days=DAYS_BACK))
+        .order_by(ParentRequest.starts_at)).all()

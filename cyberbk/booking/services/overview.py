@@ -1,6 +1,7 @@
 """What the counselor's agenda, each role's home page and a student's record show of
 booking."""
 
+from datetime import timedelta
 from itertools import groupby
 
 import sqlalchemy as sa
@@ -8,6 +9,10 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from ...accounts.models import Role
+from ...accounts.models import SchoolClass
+from ...accounts.models import StudentProfile
+from ...accounts.models import User
+from ...common import listing
 from ...common import signals
 from ...common.links import path_for
 from ...common.schooltime import day_bounds
@@ -33,15 +38,59 @@ from .referring import referrals_by
 
 
 def agenda(counselor, first_day, days):
-    """The counselor's waiting, confirmed and held sessions, grouped by local day."""
+    """The counselor's waiting, confirmed and held sessions and meetings with parents,
+    grouped by local day."""
     start, end = day_bounds(first_day, days)
     bookings = db.session.scalars(
         sa.select(Booking)
         .where(Booking.counselor_id == counselor.id, Booking.status.in_(ACTIVE_STATUSES),
                Booking.starts_at >= start, Booking.starts_at < end)
         .order_by(Booking.starts_at)).all()
+    entries = in_order(bookings, parent_meetings(counselor, start, end))
     return [(day, list(items))
-            for day, items in groupby(bookings, key=lambda b: to_local(b.starts_at).date())]
+            for day, items in groupby(entries, key=lambda b: to_local(b.starts_at).date())]
+
+
+def parent_meetings(counselor, start, end):
+    """The counselor's meetings with parents starting in [start, end): a meeting holds
+    its slot whether or not its request was marked handled since (slots.py)."""
+    return db.session.scalars(
+        sa.select(ParentRequest)
+        .where(ParentRequest.counselor_id == counselor.id,
+               ParentRequest.starts_at >= start, ParentRequest.starts_at < end)
+        .order_by(ParentRequest.starts_at)).all()
+
+
+def in_order(bookings, meetings):
+    """Sessions and parent meetings in one line of time (templates tell them apart by
+    `is_parent_meeting`)."""
+    return sorted([*bookings, *meetings], key=lambda entry: entry.starts_at)
+
+
+#: The orders of the counselor's list of every booking (common/listing.py).
+BOOKING_SORTS = {
+    "waktu": (Booking.starts_at, Booking.id),
+    "siswa": (User.full_name, Booking.starts_at, Booking.id),
+    "kelas": (SchoolClass.name, User.full_name, Booking.id),
+    "status": (Booking.status, Booking.starts_at, Booking.id),
+}
+
+
+def bookings_page(counselor, want, status=None):
+    """One page of (booking, student, class name) rows the counselor may open (may_open),
+    past and coming, found by the student's name or class. The student comes in the same
+    row, so that `booking.student` is not one more query per row."""
+    statement = (sa.select(Booking, User, SchoolClass.name)
+                 .join(User, User.id == Booking.student_id)
+                 .outerjoin(StudentProfile, StudentProfile.user_id == User.id)
+                 .outerjoin(SchoolClass, SchoolClass.id == StudentProfile.class_id)
+                 .where(Booking.open_to(counselor.id)))
+    if status is not None:
+        statement = statement.where(Booking.status == status)
+    if want.search:
+        statement = statement.where(listing.matching(want.search, User.full_name,
+                                                     SchoolClass.name))
+    return listing.paginate(statement, BOOKING_SORTS, want)
 
 
 def pending_for_counselor(counselor):
@@ -60,12 +109,12 @@ def counselor_overview(counselor):
     """What the counselor's day shows: today's and tomorrow's sessions, and what waits."""
     today = local_today()
     start, end = day_bounds(today, 2)
-    sessions = db.session.scalars(
+    sessions = in_order(db.session.scalars(
         sa.select(Booking)
         .where(Booking.counselor_id == counselor.id,
                Booking.status.in_((BookingStatus.PENDING, BookingStatus.CONFIRMED)),
                Booking.starts_at >= start, Booking.starts_at < end)
-        .order_by(Booking.starts_at)).all()
+        .order_by(Booking.starts_at)).all(), parent_meetings(counselor, start, end))
     requests = pending_for_counselor(counselor)[:DAY_LIST]
     waiting_referrals = db.session.scalars(
         sa.select(Referral).where(Referral.status == ReferralStatus.RECEIVED)
@@ -82,9 +131,27 @@ def counselor_overview(counselor):
             "referrals": waiting["referrals"], "parent_requests": waiting["parent_requests"]}
 
 
+#: How long a referral BK answered (scheduled or finished) counts as news for its teacher.
+ANSWERED_NEWS_DAYS = 7
+
+
 @signals.waiting_counts.connect
 def waiting_part(user):
-    return counts_waiting_for(user) if user.acting_role == Role.COUNSELOR else {}
+    if user.acting_role == Role.COUNSELOR:
+        return counts_waiting_for(user)
+    if user.acting_role == Role.HOMEROOM:
+        return {"referrals_answered": referrals_answered(user)}
+    return {}
+
+
+def referrals_answered(teacher):
+    """The teacher's referrals BK scheduled or finished in the last week: what they wait
+    to hear (the status only, as on their referrals page)."""
+    return db.session.scalar(
+        sa.select(sa.func.count(Referral.id))
+        .where(Referral.referrer_id == teacher.id,
+               Referral.status != ReferralStatus.RECEIVED,
+               Referral.updated_at >= utcnow() - timedelta(days=ANSWERED_NEWS_DAYS)))
 
 
 def counts_waiting_for(user):

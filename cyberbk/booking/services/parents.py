@@ -5,7 +5,6 @@ from datetime import timedelta
 from urllib.parse import quote
 
 import sqlalchemy as sa
-from flask_babel import format_datetime
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +12,7 @@ from ...accounts.models import Role
 from ...accounts.models import SchoolClass
 from ...accounts.models import StudentProfile
 from ...accounts.models import User
+from ...common.schooltime import day_and_time
 from ...common.schooltime import to_local
 from ...common.schooltime import utcnow
 from ...common.vocabulary import Mode
@@ -133,5 +133,5 @@ def whatsapp_contact_link(request, now=None):
     if request.starts_at:
         text += " " + _("Kami mengundang Bapak/Ibu bertemu (%(mode)s) pada %(when)s.",
                         mode=label(request.mode),
-                        when=format_datetime(request.starts_at, "EEEE, d MMMM y, 'pukul' HH.mm"))
+                        when=day_and_time(request.starts_at))
     return f"https://wa.me/{request.whatsapp}?text=" + quote(text)
