@@ -22,9 +22,10 @@ from ..school import phones
 
 class ImportForm(FlaskForm):
     file = FileField(
-        _l("Berkas daftar siswa dan guru (.csv atau .xlsx)"),
+        _l("Berkas daftar siswa dan guru (.csv atau .xlsx) atau ekspor Dapodik"),
+        # .xls passes here so that the importer says how to save it as .xlsx.
         validators=[FileRequired(_l("Pilih berkasnya dulu.")),
-                    FileAllowed(["csv", "xlsx"], _l("Pilih berkas .csv atau .xlsx."))],
+                    FileAllowed(["csv", "xlsx", "xls"], _l("Pilih berkas .csv atau .xlsx."))],
     )
     submit = SubmitField(_l("Periksa dan impor"))
 

@@ -9,6 +9,7 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts import dapodik
 from ..accounts import promotion
 from ..accounts import services as accounts
 from ..accounts.decorators import roles_required
@@ -139,8 +140,41 @@ def show_import(job, form):
         return render_template("admin/import.html", form=form, errors=outcome.get("errors"),
                                failed=not outcome.get("file_error") and not outcome.get("errors"),
                                interrupted=outcome.get("interrupted")), 400
+    if "preview" in outcome:
+        return show_preview(job)
     return render_template("admin/import_result.html", total=outcome["created"],
+                           roster=outcome.get("roster"),
                            created=services.take_slips(job, current_user))
+
+
+def show_preview(job):
+    """A roster's preview: what applying it would change, planned against the students as
+    they are now, with the button that applies it."""
+    roster = services.roster_for(job, current_user)
+    planned = dapodik.plan(roster) if roster is not None else None
+    if planned is not None and not planned.ok:
+        # The students changed since the upload in a way the file now clashes with.
+        return render_template("admin/import.html", form=ImportForm(),
+                               errors=planned.errors), 400
+    return render_template("admin/import_preview.html", job=job, plan=planned,
+                           form=EmptyForm())
+
+
+@bp.route("/impor/<int:job_id>/terapkan", methods=["POST"])
+def apply_roster(job_id):
+    """Apply a previewed roster (a job, as the upload's): moves, new accounts and their
+    slips, leavers deactivated."""
+    preview = services.import_job_or_404(job_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    job = services.start_roster(preview, current_user)
+    if job is None:
+        flash(_("Pratinjau ini sudah tidak tersedia (sudah diterapkan, atau kedaluwarsa). "
+                "Unggah lagi berkasnya."), "error")
+        return redirect(url_for("admin.import_people"), 303)
+    if not job.finished:
+        return redirect(url_for("admin.import_job", job_id=job.id), 303)
+    return show_import(job, ImportForm())
 
 
 #: The settings that sign printed reports, stored as typed.
