@@ -308,3 +308,35 @@ def test_bad_rows_are_listed_and_nothing_is_previewed(client, auth, school):
     assert "Nama wajib diisi" in page and "Jenis kelamin harus L atau P" in page
     assert "tidak dikenali" in page and "NISN 0012345678 sama dengan baris 6" in page
     assert db.session.scalar(sa.select(sa.func.count()).select_from(StudentProfile)) == 2
+
+
+def homeroom_of(class_name):
+    db.session.expire_all()
+    school_class = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.name == class_name))
+    return school_class.homeroom_teacher.username if school_class.homeroom_teacher else None
+
+
+def test_the_operator_sets_a_new_class_homeroom_teacher_on_the_class_page(client, auth, school):
+    auth.login("operator")
+    upload(client, FIRST)
+    apply_preview(client)
+    seventh_c = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.name == "7C"))
+    home = client.get("/admin/").get_data(as_text=True)
+    assert f"/admin/kelas/{seventh_c.id}" in home
+    page = client.get(f"/admin/kelas/{seventh_c.id}").get_data(as_text=True)
+    assert "Kelas 7C" in page and "Wali A (wali.a)" in page
+    response = client.post(f"/admin/kelas/{seventh_c.id}",
+                           data={"homeroom": str(school["homeroom_b"].id)})
+    assert response.status_code == 303
+    assert homeroom_of("7C") == "wali.b"
+    # Only an active homeroom account: a counselor is no choice.
+    refused = client.post(f"/admin/kelas/{seventh_c.id}",
+                          data={"homeroom": str(school["counselor"].id)})
+    assert refused.status_code == 400 and homeroom_of("7C") == "wali.b"
+    client.post(f"/admin/kelas/{seventh_c.id}", data={"homeroom": ""})
+    assert homeroom_of("7C") is None
+
+
+def test_a_homeroom_teacher_cannot_open_the_class_page(client, auth, school):
+    auth.login("wali.a")
+    assert client.get(f"/admin/kelas/{school['class_a'].id}").status_code in (403, 404)

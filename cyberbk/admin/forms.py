@@ -30,6 +30,13 @@ class ImportForm(FlaskForm):
     submit = SubmitField(_l("Periksa dan impor"))
 
 
+class HomeroomForm(FlaskForm):
+    homeroom = SelectField(_l("Wali kelas"), validators=[Optional()],
+                           description=_l("Akun wali kelas yang aktif. Akun baru dibuat lewat "
+                                          "impor daftar kelas dengan peran wali kelas."))
+    submit = SubmitField(_l("Simpan wali kelas"))
+
+
 class AccountFilterForm(FlaskForm):
     class Meta:
         csrf = False

@@ -14,6 +14,7 @@ from ..accounts import promotion
 from ..accounts import services as accounts
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
+from ..accounts.models import SchoolClass
 from ..accounts.models import User
 from ..audit.services import record
 from ..common import jobs
@@ -30,6 +31,7 @@ from . import backup as backups
 from .forms import AccountFilterForm
 from .forms import BackupForm
 from .forms import CrisisContactForm
+from .forms import HomeroomForm
 from .forms import ImportForm
 from .forms import SettingsForm
 
@@ -46,6 +48,28 @@ def require_admin():
 @bp.route("/")
 def home():
     return render_template("admin/home.html", classes=services.all_classes())
+
+
+@bp.route("/kelas/<int:class_id>", methods=["GET", "POST"])
+def school_class(class_id):
+    """A class: its homeroom teacher, chosen from the active homeroom accounts (a class a
+    Dapodik roster made has none until it is set here)."""
+    school_class = db.get_or_404(SchoolClass, class_id)
+    teachers = services.homeroom_choices()
+    form = HomeroomForm(homeroom=str(school_class.homeroom_teacher_id or ""))
+    form.homeroom.choices = [("", _("Belum ada wali kelas"))] + [
+        (str(t.id), f"{t.full_name} ({t.username})") for t in teachers]
+    if form.validate_on_submit():
+        chosen = next((t for t in teachers if str(t.id) == form.homeroom.data), None)
+        school_class.homeroom_teacher = chosen
+        record(current_user, "assign_homeroom", "school_class", school_class.id,
+               summary=f"Wali kelas {school_class.name}: "
+                       f"{chosen.username if chosen else 'dikosongkan'}")
+        db.session.commit()
+        flash(_("Wali kelas %(name)s disimpan.", name=school_class.name), "success")
+        return redirect(url_for("admin.home"), 303)
+    return render_template("admin/school_class.html", school_class=school_class, form=form), \
+        400 if form.errors else 200
 
 
 @bp.route("/akun")

@@ -71,6 +71,13 @@ def all_classes():
                                                               SchoolClass.name)).all()
 
 
+def homeroom_choices():
+    """The active homeroom accounts a class may be given, by name."""
+    return db.session.scalars(sa.select(User).where(User.role == Role.HOMEROOM,
+                                                    User.is_active_account.is_(True))
+                              .order_by(User.full_name, User.id)).all()
+
+
 def save_logo(storage):
     """Store an uploaded logo after checking what the bytes are, not what the name says."""
     data = storage.read(current_app.config["LOGO_MAX_BYTES"] + 1)
