@@ -108,6 +108,12 @@ def test_a_simple_class_list_with_a_rombel_column_stays_a_simple_list(app):
     assert not isinstance(table, dapodik.Roster)
 
 
+def test_a_class_list_of_teachers_under_a_title_is_not_read_as_a_roster(app):
+    rows = [["Daftar guru dan siswa"], ["nama", "kelas", "peran"], ["Sri", "7A", "wali kelas"]]
+    with pytest.raises(importer.ImportFileError, match="Hapus baris judul"):
+        dapodik.read_upload("kelas.xlsx", xlsx_bytes(rows))
+
+
 def test_the_operator_sees_a_preview_before_anything_changes(client, auth, school):
     auth.login("operator")
     response = upload(client, FIRST)

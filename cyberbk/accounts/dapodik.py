@@ -52,6 +52,8 @@ WHITELIST = {
 #: roster too (a simple class list's "kelas" or "rombel" is not enough: applied as a roster,
 #: a list of one class would deactivate every other student).
 DAPODIK_MARKERS = {"nipd", "rombel saat ini", "nik", "no kk", "nomor kip", "lintang"}
+#: Headers of the simple class list (importer) that a roster never has.
+SIMPLE_LIST_ONLY = {"peran", "role", "jabatan", "username"}
 #: A header further down than this is no header.
 HEADER_SEARCH_ROWS = 10
 ROMBEL_PREFIX = re.compile(r"^(kelas|rombel)\s+", re.IGNORECASE)
@@ -108,6 +110,12 @@ def find_header(raw_rows):
         if names & WHITELIST["full_name"]:
             if index == 0 and not names & DAPODIK_MARKERS:
                 return None
+            if names & SIMPLE_LIST_ONLY:
+                # A class list of students and teachers under a title: read as a roster, its
+                # teachers would become students.
+                raise ImportFileError(_("Baris pertama harus berisi judul kolom, paling tidak "
+                                        "\"nama\". Hapus baris judul di atasnya, lalu unggah "
+                                        "lagi."))
             return index
         known = names & (DAPODIK_MARKERS | WHITELIST["nisn"] | WHITELIST["gender"]
                          | WHITELIST["birth_date"] | WHITELIST["rombel"])
