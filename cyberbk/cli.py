@@ -1,11 +1,12 @@
-"""Commands for the operator: flask --app wsgi seed-demo | create-admin | import-people FILE |
-confirm-counselor USERNAME."""
+"""Commands for the operator: flask --app wsgi seed-demo | create-admin |
+import-people FILE [--apply] | confirm-counselor USERNAME."""
 
 from pathlib import Path
 
 import click
 import sqlalchemy as sa
 
+from .accounts import dapodik
 from .accounts import importer
 from .accounts import services as accounts
 from .accounts.models import Role
@@ -90,25 +91,70 @@ def create_admin_command(username, full_name, password):
 
 @click.command("import-people")
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-def import_people_command(file):
-    """Import classes, students and teachers from a CSV or XLSX file (all or nothing)."""
+@click.option("--apply", "apply_roster", is_flag=True,
+              help="For a Dapodik export: apply the changes the preview lists.")
+def import_people_command(file, apply_roster):
+    """Import classes, students and teachers from a CSV or XLSX class list (all or nothing),
+    or a Dapodik "Daftar Peserta Didik" export: its preview, applied with --apply."""
     try:
-        result = importer.import_people(file.name, file.read_bytes())
+        upload = dapodik.read(file.name, file.read_bytes())
+        if isinstance(upload, dapodik.Roster):
+            return import_roster(upload, apply_roster)
+        result = importer.import_table(upload)
     except importer.ImportFileError as error:
         raise click.ClickException(str(error))
     if not result.ok:
-        for line, message in result.errors:
-            click.echo(f"row {line}: {message}", err=True)
-        raise click.ClickException(f"{len(result.errors)} problem(s); nothing was imported.")
+        refuse(result.errors)
     record(None, "import", "accounts", summary=f"{len(result.created)} akun dibuat lewat perintah "
            "server")
     db.session.commit()
+    echo_slips(result.created)
+
+
+def refuse(errors):
+    for line, message in errors:
+        click.echo(f"row {line}: {message}", err=True)
+    raise click.ClickException(f"{len(errors)} problem(s); nothing was imported.")
+
+
+def echo_slips(created):
     click.echo("class\tname\tusername\tinitial password")
-    for entry in result.created:
+    for entry in created:
         click.echo(f"{entry['class_name'] or '-'}\t{entry['user'].full_name}\t"
                    f"{entry['user'].username}\t{entry['password']}")
-    click.echo(f"{len(result.created)} account(s) created; they must change the password at "
+    click.echo(f"{len(created)} account(s) created; they must change the password at "
                "first login.")
+
+
+def import_roster(roster, apply_roster):
+    """A Dapodik roster: the preview, then (with --apply) the changes."""
+    planned = dapodik.plan(roster)
+    if not planned.ok:
+        refuse(planned.errors)
+    counts = planned.counts()
+    for row in planned.new:
+        click.echo(f"new\t{row.class_name or '-'}\t{row.full_name}")
+    for change in planned.changed:
+        click.echo(f"changed\t{change.student.full_name}\t{'; '.join(change.what)}")
+    for student in planned.leaving:
+        click.echo(f"leaving\t{student.class_name or '-'}\t{student.full_name}")
+    for class_name, teacher, user_id in planned.homerooms:
+        click.echo(f"homeroom\t{class_name}\t{teacher}{'' if user_id else ' (new account)'}")
+    click.echo(f"Dapodik roster: {counts['new']} new, {counts['changed']} changed "
+               f"({counts['moved']} moved, {counts['renamed']} renamed), {counts['leaving']} "
+               f"leaving, {counts['unchanged']} unchanged; new classes: "
+               f"{', '.join(planned.new_classes) or '-'}.")
+    if not apply_roster:
+        click.echo("Nothing was changed. Run again with --apply to apply these changes.")
+        return
+    applied = dapodik.apply(roster)
+    if not applied.ok:
+        refuse(applied.errors)
+    counts = applied.plan.counts()
+    record(None, "import", "accounts", summary=dapodik.summary(counts) + " lewat perintah server")
+    db.session.commit()
+    echo_slips(applied.created)
+    click.echo(f"{counts['leaving']} account(s) of students who left were deactivated.")
 
 
 @click.command("confirm-counselor")

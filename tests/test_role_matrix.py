@@ -49,6 +49,8 @@ ROUTES = {
     "admin.accounts_list": ({Role.ADMIN}, "GET", None),
     "admin.import_people": ({Role.ADMIN}, "GET", None),
     "admin.import_job": ({Role.ADMIN}, "GET", None),
+    "admin.apply_roster": ({Role.ADMIN}, "POST", None),
+    "admin.school_class": ({Role.ADMIN}, "GET", lambda s: {"class_id": s["class_a"].id}),
     "admin.settings": ({Role.ADMIN}, "GET", None),
     "admin.new_school_year": ({Role.ADMIN}, "GET", None),
     "admin.reset_password": ({Role.ADMIN}, "POST", lambda s: {"user_id": s["student_b"].id}),

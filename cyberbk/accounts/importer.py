@@ -34,8 +34,8 @@ from .models import StudentProfile
 MAX_ROWS = 3000
 #: Lines read from a sheet, empty ones too: past this the file is not a class list.
 MAX_LINES = 2 * MAX_ROWS
-#: Columns read from a sheet: a class list has about ten.
-MAX_COLUMNS = 50
+#: Columns read from a sheet: a class list has about ten, a Dapodik export 66.
+MAX_COLUMNS = 80
 #: What an .xlsx may unpack to; a class list of 3000 rows is about 1 MB.
 MAX_UNPACKED_BYTES = 16 * 2**20
 #: A CSV's size: a class list of 3000 rows is about 300 KB.
@@ -93,16 +93,29 @@ def too_many_rows():
 
 def read_table(filename, data):
     """Rows as dicts keyed by normalised header, with their line numbers."""
+    return table_from(read_raw(filename, data))
+
+
+def read_raw(filename, data):
+    """The file's rows as lists of text, within the limits below; never empty."""
     name = (filename or "").lower()
     if name.endswith(".xlsx"):
         raw_rows = read_xlsx(data)
     elif name.endswith(".csv"):
         check_csv_size(data)
         raw_rows = read_csv(data)
+    elif name.endswith(".xls"):
+        raise ImportFileError(_("Berkas .xls (Excel lama) tidak bisa dibaca. Buka di Excel, "
+                                "simpan sebagai .xlsx (Buku Kerja Excel), lalu unggah lagi."))
     else:
         raise ImportFileError(_("Pilih berkas .csv atau .xlsx."))
-    if not raw_rows:
+    if not any(any(row) for row in raw_rows):
         raise ImportFileError(_("Berkasnya kosong."))
+    return raw_rows
+
+
+def table_from(raw_rows):
+    """A simple class list: the header on the first row."""
     headers = [normalise_header(h) for h in raw_rows[0]]
     if "nama" not in headers:
         raise ImportFileError(_("Baris pertama harus berisi judul kolom, paling tidak \"nama\"."))
@@ -329,7 +342,12 @@ def import_people(filename, data, progress=None):
     """Validate the file; when every row is good, add everyone (the caller commits) and return
     their passwords. `progress(done, total)` hears of each password hashed; until the last
     the session holds nothing to write, so it may commit (the job's progress, see admin)."""
-    result = validate(off_loop(read_table, filename, data))
+    return import_table(off_loop(read_table, filename, data), progress)
+
+
+def import_table(table, progress=None):
+    """import_people for a table read already (read_table)."""
+    result = validate(table)
     if not result.ok:
         return result
     accounts = plan(result.rows)

@@ -1,5 +1,6 @@
 import enum
 import secrets
+from datetime import date
 from datetime import datetime
 
 import sqlalchemy as sa
@@ -178,6 +179,9 @@ class StudentProfile(db.Model):
     gender: so.Mapped[Gender | None] = so.mapped_column(
         enum_column(Gender, length=1)
     )
+    #: From the Dapodik roster (accounts.dapodik), the one column of its many besides name,
+    #: numbers, sex and class that the school's counselors use (a referral letter names it).
+    birth_date: so.Mapped[date | None]
 
     user: so.Mapped[User] = so.relationship(back_populates="student_profile")
     school_class: so.Mapped[SchoolClass | None] = so.relationship(back_populates="students")

@@ -22,11 +22,19 @@ from ..school import phones
 
 class ImportForm(Form):
     file = FileField(
-        _l("Berkas daftar siswa dan guru (.csv atau .xlsx)"),
+        _l("Berkas daftar siswa dan guru (.csv atau .xlsx) atau ekspor Dapodik"),
+        # .xls passes here so that the importer says how to save it as .xlsx.
         validators=[FileRequired(_l("Pilih berkasnya dulu.")),
-                    FileAllowed(["csv", "xlsx"], _l("Pilih berkas .csv atau .xlsx."))],
+                    FileAllowed(["csv", "xlsx", "xls"], _l("Pilih berkas .csv atau .xlsx."))],
     )
     submit = SubmitField(_l("Periksa dan impor"))
+
+
+class HomeroomForm(Form):
+    homeroom = SelectField(_l("Wali kelas"), validators=[Optional()],
+                           description=_l("Akun wali kelas yang aktif. Akun baru dibuat lewat "
+                                          "impor daftar kelas dengan peran wali kelas."))
+    submit = SubmitField(_l("Simpan wali kelas"))
 
 
 class AccountFilterForm(Form):

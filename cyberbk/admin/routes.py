@@ -9,10 +9,12 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from ..accounts import dapodik
 from ..accounts import promotion
 from ..accounts import services as accounts
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
+from ..accounts.models import SchoolClass
 from ..accounts.models import User
 from ..audit.services import record
 from ..common import jobs
@@ -29,6 +31,7 @@ from . import backup as backups
 from .forms import AccountFilterForm
 from .forms import BackupForm
 from .forms import CrisisContactForm
+from .forms import HomeroomForm
 from .forms import ImportForm
 from .forms import SettingsForm
 from .forms import StaffNipForm
@@ -46,6 +49,28 @@ def require_admin():
 @bp.route("/")
 def home():
     return render_template("admin/home.html", classes=services.all_classes())
+
+
+@bp.route("/kelas/<int:class_id>", methods=["GET", "POST"])
+def school_class(class_id):
+    """A class: its homeroom teacher, chosen from the active homeroom accounts (a class a
+    Dapodik roster made has none until it is set here)."""
+    school_class = db.get_or_404(SchoolClass, class_id)
+    teachers = services.homeroom_choices()
+    form = HomeroomForm(homeroom=str(school_class.homeroom_teacher_id or ""))
+    form.homeroom.choices = [("", _("Belum ada wali kelas"))] + [
+        (str(t.id), f"{t.full_name} ({t.username})") for t in teachers]
+    if form.validate_on_submit():
+        chosen = next((t for t in teachers if str(t.id) == form.homeroom.data), None)
+        school_class.homeroom_teacher = chosen
+        record(current_user, "assign_homeroom", "school_class", school_class.id,
+               summary=f"Wali kelas {school_class.name}: "
+                       f"{chosen.username if chosen else 'dikosongkan'}")
+        db.session.commit()
+        flash(_("Wali kelas %(name)s disimpan.", name=school_class.name), "success")
+        return redirect(url_for("admin.home"), 303)
+    return render_template("admin/school_class.html", school_class=school_class, form=form), \
+        400 if form.errors else 200
 
 
 @bp.route("/akun")
@@ -162,8 +187,41 @@ def show_import(job, form):
         return render_template("admin/import.html", form=form, errors=outcome.get("errors"),
                                failed=not outcome.get("file_error") and not outcome.get("errors"),
                                interrupted=outcome.get("interrupted")), 400
+    if "preview" in outcome:
+        return show_preview(job)
     return render_template("admin/import_result.html", total=outcome["created"],
+                           roster=outcome.get("roster"),
                            created=services.take_slips(job, current_user))
+
+
+def show_preview(job):
+    """A roster's preview: what applying it would change, planned against the students as
+    they are now, with the button that applies it."""
+    roster = services.roster_for(job, current_user)
+    planned = dapodik.plan(roster) if roster is not None else None
+    if planned is not None and not planned.ok:
+        # The students changed since the upload in a way the file now clashes with.
+        return render_template("admin/import.html", form=ImportForm(),
+                               errors=planned.errors), 400
+    return render_template("admin/import_preview.html", job=job, plan=planned,
+                           form=EmptyForm())
+
+
+@bp.route("/impor/<int:job_id>/terapkan", methods=["POST"])
+def apply_roster(job_id):
+    """Apply a previewed roster (a job, as the upload's): moves, new accounts and their
+    slips, leavers deactivated."""
+    preview = services.import_job_or_404(job_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    job = services.start_roster(preview, current_user)
+    if job is None:
+        flash(_("Pratinjau ini sudah tidak tersedia (sudah diterapkan, atau kedaluwarsa). "
+                "Unggah lagi berkasnya."), "error")
+        return redirect(url_for("admin.import_people"), 303)
+    if not job.finished:
+        return redirect(url_for("admin.import_job", job_id=job.id), 303)
+    return show_import(job, ImportForm())
 
 
 #: The settings that sign printed reports, stored as typed.

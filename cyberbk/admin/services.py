@@ -7,6 +7,7 @@ from flask import abort
 from flask import current_app
 from flask_babel import gettext as _
 
+from ..accounts import dapodik
 from ..accounts import importer
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
@@ -34,6 +35,12 @@ SLIPS_KEPT_SECONDS = 3600
 #: only, never in the database (docs/privacy.md): taken by their operator's first look at
 #: the finished import, or dropped unseen after SLIPS_KEPT_SECONDS or a restart.
 _slips = {}
+#: A roster's preview waits this long for the operator to apply it.
+ROSTER_KEPT_SECONDS = 3600
+#: Preview job id -> (operator's id, the roster, when it is dropped). The roster holds the
+#: whitelisted columns only (accounts.dapodik), and like the slips it stays in this
+#: process's memory: the job's row keeps counts, never a name or a number from the file.
+_rosters = {}
 
 
 #: The orders of the accounts list, each ending in a unique column (common/listing.py).
@@ -82,6 +89,13 @@ def accounts_page(want, role=None, class_id=None):
 def all_classes():
     return db.session.scalars(sa.select(SchoolClass).order_by(SchoolClass.grade,
                                                               SchoolClass.name)).all()
+
+
+def homeroom_choices():
+    """The active homeroom accounts a class may be given, by name."""
+    return db.session.scalars(sa.select(User).where(User.role == Role.HOMEROOM,
+                                                    User.is_active_account.is_(True))
+                              .order_by(User.full_name, User.id)).all()
 
 
 def save_logo(storage):
@@ -158,7 +172,10 @@ def run_import(job, filename, data, operator_id):
             last_commit = time.monotonic()
 
     try:
-        result = importer.import_people(filename, data, progress)
+        upload = dapodik.read(filename, data)
+        if isinstance(upload, dapodik.Roster):
+            return preview_roster(job, upload, operator_id)
+        result = importer.import_table(upload, progress)
     except importer.ImportFileError as error:
         job.finish(failed=True, file_error=str(error))
         db.session.commit()
@@ -175,6 +192,63 @@ def run_import(job, filename, data, operator_id):
     db.session.commit()
     forget_expired_slips()
     _slips[job.id] = (operator_id, slips(result.created), time.monotonic() + SLIPS_KEPT_SECONDS)
+
+
+def preview_roster(job, roster, operator_id):
+    """A roster is not applied at once: its plan is the job's outcome (counts only), and the
+    roster waits in memory for the operator to look at the preview and apply it."""
+    planned = dapodik.plan(roster)
+    if not planned.ok:
+        job.finish(failed=True, errors=planned.errors)
+        db.session.commit()
+        return
+    job.finish(preview=planned.counts())
+    db.session.commit()
+    forget_expired_slips()
+    _rosters[job.id] = (operator_id, roster, time.monotonic() + ROSTER_KEPT_SECONDS)
+
+
+def roster_for(job, operator):
+    """The roster a finished preview job waits to apply, for the operator who uploaded it;
+    else None (another operator, applied already, expired, or the server restarted)."""
+    forget_expired_slips()
+    kept = _rosters.get(job.id)
+    if kept is None or kept[0] != operator.id:
+        return None
+    return kept[1]
+
+
+def start_roster(preview_job, operator):
+    """Apply a previewed roster, as a job of its own (its new accounts' passwords are
+    hashed like an import's); None when the preview is no longer there."""
+    if roster_for(preview_job, operator) is None:
+        return None
+    roster = _rosters.pop(preview_job.id)[1]
+    job = jobs.start(IMPORT_JOB, run_roster, roster, operator.id, by=operator)
+    return jobs.wait(job, IMPORT_WAIT_SECONDS)
+
+
+def run_roster(job, roster, operator_id):
+    last_commit = time.monotonic()
+
+    def progress(done, total):
+        nonlocal last_commit
+        job.advance(done, total)
+        if time.monotonic() - last_commit >= PROGRESS_SECONDS:
+            db.session.commit()
+            last_commit = time.monotonic()
+
+    applied = dapodik.apply(roster, progress)
+    if not applied.ok:
+        job.finish(failed=True, errors=applied.errors)
+        db.session.commit()
+        return
+    counts = applied.plan.counts()
+    record(db.session.get(User, operator_id), "import", "accounts", summary=dapodik.summary(counts))
+    job.finish(created=len(applied.created), roster=counts)
+    db.session.commit()
+    forget_expired_slips()
+    _slips[job.id] = (operator_id, slips(applied.created), time.monotonic() + SLIPS_KEPT_SECONDS)
 
 
 def slips(created):
@@ -198,8 +272,9 @@ def take_slips(job, operator):
 
 def forget_expired_slips():
     now = time.monotonic()
-    for job_id in [job_id for job_id, kept in _slips.items() if kept[2] < now]:
-        del _slips[job_id]
+    for kept_here in (_slips, _rosters):
+        for job_id in [job_id for job_id, kept in kept_here.items() if kept[2] < now]:
+            del kept_here[job_id]
 
 
 def import_job_or_404(job_id):

@@ -24,6 +24,7 @@ ACTIONS = {
     "activate": _l("Mengaktifkan akun"),
     "deactivate": _l("Menonaktifkan akun"),
     "promote_year": _l("Menerapkan tahun pelajaran baru"),
+    "assign_homeroom": _l("Menetapkan wali kelas"),
     "confirm_counselor": _l("Mengonfirmasi akun Guru BK"),
     "backup": _l("Membuat cadangan"),
     "download_backup": _l("Mengunduh cadangan"),
@@ -51,6 +52,7 @@ TARGET_TYPES = {
     "school": _l("Pengaturan sekolah"),
     "crisis_contact": _l("Kontak darurat"),
     "school_year": _l("Tahun pelajaran"),
+    "school_class": _l("Kelas"),
     "backup": _l("Cadangan data"),
 }
 

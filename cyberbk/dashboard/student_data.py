@@ -108,6 +108,7 @@ def profile(student):
         "nis": info.nis if info else None,
         "nisn": info.nisn if info else None,
         "jenis_kelamin": enum_value(info.gender) if info and info.gender else None,
+        "tanggal_lahir": info.birth_date.isoformat() if info and info.birth_date else None,
         "telepon": student.phone,
         "akun_aktif": student.is_active_account,
         "akun_dibuat": local(student.created_at),
@@ -346,6 +347,7 @@ def erase(student):
         student.student_profile.nis = None
         student.student_profile.nisn = None
         student.student_profile.gender = None
+        student.student_profile.birth_date = None
     set_active(student, False)  # ends the sessions
 
 
