@@ -97,8 +97,8 @@ def test_layout_is_the_same_for_the_same_answers():
     assert all(0 < m.x < services.WIDTH and 0 < m.y < services.HEIGHT for m in first.members)
 
 
-def test_counselor_sees_the_sociogram_with_mutual_pairs_stars_and_isolates(client, auth,
-                                                                           fixture_class):
+def test_counselor_sees_the_sociogram_with_mutual_pairs_stars_and_isolates(database, client,
+                                                                           auth, fixture_class):
     world = fixture_class
     auth.login("guru.a")
     response = client.get(f"/bk/sosiometri/{world['sociometry'].id}")
@@ -170,7 +170,7 @@ def test_export_holds_the_index_and_the_sociomatrix(client, auth, fixture_class)
     assert adi[2 + numbers.index(budi_number)] == 1
 
 
-def test_student_picks_only_classmates_and_answers_once(client, auth, school):
+def test_student_picks_only_classmates_and_answers_once(database, client, auth, school):
     class_a = school["class_a"]
     mates = [factories.make_user(Role.STUDENT, f"teman.{n}", f"Teman {n}", school_class=class_a)
              for n in range(3)]
@@ -298,7 +298,7 @@ def test_counselor_creates_a_sociometry_with_the_defaults(client, auth, school):
     assert "Buka lagi" in client.get(f"/bk/sosiometri/{sid}").get_data(as_text=True)
 
 
-def test_answers_are_in_the_student_data_export_and_erased_with_it(fixture_class):
+def test_answers_are_in_the_student_data_export_and_erased_with_it(database, fixture_class):
     adi = fixture_class["students"]["Adi"]
     archive = zipfile.ZipFile(io.BytesIO(student_data.export_zip(adi, fixture_class["counselor"])))
     answers = archive.read("angket.csv").decode("utf-8-sig")
