@@ -46,6 +46,9 @@ from .problembox.models import ProblemReport  # noqa: F401
 from .problembox.models import ReplyTemplate  # noqa: F401
 from .problembox.models import RevokedThreadToken  # noqa: F401
 from .problembox.models import RiskTerm  # noqa: F401
+from .sociometry.models import Sociometry  # noqa: F401
+from .sociometry.models import SociometryAnswer  # noqa: F401
+from .sociometry.models import SociometryChoice  # noqa: F401
 from .school.models import CrisisContact  # noqa: F401
 from .school.models import SchoolSettings  # noqa: F401
 from .sessions import StoredSession  # noqa: F401

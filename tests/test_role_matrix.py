@@ -245,6 +245,17 @@ ROUTES = {
     "alerts.dismiss": ({Role.COUNSELOR}, "POST", None),
     "alerts.service_worker": (PUBLIC, "GET", None),
     "alerts.account_email": ({Role.ADMIN}, "GET", lambda s: {"user_id": s["counselor_b"].id}),
+    # sociometry (issue 21 §2): who chose whom for counselors only; the answer form for the
+    # class's students (another class's: 404); a homeroom teacher reads only the summary
+    # shared on their home, through no route of its own.
+    "sociometry.index": ({Role.COUNSELOR}, "GET", None),
+    "sociometry.new": ({Role.COUNSELOR}, "GET", None),
+    "sociometry.results": ({Role.COUNSELOR}, "GET", lambda s: {"sid": s["sociometry"].id}),
+    "sociometry.export": ({Role.COUNSELOR}, "GET", lambda s: {"sid": s["sociometry"].id}),
+    "sociometry.set_status": ({Role.COUNSELOR}, "POST", lambda s: {"sid": s["sociometry"].id}),
+    "sociometry.save_summary": ({Role.COUNSELOR}, "POST",
+                                lambda s: {"sid": s["sociometry"].id}),
+    "sociometry.answer": ({Role.STUDENT}, "GET", lambda s: {"sid": s["sociometry"].id}),
 }
 
 # Checked last: after them the client is logged out.
@@ -274,6 +285,11 @@ def matrix_school(school):
     school["contact"] = add_crisis_contact("TPPK", "0812")
     school["counselor_unconfirmed"] = factories.make_user(Role.COUNSELOR, "guru.baru",
                                                           confirmed=False)
+    from cyberbk.sociometry.services import create as create_sociometry
+
+    # Class 7B's: student_b answers it, student_a (7A) gets 404.
+    school["sociometry"] = create_sociometry(school["counselor"], school["class_b"],
+                                             "Pilih 3 teman", 3)
     db.session.commit()
     return school
 

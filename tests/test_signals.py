@@ -5,7 +5,7 @@ import pytest
 from cyberbk.common import signals
 
 QUESTIONS = [signals.thread_opened_here, signals.session_evaluation, signals.class_link,
-             signals.class_needs, signals.student_answers]
+             signals.class_needs]
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=lambda question: question.name)
@@ -23,7 +23,13 @@ def test_every_feature_adds_its_part_of_the_homes(app):
     assert owners == {"cyberbk.assessments.results.overview", "cyberbk.booking.services.overview",
                       "cyberbk.chat.services.overview", "cyberbk.dashboard.services",
                       "cyberbk.alerts.services",
-                      "cyberbk.outreach.services", "cyberbk.problembox.services"}
+                      "cyberbk.outreach.services", "cyberbk.problembox.services",
+                      "cyberbk.sociometry.services"}
+
+
+def test_every_feature_with_named_answers_adds_them_to_the_student_export(app):
+    owners = {receiver().__module__ for receiver in signals.student_answers.receivers.values()}
+    assert owners == {"cyberbk.assessments.services", "cyberbk.sociometry.services"}
 
 
 def test_urgent_items_and_unread_chats_are_answered_by_their_features(app):

@@ -86,8 +86,9 @@ session_evaluation = signals.signal("session-evaluation")
 class_link = signals.signal("class-link")
 #: A class's needs profiles from its questionnaires, newest first. Sender: the class.
 class_needs = signals.signal("class-needs")
-#: A student's questionnaire answers given with their name, for the export of their data.
-#: Sender: the student; answer: [(title, submitted at, question, answer text)].
+#: A student's answers given with their name (questionnaires, sociometries), for the
+#: export of their data. Sender: the student; each feature answers a list of
+#: (title, submitted at, question, answer text) (`collect`).
 student_answers = signals.signal("student-answers")
 
 

@@ -50,6 +50,8 @@ from ..common.schooltime import to_local
 from ..common.schooltime import utcnow
 from ..extensions import db
 from ..problembox.models import ProblemReport
+from ..sociometry.models import SociometryAnswer
+from ..sociometry.models import SociometryChoice
 from .models import ParentConsent
 
 ERASED_PREFIX = "terhapus-"
@@ -186,11 +188,12 @@ def reports_csv(student):
 
 
 def answers_csv(student):
-    """Answers of questionnaires the student answered with their name."""
+    """Answers the student gave with their name: questionnaires, and the classmates they
+    named in a sociometry (every feature's part of signals.student_answers)."""
     return to_csv(["angket", "dikirim", "pertanyaan", "jawaban"],
                   [(title, local(submitted_at), question, answer)
                    for title, submitted_at, question, answer
-                   in signals.answer(signals.student_answers, student)])
+                   in signals.collect(signals.student_answers, student)])
 
 
 def chat_csv(student, counselor):
@@ -221,7 +224,8 @@ def readme(student, counselor):
             _("rujukan.csv: rujukan dari wali kelas."),
             _("kotak_masalah.csv: laporan kotak masalah yang dikirim dengan nama, beserta "
               "balasannya."),
-            _("angket.csv: jawaban angket yang diisi dengan nama."),
+            _("angket.csv: jawaban angket yang diisi dengan nama, dan teman yang dipilih "
+              "siswa di sosiometri."),
             _("chat.csv: pesan chat sesi konseling."),
             "",
             _("Tidak termasuk: laporan kotak masalah tanpa nama dan jawaban angket anonim, "
@@ -301,7 +305,8 @@ def erase(student):
     class and gender), and the dates, modes and bidang of bookings and session records.
     Removed: name, username, NIS/NISN, gender, phone, password, intake stories, session
     record texts, case and referral texts, chat messages, drafts, participation marks,
-    and the consent record. Problem-box reports sent with a name stay with the
+    and the consent record, and the student's sociometry answers (whom they chose; their
+    classmates' answers that name them stay, under the anonymised name). Problem-box reports sent with a name stay with the
     anonymised account, like any anonymous report.
 
     Written in the caller's transaction.
@@ -321,6 +326,9 @@ def erase(student):
         .values(user_id=None),
         sa.delete(Response).where(Response.user_id == sid),
         sa.delete(Participation).where(Participation.user_id == sid),
+        sa.delete(SociometryChoice).where(SociometryChoice.answer_id.in_(
+            sa.select(SociometryAnswer.id).where(SociometryAnswer.student_id == sid))),
+        sa.delete(SociometryAnswer).where(SociometryAnswer.student_id == sid),
         sa.delete(ChatMessage).where(ChatMessage.room_id.in_(rooms)),
         sa.delete(Intake).where(Intake.booking_id.in_(bookings)),
         sa.update(Booking).where(Booking.student_id == sid)
