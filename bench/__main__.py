@@ -1,6 +1,8 @@
 """Measure every budget in one run and print one table; exit 1 when a budget fails.
 
     make bench          (or: .venv/bin/python -m bench)
+    BENCH_SKIP=imports,results make bench      (leave out parts: pages, throughput,
+                                                peak, chat, results, imports)
 
 The budgets are absolute (the school's real peak with a tenfold margin). These machines
 are shared, so every row carries the one-minute load average at the time it was measured:
@@ -8,6 +10,7 @@ a figure that misses on a busy machine is to be measured again before anything c
 """
 
 import datetime
+import os
 import platform
 import re
 import shutil
@@ -172,6 +175,10 @@ def measure_throughput(table, base, worker, bare):
                rps=QUESTIONNAIRE_RPS, p99=None)
 
 
+def wanted(part):
+    return part not in os.environ.get("BENCH_SKIP", "").split(",")
+
+
 def main():
     table = Table()
     work = Path(tempfile.mkdtemp(prefix="cyberbk-bench-"))
@@ -185,20 +192,26 @@ def main():
     # The peak gets the school as it is now: the throughput runs below add tens of
     # thousands of sessions and reports, which no school's inbox holds.
     shutil.copytree(instance, work / "peak-instance")
-    with gunicorn("wsgi:app", env, work / "app.log") as (base, _app):
-        measure_pages(table, base)
-    with gunicorn("wsgi:app", env, work / "throughput.log") as (base, master), \
-            gunicorn("bench.bare_app:app", env, work / "bare.log") as (bare, _bare):
-        measure_throughput(table, base, worker_pid(master), bare)
-        durable.measure_post(table, base, instance, env)
-    peak.measure(table, {**env, "CYBERBK_INSTANCE_PATH": str(work / "peak-instance")}, work)
-    chat.measure(table, env, work)
-    chat.measure_visitor_beside_open_chats(table, env, work)
-    chat.measure_socket_cap(table, env, work)
-    # It adds a thousand students and their answers to the instance, in classes of its own.
-    results.measure(table, env, work)
-    # Last: its 3,000 students would take the class names results makes.
-    imports.measure(table, env, work)
+    if wanted("pages"):
+        with gunicorn("wsgi:app", env, work / "app.log") as (base, _app):
+            measure_pages(table, base)
+    if wanted("throughput"):
+        with gunicorn("wsgi:app", env, work / "throughput.log") as (base, master), \
+                gunicorn("bench.bare_app:app", env, work / "bare.log") as (bare, _bare):
+            measure_throughput(table, base, worker_pid(master), bare)
+            durable.measure_post(table, base, instance, env)
+    if wanted("peak"):
+        peak.measure(table, {**env, "CYBERBK_INSTANCE_PATH": str(work / "peak-instance")}, work)
+    if wanted("chat"):
+        chat.measure(table, env, work)
+        chat.measure_visitor_beside_open_chats(table, env, work)
+        chat.measure_socket_cap(table, env, work)
+    if wanted("results"):
+        # It adds a thousand students and their answers to the instance, in classes of its own.
+        results.measure(table, env, work)
+    if wanted("imports"):
+        # Last: its 3,000 students would take the class names results makes.
+        imports.measure(table, env, work)
     machine = f"{platform.node()} · {platform.processor() or platform.machine()} · " \
               f"{subprocess.run(['nproc'], capture_output=True, text=True).stdout.strip()} cores"
     written = ROOT / "bench" / "RESULTS.md"
@@ -208,7 +221,9 @@ def main():
         "the end (the `load` column: at each row). gunicorn with one gevent worker pinned to "
         "core 0 (gthread only where a row names it), load generators on core 1, SQLite with "
         "synchronous=FULL, demo school.\n\n"
-        f"{table.markdown()}\n")
+        + (f"Left out of this run (BENCH_SKIP): {os.environ['BENCH_SKIP']}.\n\n"
+           if os.environ.get("BENCH_SKIP") else "")
+        + f"{table.markdown()}\n")
     print(f"\nwritten to {written.relative_to(ROOT)}")
     return 1 if table.failed else 0
 
