@@ -146,3 +146,20 @@ def test_a_file_ffmpeg_cannot_read_is_refused_and_not_kept(client, auth, school)
     assert "Video ini tidak bisa dibaca server." in response.get_data(as_text=True)
     assert services.get_settings().video_source == VideoSource.NONE
     assert not list(uploads.folder().iterdir())
+
+
+def test_a_failed_video_making_says_so_and_keeps_the_guide_as_it_was(app, client, auth, school,
+                                                                      monkeypatch):
+    app.extensions[media.EXTENSION] = replace(media.detect(), ffmpeg="/usr/bin/ffmpeg")
+
+    def fails(*args):
+        raise media.MediaFailed("ffmpeg failed: no space")
+
+    monkeypatch.setattr(media, "guide_video", fails)
+    monkeypatch.setattr(media.Tools, "makes_video", property(lambda self: True))
+    auth.login("guru.a")
+    response = client.post("/bk/panduan/video/buat")
+    assert response.status_code == 303
+    page = client.get(response.location).get_data(as_text=True)
+    assert "Video panduan tidak berhasil dibuat di server ini" in page
+    assert services.get_settings().video_source == VideoSource.NONE

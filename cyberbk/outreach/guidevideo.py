@@ -55,9 +55,16 @@ def make_guide_video(settings):
         return reason
     school = school_settings().name
     prefix = f"panduan-{secrets.token_hex(8)}"
-    names, _spoken = media.RENDERING.run(
-        media.guide_video, media.tools(), school, cards(school, services.guide_steps()),
-        uploads.folder(), prefix, current_app.config["OUTREACH_VIDEO_TIMEOUT"])
+    try:
+        names, _spoken = media.RENDERING.run(
+            media.guide_video, media.tools(), school, cards(school, services.guide_steps()),
+            uploads.folder(), prefix, current_app.config["OUTREACH_VIDEO_TIMEOUT"])
+    except media.MediaFailed as error:
+        log.warning("guide video not made: %s", error)
+        for stale in uploads.folder().glob(f"{prefix}.*"):
+            stale.unlink(missing_ok=True)
+        return _("Video panduan tidak berhasil dibuat di server ini (lihat log server). "
+                 "Langkah-langkah panduan tetap tampil.")
     size = uploads.path_of(names["mp4"]).stat().st_size
     services.set_video_upload(settings, names["mp4"], size, names["jpg"], names["vtt"])
     return None
