@@ -8,7 +8,6 @@ import tempfile
 from flask import current_app
 from flask_babel import gettext as _
 
-from ..extensions import db
 from . import media
 from . import services
 from . import uploads
@@ -28,7 +27,7 @@ def refusal_without_renderer():
 
 
 def render_file(found, source, kind, folder, prefix, max_pages, timeout):
-    """Off the loop: the file's pages as images in `folder` (media.render_pdf)."""
+    """The file's pages as images in `folder` (media.render_pdf), a PPTX converted first."""
     with tempfile.TemporaryDirectory() as work:
         pdf = media.office_to_pdf(found.office, source, work, timeout) if kind == "pptx" \
             else source
@@ -43,9 +42,9 @@ def add_deck(material, storage):
         raise uploads.UploadRefused(refusal)
     config = current_app.config
     found = media.tools()
-    attachment = services.add_attachment(material, storage, kinds=DECK_KINDS)
-    if attachment.kind == "pptx" and not found.office:
-        discard(material, attachment)
+    stored_name, kind, size = services.store_attachment(storage, DECK_KINDS)
+    if kind == "pptx" and not found.office:
+        uploads.remove(stored_name)
         raise uploads.UploadRefused(_(
             "Server ini tidak bisa membuka PPTX (LibreOffice belum terpasang). Simpan dulu "
             "presentasinya sebagai PDF (di PowerPoint: File › Save As › PDF; di Google Slides: "
@@ -53,11 +52,10 @@ def add_deck(material, storage):
     prefix = f"slide-{secrets.token_hex(6)}"
     try:
         rendered = media.RENDERING.run(
-            render_file, found, uploads.path_of(attachment.stored_name), attachment.kind,
-            uploads.folder(), prefix, config["OUTREACH_SLIDES_MAX_PAGES"],
-            config["OUTREACH_SLIDES_TIMEOUT"])
+            render_file, found, uploads.path_of(stored_name), kind, uploads.folder(), prefix,
+            config["OUTREACH_SLIDES_MAX_PAGES"], config["OUTREACH_SLIDES_TIMEOUT"])
     except (media.TooManyPages, media.MediaFailed) as error:
-        discard(material, attachment)
+        uploads.remove(stored_name)
         for stale in uploads.folder().glob(f"{prefix}-*"):
             stale.unlink(missing_ok=True)
         if isinstance(error, media.TooManyPages):
@@ -65,7 +63,7 @@ def add_deck(material, storage):
                 "Berkas ini %(pages)d halaman; paling banyak %(max)d halaman untuk slide. "
                 "Bagi menjadi beberapa materi.", pages=error.pages,
                 max=config["OUTREACH_SLIDES_MAX_PAGES"])) from error
-        log.warning("slides of %s not rendered: %s", attachment.original_name, error)
+        log.warning("slides of %s not rendered: %s", storage.filename, error)
         raise uploads.UploadRefused(_(
             "Berkas ini tidak bisa dibuka sebagai slide (rusak, terkunci sandi, atau terlalu "
             "rumit). Coba simpan ulang sebagai PDF, lalu unggah lagi.")) from error
@@ -74,19 +72,12 @@ def add_deck(material, storage):
     for old in list(material.attachments):
         if old.id in replaced:
             services.delete_attachment(old)
+    attachment = services.attach(material, storage, stored_name, kind, size)
     for page in rendered:
         material.pages.append(SlidePage(
             number=page.number, small_name=page.images[640], large_name=page.images[1280],
             height=page.height, text=page.text[:20000], source=attachment))
     return attachment
-
-
-def discard(material, attachment):
-    """An attachment not yet written, and its file, taken back."""
-    uploads.remove(attachment.stored_name)
-    material.attachments.remove(attachment)
-    if attachment in db.session:
-        db.session.expunge(attachment)
 
 
 def remove_pages(material):

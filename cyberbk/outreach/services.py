@@ -208,15 +208,24 @@ def set_published(material, published):
         material.published_at = utcnow()
 
 
-def add_attachment(material, storage, kinds=uploads.ATTACHMENT_KINDS):
-    """Check and keep an uploaded file for the material; raises uploads.UploadRefused."""
-    stored_name, kind, size = uploads.store(
-        storage, kinds, current_app.config["OUTREACH_ATTACHMENT_MAX_BYTES"], "lampiran")
+def store_attachment(storage, kinds=uploads.ATTACHMENT_KINDS):
+    """Check and save an uploaded file: (stored name, kind, size); raises UploadRefused."""
+    return uploads.store(storage, kinds, current_app.config["OUTREACH_ATTACHMENT_MAX_BYTES"],
+                         "lampiran")
+
+
+def attach(material, storage, stored_name, kind, size):
+    """The saved file as the material's attachment, under the name the counselor gave."""
     original = re.sub(r"[\x00-\x1f/\\]", "", storage.filename).strip()[:160] or stored_name
     attachment = MaterialAttachment(material=material, stored_name=stored_name,
                                     original_name=original, kind=kind, size=size)
     db.session.add(attachment)
     return attachment
+
+
+def add_attachment(material, storage):
+    """Check and keep an uploaded file for the material; raises uploads.UploadRefused."""
+    return attach(material, storage, *store_attachment(storage))
 
 
 def delete_attachment(attachment):
