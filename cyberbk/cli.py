@@ -15,6 +15,7 @@ from .admin import cli as admin_cli
 from .audit.services import record
 from .dashboard import cli as datacare_cli
 from .extensions import db
+from .outreach import cli as outreach_cli
 from .school.services import ensure_default_crisis_contacts
 from .school.services import get_settings
 
@@ -34,6 +35,7 @@ def init_app(app):
     app.cli.add_command(import_people_command)
     datacare_cli.init_app(app)
     admin_cli.init_app(app)
+    outreach_cli.init_app(app)
     app.cli.add_command(confirm_counselor_command)
 
 
@@ -49,6 +51,7 @@ def seed_demo_command():
         raise click.ClickException("The database already holds people; seed-demo only fills an "
                                    "empty database.")
     db.session.commit()
+    outreach_cli.make_demo_video()
     click.echo("Demo school created. Every demo password is: cyberbk-demo")
 
 
@@ -65,6 +68,7 @@ def seed_demo_if_empty_command():
         return
     seed_demo()
     db.session.commit()
+    outreach_cli.make_demo_video()
     click.echo("Demo school created. Every demo password is: cyberbk-demo")
 
 

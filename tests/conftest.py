@@ -31,6 +31,8 @@ def settings_for(folder):
         "SOCKETIO_ASYNC_MODE": "threading",
         # Hashing strength is not under test; scrypt for every factory user is slow.
         "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+        # ffmpeg and espeak-ng take seconds: only the tests of the guide video make it.
+        "OUTREACH_DEMO_VIDEO": False,
     }
 
 

@@ -7,10 +7,14 @@ from flask import url_for
 
 from cyberbk.accounts.models import Role
 from cyberbk.extensions import db
+from cyberbk.outreach import media
 from cyberbk.outreach import services
+from cyberbk.outreach import uploads
 from cyberbk.outreach.models import Material
 from cyberbk.outreach.models import MaterialAttachment
 from cyberbk.outreach.models import ServicePlan
+from cyberbk.outreach.models import SlidePage
+from tests.test_outreach_uploads import JPG
 from tests.test_outreach_uploads import MP4
 from tests.test_outreach_uploads import PDF
 
@@ -30,6 +34,7 @@ ROUTES = {
     "outreach.material_plan": (PUBLIC, "GET", lambda o: {"slug": "terbit"}),
     "outreach.attachment": (PUBLIC, "GET", lambda o: {"attachment_id": o["attachment"].id}),
     "outreach.video_file": (PUBLIC, "GET", lambda o: {"name": o["video"]}),
+    "outreach.slide_image": (PUBLIC, "GET", lambda o: {"name": o["page"].small_name}),
     "outreach.poster": (PUBLIC, "GET", None),
     "outreach.poster_svg": (PUBLIC, "GET", None),
     "outreach.poster_png": (PUBLIC, "GET", None),
@@ -41,6 +46,7 @@ ROUTES = {
     "outreach.upload_video": (COUNSELORS, "POST", None),
     "outreach.set_youtube": (COUNSELORS, "POST", None),
     "outreach.remove_video": (COUNSELORS, "POST", None),
+    "outreach.make_video": (COUNSELORS, "POST", None),
     "outreach.material_list": (COUNSELORS, "GET", None),
     "outreach.new_material": (COUNSELORS, "GET", None),
     "outreach.edit_material": (COUNSELORS, "GET", lambda o: {"material_id": o["draft"].id}),
@@ -49,6 +55,8 @@ ROUTES = {
                                     lambda o: {"material_id": o["draft"].id}),
     "outreach.delete_material": (COUNSELORS, "POST", lambda o: {"material_id": o["draft"].id}),
     "outreach.add_attachment": (COUNSELORS, "POST", lambda o: {"material_id": o["draft"].id}),
+    "outreach.add_deck": (COUNSELORS, "POST", lambda o: {"material_id": o["draft"].id}),
+    "outreach.remove_deck": (COUNSELORS, "POST", lambda o: {"material_id": o["draft"].id}),
     "outreach.delete_attachment": (COUNSELORS, "POST", lambda o: {
         "material_id": o["material"].id, "attachment_id": o["attachment"].id}),
     "outreach.plan_list": (COUNSELORS, "GET", None),
@@ -64,6 +72,9 @@ DESTRUCTIVE = ("outreach.delete_attachment", "outreach.remove_video", "outreach.
 
 @pytest.fixture
 def outreach(app, school):
+    # Access only: no ffmpeg or pdftoppm runs (the upload is kept as sent, the video is not
+    # made, the slide page below is written as rendering would).
+    app.extensions[media.EXTENSION] = media.Tools()
     plan = ServicePlan(title="RPL uji")
     material = Material(slug="terbit", title="Terbit", body="a\n---\nb", plan=plan)
     services.set_published(material, True)
@@ -76,7 +87,12 @@ def outreach(app, school):
                 data={"file": (io.BytesIO(PDF), "a.pdf")})
     client.post("/bk/panduan/video", content_type="multipart/form-data",
                 data={"video": (io.BytesIO(MP4), "v.mp4")})
-    return {**school, "plan": plan, "material": material, "draft": draft,
+    page = SlidePage(material=material, number=1, small_name="slide-uji-1-640.jpg",
+                     large_name="slide-uji-1-1280.jpg", text="Halaman 1")
+    db.session.add(page)
+    db.session.commit()
+    uploads.path_of(page.small_name).write_bytes(JPG)
+    return {**school, "plan": plan, "material": material, "draft": draft, "page": page,
             "attachment": db.session.scalar(db.select(MaterialAttachment)),
             "video": services.get_settings().video_filename}
 

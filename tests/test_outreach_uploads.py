@@ -4,9 +4,12 @@ import io
 import zipfile
 from pathlib import Path
 
+from dataclasses import replace
+
 import pytest
 
 from cyberbk.extensions import db
+from cyberbk.outreach import media
 from cyberbk.outreach import services
 from cyberbk.outreach import uploads
 from cyberbk.outreach.models import Material
@@ -172,6 +175,13 @@ def test_deleting_a_material_removes_its_files(client, auth, material):
 
 # --- the guide video ------------------------------------------------------------------------------
 
+@pytest.fixture
+def without_ffmpeg(app):
+    """A server without ffmpeg keeps the MP4 as sent (the files here are not real videos;
+    test_outreach_video.py transcodes real ones)."""
+    app.extensions[media.EXTENSION] = replace(app.extensions[media.EXTENSION], ffmpeg=None)
+
+
 def upload_video(client, video=MP4, name="panduan.mp4", poster=None):
     data = {"video": (io.BytesIO(video), name)}
     if poster is not None:
@@ -179,7 +189,8 @@ def upload_video(client, video=MP4, name="panduan.mp4", poster=None):
     return client.post("/bk/panduan/video", data=data, content_type="multipart/form-data")
 
 
-def test_video_upload_serves_ranges_with_206_and_the_right_bytes(client, auth, school):
+def test_video_upload_serves_ranges_with_206_and_the_right_bytes(client, auth, school,
+                                                                 without_ffmpeg):
     auth.login("guru.a")
     assert upload_video(client, poster=(PNG, "sampul.png")).status_code == 303
     auth.logout()
@@ -200,17 +211,25 @@ def test_video_upload_serves_ranges_with_206_and_the_right_bytes(client, auth, s
     assert cover.mimetype == "image/png"
 
 
-def test_guide_page_shows_the_video_size_before_it_is_played(client, auth, school):
+def test_guide_page_shows_the_video_size_before_it_is_played(client, auth, school, without_ffmpeg):
     auth.login("guru.a")
     upload_video(client)
     auth.logout()
     page = client.get("/panduan").get_data(as_text=True)
-    assert 'preload="none"' in page
-    assert f"Ukuran video {uploads.human_size(len(MP4))}" in page
-    assert "poster=" not in page
+    size = uploads.megabytes(len(MP4))
+    # A link that looks like a player: nothing of the video loads, not even a poster.
+    assert "<video" not in page and "poster=" not in page
+    assert f"Video {size}. Baru dimuat setelah kamu mengetuk." in page
+    name = services.get_settings().video_filename
+    assert f'href="/media/video/{name}" hx-get="/panduan?putar=1"' in page
+    tapped = client.get("/panduan?putar=1", headers={"HX-Request": "true",
+                                                     "HX-Target": "video"})
+    player = tapped.get_data(as_text=True)
+    assert 'preload="none"' in player and "autoplay" in player
+    assert f"Ukuran video {size}" in player
 
 
-def test_replacing_the_video_retires_the_old_file_and_address(client, auth, school):
+def test_replacing_the_video_retires_the_old_file_and_address(client, auth, school, without_ffmpeg):
     auth.login("guru.a")
     upload_video(client)
     old = services.get_settings().video_filename
@@ -223,7 +242,7 @@ def test_replacing_the_video_retires_the_old_file_and_address(client, auth, scho
     assert client.get(f"/media/video/{new}").status_code == 200
 
 
-def test_removing_the_video_leaves_the_steps(client, auth, school):
+def test_removing_the_video_leaves_the_steps(client, auth, school, without_ffmpeg):
     auth.login("guru.a")
     upload_video(client)
     name = services.get_settings().video_filename
@@ -237,7 +256,7 @@ def test_removing_the_video_leaves_the_steps(client, auth, school):
 
 @pytest.mark.parametrize("data,name", [(MOV, "rekaman.mov"), (PDF, "panduan.mp4"),
                                        (PNG, "panduan.mp4")])
-def test_video_must_be_mp4_by_content(client, auth, school, data, name):
+def test_video_must_be_mp4_by_content(client, auth, school, data, name, without_ffmpeg):
     auth.login("guru.a")
     response = upload_video(client, data, name)
     assert response.status_code == 400
@@ -245,7 +264,7 @@ def test_video_must_be_mp4_by_content(client, auth, school, data, name):
     assert services.get_settings().video_source == VideoSource.NONE
 
 
-def test_video_cover_must_be_a_small_image(app, client, auth, school):
+def test_video_cover_must_be_a_small_image(app, client, auth, school, without_ffmpeg):
     auth.login("guru.a")
     response = upload_video(client, poster=(PDF, "sampul.png"))
     assert response.status_code == 400
@@ -257,7 +276,7 @@ def test_video_cover_must_be_a_small_image(app, client, auth, school):
     assert list(Path(uploads.folder()).iterdir()) == []
 
 
-def test_video_over_its_limit_is_refused(app, client, auth, school):
+def test_video_over_its_limit_is_refused(app, client, auth, school, without_ffmpeg):
     app.config["OUTREACH_VIDEO_MAX_BYTES"] = 1024
     auth.login("guru.a")
     response = upload_video(client)
@@ -265,7 +284,7 @@ def test_video_over_its_limit_is_refused(app, client, auth, school):
     assert "Paling besar 1 KB." in response.get_data(as_text=True)
 
 
-def test_video_may_be_larger_than_other_uploads(app, client, auth, school):
+def test_video_may_be_larger_than_other_uploads(app, client, auth, school, without_ffmpeg):
     """CSRFProtect reads the form before the view: the video's own limit must apply by then."""
     auth.login("guru.a")
     app.config["MAX_CONTENT_LENGTH"] = 2048

@@ -5,6 +5,8 @@ from flask import Blueprint
 from flask import current_app
 from flask import request
 
+from . import media
+
 bp = Blueprint("outreach", __name__)
 
 DEFAULTS = {
@@ -18,6 +20,14 @@ DEFAULTS = {
     "OUTREACH_IMAGE_MAX_BYTES": 300 * 1024,
     # Below the app's MAX_CONTENT_LENGTH, so the form can say which file was too big.
     "OUTREACH_ATTACHMENT_MAX_BYTES": 7 * 1024 * 1024,
+    # A file of slides: pages rendered at upload (two JPEGs a page), and how long each
+    # program (pdftoppm, LibreOffice) may take before the upload is refused.
+    "OUTREACH_SLIDES_MAX_PAGES": 60,
+    "OUTREACH_SLIDES_TIMEOUT": 120,
+    # A counselor's video transcoded to the small profile: how long ffmpeg may take.
+    "OUTREACH_VIDEO_TIMEOUT": 600,
+    # `flask seed-demo` also makes the demo's guide video (ffmpeg, espeak-ng): some seconds.
+    "OUTREACH_DEMO_VIDEO": True,
 }
 VIDEO_UPLOAD_ENDPOINT = "outreach.upload_video"
 
@@ -26,6 +36,9 @@ VIDEO_UPLOAD_ENDPOINT = "outreach.upload_video"
 def setup(state):
     for name, value in DEFAULTS.items():
         state.app.config.setdefault(name, value)
+    # Which of the optional programs this server has, read once (the pages say what is
+    # missing); a test puts other Tools here.
+    state.app.extensions.setdefault(media.EXTENSION, media.detect())
 
 
 @bp.url_value_preprocessor

@@ -22,10 +22,14 @@ from ..common.forms import EmptyForm
 from ..extensions import db
 from . import bp
 from . import content
+from . import decks
+from . import guidevideo
+from . import media
 from . import plans
 from . import services
 from . import uploads
 from .forms import AttachmentForm
+from .forms import DeckForm
 from .forms import GuideForm
 from .forms import MaterialForm
 from .forms import PlanForm
@@ -112,7 +116,8 @@ def render_guide_editor(guide_form=None, youtube_form=None, video_form=None, sta
     return render_template(
         "outreach/edit/guide.html", settings=settings, guide_form=guide_form,
         youtube_form=youtube_form, video_form=video_form or VideoForm(formdata=None),
-        remove_form=EmptyForm(), youtube_enabled=bool(current_app.config[
+        remove_form=EmptyForm(), video_tools_missing=guidevideo.missing_tools(),
+        youtube_enabled=bool(current_app.config[
             "OUTREACH_YOUTUBE_ORIGIN"]),
         video_size=uploads.human_size(settings.video_bytes) if settings.video_bytes else None,
         max_video=uploads.human_size(current_app.config["OUTREACH_VIDEO_MAX_BYTES"]),
@@ -144,20 +149,46 @@ def upload_video():
     settings = services.get_settings()
     config = current_app.config
     stored, poster = None, None
+    field = form.video
     try:
         stored, _kind, size = uploads.store(form.video.data, ("mp4",),
                                             config["OUTREACH_VIDEO_MAX_BYTES"], "panduan")
         if form.poster.data and form.poster.data.filename:
+            field = form.poster
             poster, _kind, _size = uploads.store(form.poster.data, uploads.IMAGE_KINDS,
                                                  config["OUTREACH_IMAGE_MAX_BYTES"], "sampul")
+        if media.tools().makes_video:
+            # The same small profile as the demo's video, whatever the phone recorded.
+            field = form.video
+            stored, size, frame = guidevideo.transcode_upload(stored)
+            if poster:
+                uploads.remove(frame)
+            else:
+                poster = frame
     except uploads.UploadRefused as refused:
         uploads.remove(stored)
-        field = form.poster if stored else form.video
+        uploads.remove(poster)
         field.errors = [str(refused)]
         return render_guide_editor(video_form=form, status=400)
     services.set_video_upload(settings, stored, size, poster)
+    record(current_user, "update", "guide_video", summary="guide video uploaded")
     db.session.commit()
     flash(_("Video panduan terpasang."), "success")
+    return redirect(url_for(".edit_guide"), 303)
+
+
+@bp.route("/bk/panduan/video/buat", methods=["POST"])
+@counselors_only
+def make_video():
+    """The guide video made again from the saved steps (after they were edited)."""
+    if EmptyForm().validate_on_submit():
+        reason = guidevideo.make_guide_video(services.get_settings())
+        if reason:
+            flash(reason, "error")
+            return redirect(url_for(".edit_guide"), 303)
+        record(current_user, "update", "guide_video", summary="guide video made from the steps")
+        db.session.commit()
+        flash(_("Video panduan dibuat dari langkah-langkah panduan."), "success")
     return redirect(url_for(".edit_guide"), 303)
 
 
@@ -190,9 +221,17 @@ def remove_video():
 
 # --- materials ------------------------------------------------------------------------------
 
-def render_material_editor(form, material=None, attachment_form=None, status=200):
+def render_material_editor(form, material=None, attachment_form=None, deck_form=None,
+                           status=200):
+    deck_form = deck_form or DeckForm(formdata=None)
+    if media.tools().office:
+        deck_form.file.label.text = _("Berkas slide (PDF atau PPTX)")
     return render_template("outreach/edit/material.html", form=form, material=material,
                            attachment_form=attachment_form or AttachmentForm(formdata=None),
+                           deck_form=deck_form,
+                           deck_unavailable=decks.refusal_without_renderer(),
+                           converts_pptx=bool(media.tools().office),
+                           max_pages=current_app.config["OUTREACH_SLIDES_MAX_PAGES"],
                            action_form=EmptyForm(),
                            max_attachment=uploads.human_size(
                                current_app.config["OUTREACH_ATTACHMENT_MAX_BYTES"])), status
@@ -287,6 +326,39 @@ def add_attachment(material_id):
             return redirect(url_for(".edit_material", material_id=material.id), 303)
     material_form = MaterialForm(formdata=None, obj=material, material_id=material.id)
     return render_material_editor(material_form, material, attachment_form=form, status=400)
+
+
+@bp.route("/bk/materi/<int:material_id>/slide-berkas", methods=["POST"])
+@counselors_only
+def add_deck(material_id):
+    material = get_material_by_id_or_404(material_id)
+    form = DeckForm()
+    if form.validate_on_submit():
+        try:
+            decks.add_deck(material, form.file.data)
+        except uploads.UploadRefused as refused:
+            form.file.errors = [str(refused)]
+        else:
+            record(current_user, "update", "material", material.id,
+                   summary=f"slides from a file: {len(material.pages)} pages")
+            db.session.commit()
+            flash(_("Slide tersimpan: %(count)d halaman.", count=len(material.pages)), "success")
+            return redirect(url_for(".edit_material", material_id=material.id), 303)
+    material_form = MaterialForm(formdata=None, obj=material, material_id=material.id)
+    return render_material_editor(material_form, material, deck_form=form, status=400)
+
+
+@bp.route("/bk/materi/<int:material_id>/slide-berkas/hapus", methods=["POST"])
+@counselors_only
+def remove_deck(material_id):
+    material = get_material_by_id_or_404(material_id)
+    if EmptyForm().validate_on_submit() and material.pages:
+        decks.remove_pages(material)
+        record(current_user, "update", "material", material.id,
+               summary="slides from the file removed")
+        db.session.commit()
+        flash(_("Slide dari berkas dilepas. Slide dibuat lagi dari isi materi."), "success")
+    return redirect(url_for(".edit_material", material_id=material.id), 303)
 
 
 @bp.route("/bk/materi/<int:material_id>/lampiran/<int:attachment_id>/hapus", methods=["POST"])

@@ -163,6 +163,11 @@ class AttachmentForm(Form):
     submit = SubmitField(_l("Lampirkan"))
 
 
+class DeckForm(Form):
+    file = FileField(_l("Berkas slide (PDF)"))
+    submit = SubmitField(_l("Unggah slide"))
+
+
 class PosterForm(Form):
     headline = short_text(_l("Judul poster"), 80, description=_l("Kosongkan untuk judul bawaan."))
     tagline = long_text(_l("Kalimat ajakan"), 200)

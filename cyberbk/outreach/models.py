@@ -57,6 +57,8 @@ class OutreachSettings(db.Model):
     video_filename: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     video_bytes: so.Mapped[int | None]
     video_poster_filename: so.Mapped[str | None] = so.mapped_column(sa.String(64))
+    #: WebVTT captions of an uploaded video (the generated demo guide has them).
+    video_captions_filename: so.Mapped[str | None] = so.mapped_column(sa.String(64))
     youtube_id: so.Mapped[str | None] = so.mapped_column(sa.String(11))
     poster_headline: so.Mapped[str] = so.mapped_column(sa.String(80), default="")
     poster_tagline: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
@@ -142,6 +144,11 @@ class Material(db.Model):
         back_populates="material", order_by="MaterialAttachment.id",
         cascade="all, delete-orphan", passive_deletes=True,
     )
+    #: The pages of a PDF (or PPTX) uploaded as its slides; none: the Markdown's slides.
+    pages: so.Mapped[list["SlidePage"]] = so.relationship(
+        back_populates="material", order_by="SlidePage.number",
+        cascade="all, delete-orphan", passive_deletes=True,
+    )
 
     @property
     def is_published(self):
@@ -164,3 +171,28 @@ class MaterialAttachment(db.Model):
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     material: so.Mapped[Material] = so.relationship(back_populates="attachments")
+
+
+class SlidePage(db.Model):
+    """A page of a material's slide file, rendered once to images (media.render_pdf)."""
+
+    __tablename__ = "outreach_slide_pages"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    material_id: so.Mapped[int] = so.mapped_column(
+        sa.ForeignKey("outreach_materials.id", ondelete="CASCADE"), index=True
+    )
+    number: so.Mapped[int]
+    #: The JPEGs under instance/uploads/outreach/, 640 and 1280 pixels wide.
+    small_name: so.Mapped[str] = so.mapped_column(sa.String(64))
+    large_name: so.Mapped[str] = so.mapped_column(sa.String(64))
+    #: Of the 1280-wide image; the 640 one is half as high.
+    height: so.Mapped[int] = so.mapped_column(default=720)
+    #: The page's text (pdftotext), what a screen reader reads for the image.
+    text: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: The attachment that holds the file the pages came from.
+    source_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("outreach_attachments.id", ondelete="SET NULL"))
+
+    material: so.Mapped[Material] = so.relationship(back_populates="pages")
+    source: so.Mapped[MaterialAttachment | None] = so.relationship()

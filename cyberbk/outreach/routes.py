@@ -29,6 +29,7 @@ from . import uploads
 from .forms import COMPONENT_LABELS
 from .models import Material
 from .models import MaterialAttachment
+from .models import SlidePage
 from .models import VideoSource
 
 DAY = 24 * 3600
@@ -72,8 +73,9 @@ def guide():
 def video_context(settings, playing=False):
     context = {"source": settings.video_source.value, "playing": playing}
     if settings.video_source == VideoSource.UPLOAD:
-        context.update(size=uploads.human_size(settings.video_bytes or 0),
-                       video=settings.video_filename, poster=settings.video_poster_filename)
+        context.update(size=uploads.megabytes(settings.video_bytes or 0),
+                       video=settings.video_filename, poster=settings.video_poster_filename,
+                       captions=settings.video_captions_filename)
     elif settings.video_source == VideoSource.YOUTUBE:
         context.update(embed=services.youtube_embed_url(settings.youtube_id),
                        watch=services.youtube_watch_url(settings.youtube_id))
@@ -124,11 +126,27 @@ def video_file(name):
     seek and resume without loading the whole file; a new upload gets a new name."""
     settings = services.get_settings()
     if settings.video_source != VideoSource.UPLOAD or name not in (
-            settings.video_filename, settings.video_poster_filename):
+            settings.video_filename, settings.video_poster_filename,
+            settings.video_captions_filename):
         abort(404)
     g.public_cache = True
     return send_file(uploads.path_of(name), mimetype=uploads.KINDS[name.rsplit(".", 1)[1]].mimetype,
                      conditional=True, max_age=365 * DAY)
+
+
+@bp.route("/media/slide/<name>")
+def slide_image(name):
+    """A page of a material's slide file as a JPEG, 640 (phones) or 1280 (projector) wide;
+    whoever may open the material may see it. A new upload gets new names, so the long
+    cache never shows an old page."""
+    page = db.session.scalar(db.select(SlidePage).where(
+        db.or_(SlidePage.small_name == name, SlidePage.large_name == name)))
+    if page is None:
+        abort(404)
+    material = get_material_or_404(page.material.slug)
+    g.public_cache = material.is_published
+    return send_file(uploads.path_of(name), mimetype="image/jpeg", conditional=True,
+                     max_age=365 * DAY)
 
 
 @bp.route("/poster")

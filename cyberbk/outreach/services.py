@@ -139,18 +139,21 @@ def set_youtube(settings, video_id):
     settings.youtube_id = video_id
 
 
-def set_video_upload(settings, stored_name, size, poster_name=None):
+def set_video_upload(settings, stored_name, size, poster_name=None, captions_name=None):
     clear_upload(settings)
     settings.video_source = VideoSource.UPLOAD
     settings.video_filename, settings.video_bytes = stored_name, size
     settings.video_poster_filename = poster_name
+    settings.video_captions_filename = captions_name
     settings.youtube_id = None
 
 
 def clear_upload(settings):
-    uploads.remove(settings.video_filename)
-    uploads.remove(settings.video_poster_filename)
+    for name in (settings.video_filename, settings.video_poster_filename,
+                 settings.video_captions_filename):
+        uploads.remove(name)
     settings.video_filename = settings.video_bytes = settings.video_poster_filename = None
+    settings.video_captions_filename = None
 
 
 def remove_video(settings):
@@ -205,16 +208,24 @@ def set_published(material, published):
         material.published_at = utcnow()
 
 
-def add_attachment(material, storage):
-    """Check and keep an uploaded file for the material; raises uploads.UploadRefused."""
-    stored_name, kind, size = uploads.store(
-        storage, uploads.ATTACHMENT_KINDS, current_app.config["OUTREACH_ATTACHMENT_MAX_BYTES"],
-        "lampiran")
+def store_attachment(storage, kinds=uploads.ATTACHMENT_KINDS):
+    """Check and save an uploaded file: (stored name, kind, size); raises UploadRefused."""
+    return uploads.store(storage, kinds, current_app.config["OUTREACH_ATTACHMENT_MAX_BYTES"],
+                         "lampiran")
+
+
+def attach(material, storage, stored_name, kind, size):
+    """The saved file as the material's attachment, under the name the counselor gave."""
     original = re.sub(r"[\x00-\x1f/\\]", "", storage.filename).strip()[:160] or stored_name
     attachment = MaterialAttachment(material=material, stored_name=stored_name,
                                     original_name=original, kind=kind, size=size)
     db.session.add(attachment)
     return attachment
+
+
+def add_attachment(material, storage):
+    """Check and keep an uploaded file for the material; raises uploads.UploadRefused."""
+    return attach(material, storage, *store_attachment(storage))
 
 
 def delete_attachment(attachment):
@@ -225,6 +236,9 @@ def delete_attachment(attachment):
 def delete_material(material):
     for attachment in material.attachments:
         uploads.remove(attachment.stored_name)
+    for page in material.pages:
+        uploads.remove(page.small_name)
+        uploads.remove(page.large_name)
     db.session.delete(material)
 
 

@@ -34,6 +34,7 @@ KINDS = {kind.extension: kind for kind in (
     Kind("png", "image/png", "PNG", False),
     Kind("jpg", "image/jpeg", "JPG", False),
     Kind("mp4", "video/mp4", "MP4", False),
+    Kind("vtt", "text/vtt", "WebVTT", False),
 )}
 ATTACHMENT_KINDS = ("pdf", "pptx", "docx", "png", "jpg")
 IMAGE_KINDS = ("png", "jpg")
@@ -62,6 +63,12 @@ def human_size(size):
     if size >= 1024 * 1024:
         return _("%(size)s MB", size=format_decimal(size / (1024 * 1024), format="#,##0.#"))
     return _("%(size)s KB", size=format_decimal(max(size / 1024, 1), format="#,##0"))
+
+
+def megabytes(size):
+    """'0,7 MB': a video's size as a student on mobile data counts it."""
+    return _("%(size)s MB", size=format_decimal(max(size / (1024 * 1024), 0.1),
+                                                format="#,##0.0"))
 
 
 def _office_kind(stream):

@@ -13,6 +13,9 @@
     function show(index, focus) {
       current = Math.max(0, Math.min(slides.length - 1, index));
       slides.forEach(function (slide, i) { slide.hidden = i !== current; });
+      // A page image of the next slide loads now, so that it is there when the key is pressed.
+      var next = slides[current + 1] && slides[current + 1].querySelector("img[loading=lazy]");
+      if (next) next.loading = "eager";
       if (slides[current].id) history.replaceState(null, "", "#" + slides[current].id);
       if (focus) deck.focus({ preventScroll: true });
     }
