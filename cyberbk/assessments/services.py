@@ -42,7 +42,8 @@ from .models import class_condition
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent / "instruments"
 #: The built-in instruments, in the order counselors see them.
-BUILTIN_KEYS = ("pemahaman-bk", "daftar-cek-masalah", "kebutuhan-layanan", "evaluasi-sesi")
+BUILTIN_KEYS = ("pemahaman-bk", "daftar-cek-masalah", "kebutuhan-layanan", "akpd",
+                "cek-awal-tahun", "evaluasi-sesi")
 
 LIKERT_LABELS = {
     ItemType.LIKERT4: ["Sangat tidak setuju", "Tidak setuju", "Setuju", "Sangat setuju"],

@@ -86,6 +86,15 @@ session_evaluation = signals.signal("session-evaluation")
 class_link = signals.signal("class-link")
 #: A class's needs profiles from its questionnaires, newest first. Sender: the class.
 class_needs = signals.signal("class-needs")
+#: The starting values of an RPL opened from a row of the BK programme (outreach's new-RPL
+#: form), or None when there is no such row. Sender: the app; `row_id`: the row. Answer: a
+#: dictionary of the RPL's fields, `programme_row_id` among them.
+programme_row_plan = signals.signal("programme-row-plan")
+#: Services a feature logged for a counselor, counted per week for the hours sheet
+#: (perhitungan jam kegiatan). Sender: the counselor; `weeks`: [(start, end)] naive UTC,
+#: half-open. Each feature answers a list of (kind, week index, count); kinds are the
+#: programme's ActivityKind values ("individual", "referral", ...).
+logged_services = signals.signal("logged-services")
 #: A student's questionnaire answers given with their name, for the export of their data.
 #: Sender: the student; answer: [(title, submitted at, question, answer text)].
 student_answers = signals.signal("student-answers")

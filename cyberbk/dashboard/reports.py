@@ -1,5 +1,5 @@
-"""The service delivery report (laporan pelaksanaan program) and the BK programme
-(program tahunan/semester), counted with GROUP BY in the database.
+"""The service delivery report (laporan pelaksanaan program), counted with GROUP BY in the
+database.
 
 A delivered service is a session record (chat, video or face to face, with its bidang)
 or a problem-box report received. A student's class is their class now; an anonymous
@@ -9,7 +9,6 @@ report has none.
 import io
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import groupby
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -182,45 +181,3 @@ def _workbook(report, school_name):
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-# The programme: planned services (RPLs) per month.
-
-@dataclass
-class Programme:
-    period: periods.Period
-    #: [(month period, [plans])] for every month of the period, empty months included.
-    months: list
-    undated: list
-    #: {(month key, field key): planned services}
-    counts: dict
-
-    def count(self, month_key, field):
-        return self.counts.get((month_key, field), 0)
-
-    def month_total(self, month_key):
-        return sum(n for (key, _f), n in self.counts.items() if key == month_key)
-
-    def field_total(self, field):
-        return sum(n for (_k, f), n in self.counts.items() if f == field)
-
-
-def programme(period):
-    """RPLs dated in the period, per month, with counts per month and bidang; and the
-    RPLs that have no date yet."""
-    in_period = sa.and_(ServicePlan.held_on >= period.first, ServicePlan.held_on < period.end)
-    year = sa.extract("year", ServicePlan.held_on)
-    month_number = sa.extract("month", ServicePlan.held_on)
-    field = sa.type_coerce(ServicePlan.field, sa.String)
-    counts = {(f"{int(y):04d}-{int(m):02d}", f): n for y, m, f, n in db.session.execute(
-        sa.select(year, month_number, field, sa.func.count(ServicePlan.id))
-        .where(in_period).group_by(year, month_number, field))}
-    plans = db.session.scalars(sa.select(ServicePlan).where(in_period)
-                               .order_by(ServicePlan.held_on, ServicePlan.title)).all()
-    by_month = {key: list(items) for key, items in
-                groupby(plans, key=lambda plan: f"{plan.held_on:%Y-%m}")}
-    undated = db.session.scalars(sa.select(ServicePlan).where(ServicePlan.held_on.is_(None))
-                                 .order_by(ServicePlan.title)).all()
-    return Programme(period=period,
-                     months=[(m, by_month.get(m.key, [])) for m in period.months()],
-                     undated=undated, counts=counts)

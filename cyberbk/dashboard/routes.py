@@ -1,5 +1,6 @@
 """Counselors: today's summary (polled by the home), the student record and its search,
-semester targets, the service delivery report and the BK programme."""
+semester targets and the service delivery report (the BK programme is the programme
+feature's)."""
 
 from flask import Response as FileResponse
 from flask import abort
@@ -152,17 +153,3 @@ def report_xlsx():
     db.session.commit()
     return FileResponse(data, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="laporan-bk-{period.key}.xlsx"'})
-
-
-@bp.route("/bk/program")
-@roles_required(Role.COUNSELOR)
-def programme():
-    period = period_from(request.args.get("periode"), periods.parse_year,
-                         periods.parse_semester,
-                         default=periods.current_school_year())
-    years = [periods.school_year(s.first) for s in periods.semester_choices()
-             if s.first.month == 7]
-    return render_template("dashboard/programme.html", programme=reports.programme(period),
-                           years=periods.including(years, period),
-                           semesters=periods.including(periods.semester_choices(), period),
-                           fields=reports.FIELDS, field_labels=reports.FIELD_LABELS)
