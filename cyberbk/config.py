@@ -83,6 +83,9 @@ DEFAULTS = {
     "ASSESSMENT_VISITOR_LIMIT": "3 per hour",
     # How long after a counseling session ended its student is offered the evaluation.
     "ASSESSMENT_EVALUATION_DAYS": 14,
+    # How long a laiseg (the immediate evaluation after a classical or group service) takes
+    # answers once the counselor shows its QR code; they may close it sooner.
+    "LAISEG_MINUTES": 30,
 }
 
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")

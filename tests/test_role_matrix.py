@@ -220,6 +220,7 @@ ROUTES = {
     "dashboard.targets_page": ({Role.COUNSELOR}, "GET", None),
     "dashboard.report": ({Role.COUNSELOR}, "GET", None),
     "dashboard.report_xlsx": ({Role.COUNSELOR}, "GET", None),
+    "dashboard.report_note": ({Role.COUNSELOR}, "GET", None),
     # programme: counselors only (sample ids name no row: 404 for them, refused for others).
     "programme.year": ({Role.COUNSELOR}, "GET", None),
     "programme.draft": ({Role.COUNSELOR}, "POST", None),
@@ -230,6 +231,8 @@ ROUTES = {
     "programme.activities": ({Role.COUNSELOR}, "GET", None),
     "programme.delete_activity": ({Role.COUNSELOR}, "POST", None),
     "programme.hours_sheet": ({Role.COUNSELOR}, "GET", None),
+    "programme.laiseg": ({Role.COUNSELOR}, "GET", None),
+    "programme.close_laiseg": ({Role.COUNSELOR}, "POST", None),
     "dashboard.audit": ({Role.COUNSELOR}, "GET", None),
     "dashboard.admin_audit": ({Role.ADMIN}, "GET", None),
     "dashboard.retention_settings": ({Role.COUNSELOR}, "GET", None),

@@ -95,6 +95,19 @@ programme_row_plan = signals.signal("programme-row-plan")
 #: half-open. Each feature answers a list of (kind, week index, count); kinds are the
 #: programme's ActivityKind values ("individual", "referral", ...).
 logged_services = signals.signal("logged-services")
+#: A laiseg (penilaian segera) for a classical or group service that was just held: an
+#: anonymous administration of the built-in laiseg, open now for a short while, answered by
+#: the group through its own link (a class's, or the questionnaire's when the group is no
+#: class). Sender: the counselor; `title`; `class_id` or None. Answer: the administration,
+#: added in the caller's transaction.
+laiseg_opened = signals.signal("laiseg-opened")
+#: The counselor closes a laiseg before its time: the students are done. Sender: the
+#: administration.
+laiseg_closed = signals.signal("laiseg-closed")
+#: What a laiseg gives, per administration: {id: LaisegResult (common.vocabulary)}, the
+#: means only from a closed laiseg of at least MIN_GROUP_SIZE respondents. Sender: the app;
+#: `administration_ids`.
+laiseg_results = signals.signal("laiseg-results")
 #: A student's questionnaire answers given with their name, for the export of their data.
 #: Sender: the student; answer: [(title, submitted at, question, answer text)].
 student_answers = signals.signal("student-answers")

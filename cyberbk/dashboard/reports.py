@@ -22,13 +22,17 @@ from ..common import vocabulary
 from ..common.cells import keep_as_text
 from ..common.scheduling import off_loop
 from ..common.schooltime import local_today
+from ..common.vocabulary import LAISEG_ASPECTS
 from ..common.vocabulary import Mode
 from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..outreach.models import ServiceComponent
 from ..outreach.models import ServicePlan
 from ..problembox.models import ProblemReport
+from ..programme.models import KIND_LABELS
 from . import periods
+from .programme_report import COMPONENT_LABELS
+from .programme_report import NOTE_LABELS
 
 # Keys are the stored values, as the GROUP BYs return them; the labels are the vocabulary's.
 FIELDS = tuple(field.value for field in ServiceField)
@@ -128,13 +132,44 @@ def grade_label(grade):
     return _("Kelas %(grade)d", grade=grade) if grade else _("Tanpa kelas (anonim)")
 
 
-def to_xlsx(report, school_name):
-    """The report as a workbook: a summary sheet, then one sheet per class and per grade.
-    Built in a native thread: openpyxl's work would stop every other request meanwhile."""
-    return off_loop(_workbook, report, school_name)
+def programme_sheets(programme, note):
+    """The programme's parts of the report as plain rows, for the workbook: made here, in
+    the request, so that the native thread reads no database object."""
+    components = [[_("Komponen"), _("Baris direncanakan"), _("JP direncanakan"),
+                   _("Layanan terlaksana"), _("JP terlaksana"), _("Ketercapaian JP (%)")]]
+    total = programme.total
+    for line in [*programme.lines, total]:
+        label = str(line.label) if line is not total else _("Jumlah")
+        components.append([label, line.planned_rows, line.planned_jp, line.delivered,
+                           line.delivered_jp,
+                           round(line.percent, 1) if line.percent is not None else None])
+    services = [[_("Tanggal"), _("Jenis"), _("Komponen"), _("Layanan / topik"), _("Sasaran"),
+                 _("JP"), _("Laiseg: menjawab"), *[_("Laiseg: %(aspect)s", aspect=aspect)
+                                                   for aspect in LAISEG_ASPECTS]]]
+    for service in programme.services:
+        laiseg = service.laiseg
+        means = list(laiseg.means) if laiseg is not None and laiseg.shown else [None] * 3
+        services.append([service.activity.held_on.isoformat(),
+                         str(KIND_LABELS[service.activity.kind]),
+                         str(COMPONENT_LABELS[service.component]), service.topic,
+                         service.target, service.activity.jp,
+                         laiseg.submitted if laiseg is not None else None,
+                         *[round(m, 2) if m is not None else None for m in means]])
+    notes = [[str(label), getattr(note, name, "") if note is not None else ""]
+             for name, label in NOTE_LABELS.items()]
+    return components, services, notes
 
 
-def _workbook(report, school_name):
+def to_xlsx(report, school_name, programme=None, note=None):
+    """The report as a workbook: a summary sheet, one sheet per class and per grade, then
+    the programme's: delivered against planned per component, the services held, and the
+    counselors' words. Built in a native thread: openpyxl's work would stop every other
+    request meanwhile."""
+    extra = programme_sheets(programme, note) if programme is not None else None
+    return off_loop(_workbook, report, school_name, extra)
+
+
+def _workbook(report, school_name, extra=None):
     # Imported here: loaded at start-up openpyxl cost every worker 7 MB.
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -177,6 +212,17 @@ def _workbook(report, school_name):
                           (grades, (26, 16))):
         for index, width in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = width
+    if extra is not None:
+        for title, rows, widths in zip(
+                (_("Per komponen"), _("Kegiatan"), _("Analisis")), extra,
+                ((36, 14, 14, 14, 14, 14), (12, 26, 30, 40, 26, 6, 12, 14, 14, 14), (26, 100))):
+            sheet = workbook.create_sheet(title[:31])
+            for row in rows:
+                sheet.append(row)
+            for cell in sheet[1]:
+                cell.font = bold
+            for index, width in enumerate(widths, 1):
+                sheet.column_dimensions[get_column_letter(index)].width = width
     keep_as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)

@@ -14,27 +14,17 @@ from datetime import date
 from datetime import timedelta
 
 import sqlalchemy as sa
-from flask_babel import lazy_gettext as _l
 
 from ..common import signals
 from ..common.schooltime import day_bounds
 from ..extensions import db
 from .models import EQUIVALENT_JP
 from .models import Activity
+from .models import KIND_LABELS
 from .models import ActivityKind
 
 WEEKLY_JP = 24
 WEEKS = 4
-KIND_LABELS = {
-    ActivityKind.CLASSICAL: _l("Bimbingan klasikal"),
-    ActivityKind.INDIVIDUAL: _l("Konseling perorangan"),
-    ActivityKind.GROUP_GUIDANCE: _l("Bimbingan kelompok"),
-    ActivityKind.GROUP_COUNSELING: _l("Konseling kelompok"),
-    ActivityKind.HOME_VISIT: _l("Kunjungan rumah"),
-    ActivityKind.CASE_CONFERENCE: _l("Konferensi kasus"),
-    ActivityKind.REFERRAL: _l("Alih tangan kasus"),
-    ActivityKind.CONSULTATION: _l("Konsultasi (orang tua, guru)"),
-}
 
 
 def next_month(first):

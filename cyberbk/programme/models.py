@@ -12,8 +12,10 @@ from datetime import datetime
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
+from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import SchoolClass
+from ..assessments.models import Administration
 from ..accounts.models import User
 from ..common.schooltime import utcnow
 from ..common.vocabulary import ServiceField
@@ -41,6 +43,21 @@ class ActivityKind(str, enum.Enum):
     REFERRAL = "referral"
     CONSULTATION = "consultation"
 
+
+KIND_LABELS = {
+    ActivityKind.CLASSICAL: _l("Bimbingan klasikal"),
+    ActivityKind.INDIVIDUAL: _l("Konseling perorangan"),
+    ActivityKind.GROUP_GUIDANCE: _l("Bimbingan kelompok"),
+    ActivityKind.GROUP_COUNSELING: _l("Konseling kelompok"),
+    ActivityKind.HOME_VISIT: _l("Kunjungan rumah"),
+    ActivityKind.CASE_CONFERENCE: _l("Konferensi kasus"),
+    ActivityKind.REFERRAL: _l("Alih tangan kasus"),
+    ActivityKind.CONSULTATION: _l("Konsultasi (orang tua, guru)"),
+}
+
+#: The services a laiseg follows: those held with a class or a group.
+LAISEG_KINDS = (ActivityKind.CLASSICAL, ActivityKind.GROUP_GUIDANCE,
+                ActivityKind.GROUP_COUNSELING)
 
 #: JP ekuivalen of one out-of-class service.
 EQUIVALENT_JP = 2
@@ -105,11 +122,19 @@ class Activity(db.Model):
     class_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("school_classes.id", ondelete="SET NULL"), index=True)
     note: so.Mapped[str] = so.mapped_column(sa.String(200), default="")
+    #: The laiseg its group answered (an anonymous administration of the built-in laiseg).
+    laiseg_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("administrations.id", ondelete="SET NULL"), index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     counselor: so.Mapped[User] = so.relationship()
+    laiseg: so.Mapped[Administration | None] = so.relationship()
     row: so.Mapped[ProgrammeRow | None] = so.relationship()
     plan: so.Mapped[ServicePlan | None] = so.relationship()
     school_class: so.Mapped[SchoolClass | None] = so.relationship()
 
     __table_args__ = (sa.CheckConstraint("jp >= 0 AND jp <= 40", name="jp_in_range"),)
+
+    @property
+    def takes_laiseg(self):
+        return self.kind in LAISEG_KINDS

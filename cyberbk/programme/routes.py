@@ -8,8 +8,10 @@ import re
 from datetime import date
 from datetime import timedelta
 
+import segno
 import sqlalchemy as sa
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -18,14 +20,17 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..audit.services import record
+from ..common import signals
 from ..common.forms import EmptyForm
 from ..common.numbers import is_id
 from ..common.schooltime import local_today
+from ..common.vocabulary import LAISEG_ASPECTS
 from ..extensions import db
 from ..outreach.models import ServiceComponent
 from ..outreach.models import ServicePlan
@@ -276,3 +281,71 @@ def hours_sheet():
                            first=first, weekly_jp=hours.WEEKLY_JP,
                            previous=(first - timedelta(days=1)).replace(day=1),
                            following=hours.next_month(first))
+
+
+# --- laiseg ------------------------------------------------------------------
+
+def public_address(path):
+    """The absolute address of a path, as students reach it (OUTREACH_PUBLIC_URL when set)."""
+    base = current_app.config["OUTREACH_PUBLIC_URL"] or request.host_url
+    return base.rstrip("/") + path
+
+
+def qr_svg(url):
+    svg = segno.make(url, error="m", micro=False).svg_inline(
+        scale=1, border=2, dark="#1b1f23", light="#ffffff", svgclass="qr", lineclass=None,
+        omitsize=True)
+    return Markup(svg)
+
+
+def get_laiseg_activity_or_404(activity_id):
+    """The counselor's own activity of a kind a laiseg follows."""
+    activity = get_own_activity_or_404(activity_id)
+    if not activity.takes_laiseg:
+        abort(404)
+    return activity
+
+
+def laiseg_title(activity):
+    what = activity.plan.title if activity.plan else activity.row.topic if activity.row \
+        else str(hours.KIND_LABELS[activity.kind])
+    return _("Laiseg: %(what)s (%(day)s)", what=what,
+             day=activity.held_on.strftime("%d-%m-%Y"))
+
+
+@bp.route("/bk/kegiatan/<int:activity_id>/laiseg", methods=["GET", "POST"])
+@counselors_only
+def laiseg(activity_id):
+    """POST opens the laiseg of a service (once); GET shows its QR code, its link and, once
+    closed with enough answers, what the group said."""
+    activity = get_laiseg_activity_or_404(activity_id)
+    if request.method == "POST":
+        if EmptyForm().validate_on_submit() and activity.laiseg_id is None:
+            administration = signals.answer(
+                signals.laiseg_opened, current_user._get_current_object(),
+                title=laiseg_title(activity), class_id=activity.class_id)
+            activity.laiseg_id = administration.id
+            record(current_user, "create", "laiseg", administration.id,
+                   summary=f"Laiseg of activity {activity.id}")
+            db.session.commit()
+        return redirect(url_for(".laiseg", activity_id=activity.id), 303)
+    if activity.laiseg_id is None:
+        return redirect(url_for(".activities", bulan=f"{activity.held_on:%Y-%m}"))
+    result = signals.answer(signals.laiseg_results, current_app._get_current_object(),
+                            administration_ids=[activity.laiseg_id])[activity.laiseg_id]
+    address = public_address(result.link)
+    return render_template("programme/laiseg.html", activity=activity, result=result,
+                           address=address, qr=qr_svg(address), aspects=LAISEG_ASPECTS,
+                           close_form=EmptyForm())
+
+
+@bp.route("/bk/kegiatan/<int:activity_id>/laiseg/tutup", methods=["POST"])
+@counselors_only
+def close_laiseg(activity_id):
+    activity = get_laiseg_activity_or_404(activity_id)
+    if EmptyForm().validate_on_submit() and activity.laiseg is not None:
+        signals.laiseg_closed.send(activity.laiseg)
+        record(current_user, "update", "laiseg", activity.laiseg_id, summary="Closed")
+        db.session.commit()
+        flash(_("Laiseg ditutup."), "success")
+    return redirect(url_for(".laiseg", activity_id=activity.id), 303)
