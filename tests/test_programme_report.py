@@ -172,7 +172,7 @@ def test_the_counselor_closes_a_laiseg_early(client, auth, big_class):
     activity = log_classical(big_class)
     auth.login("guru.a")
     administration = open_laiseg(client, activity)
-    # Opened a moment ago (same second): closing now needs a later moment.
+    # Opened a while ago: closing in the second it was opened is the next second's.
     administration.opens_at -= timedelta(minutes=5)
     db.session.commit()
     client.post(f"/bk/kegiatan/{activity.id}/laiseg/tutup")

@@ -52,8 +52,9 @@ def open_laiseg(counselor, title, class_id=None):
 @signals.laiseg_closed.connect
 def close_laiseg(administration):
     now = utcnow().replace(microsecond=0)
-    if administration.opens_at < now < administration.closes_at:
-        administration.closes_at = now
+    if now < administration.closes_at:
+        # Closed in the second it was opened: a second later, as closing follows opening.
+        administration.closes_at = max(now, administration.opens_at + timedelta(seconds=1))
 
 
 def answer_link(administration):
