@@ -438,3 +438,27 @@ def test_the_side_menu_marks_the_section_of_the_page(client, auth, school, path,
     nav = nav[:nav.index("</nav>")]
     current = re.findall(r'aria-current="[^"]+">\s*<span>([^<]+)</span>', nav)
     assert current == [section]
+
+
+def test_an_rpls_delivery_is_logged_from_its_page_and_then_takes_a_laiseg(client, auth,
+                                                                          big_class):
+    from cyberbk.outreach.models import ServicePlan
+
+    plan = ServicePlan(title="Mengelola emosi (kelas 7A)", class_id=big_class["class_a"].id,
+                       author=big_class["counselor"])
+    db.session.add(plan)
+    db.session.commit()
+    auth.login("guru.a")
+    assert f"/bk/kegiatan?rpl={plan.id}" in client.get(f"/bk/rpl/{plan.id}").get_data(
+        as_text=True)
+    page = client.get(f"/bk/kegiatan?rpl={plan.id}").get_data(as_text=True)
+    assert re.search(rf'<option selected value="{plan.id}">Mengelola emosi', page)
+    assert '<option selected value="classical">' in page
+    response = client.post("/bk/kegiatan", data={
+        "kind": "classical", "held_on": date.today().isoformat(), "jp": "2",
+        "plan_id": str(plan.id), "class_id": str(big_class["class_a"].id)},
+        follow_redirects=True)
+    assert "Buka laiseg-nya dari daftar" in response.get_data(as_text=True)
+    activity = db.session.scalar(sa.select(Activity))
+    administration = open_laiseg(client, activity)
+    assert administration.title.startswith("Laiseg: Mengelola emosi (kelas 7A)")

@@ -16,10 +16,12 @@ from ..common import signals
 from ..common.schooltime import local_today
 from ..common.schooltime import to_utc
 from ..extensions import db
+from ..outreach.models import ServiceComponent
 from . import drafting
 from . import services
 from .models import Activity
 from .models import ActivityKind
+from .models import Semester
 
 
 def seed():
@@ -27,30 +29,42 @@ def seed():
                                   .order_by(User.id))
     db.session.flush()
     drafting.draft(services.current_year(), drafting.DEFAULT_THRESHOLD, counselor)
+    db.session.flush()
     first = local_today().replace(day=1)
+    # Two rows of layanan dasar of this semester planned for this month, so the month's
+    # report compares what was held with what was planned.
+    semester = Semester.ODD if first.month >= 7 else Semester.EVEN
+    basic = [row for row in services.rows_of(services.current_year())
+             if row.component == ServiceComponent.BASIC and row.semester == semester][:2]
+    for row in basic:
+        row.month = first.month
+    delivers = iter(basic + basic)
     for day, kind, jp in ((1, ActivityKind.CLASSICAL, 2), (2, ActivityKind.CLASSICAL, 2),
                           (3, ActivityKind.HOME_VISIT, 2), (8, ActivityKind.CLASSICAL, 2),
                           (9, ActivityKind.GROUP_COUNSELING, 2),
                           (10, ActivityKind.CONSULTATION, 2)):
         held_on = first + timedelta(days=day - 1)
         if held_on <= local_today():
+            row = next(delivers, None) if kind == ActivityKind.CLASSICAL else None
             db.session.add(Activity(counselor_id=counselor.id, kind=kind, held_on=held_on,
-                                    jp=jp, note="Contoh data demo"))
-    laiseg(counselor, first)
+                                    jp=jp, note="Contoh data demo",
+                                    row_id=row.id if row else None))
+    laiseg(counselor, first, basic[0] if basic else None)
 
 
 #: What six students of 7A answered to the demo's laiseg (understanding, comfort, action).
 LAISEG_ANSWERS = ((3, 3, 2), (2, 3, 2), (3, 2, 3), (2, 2, 1), (3, 3, 3), (2, 3, 2))
 
 
-def laiseg(counselor, first):
+def laiseg(counselor, first, row):
     """A classical service for 7A on the month's first day, with its laiseg closed and
     answered by six students, so the report has figures."""
     school_class = db.session.scalar(sa.select(SchoolClass).where(SchoolClass.name == "7A"))
     if school_class is None:
         return
     activity = Activity(counselor_id=counselor.id, kind=ActivityKind.CLASSICAL, held_on=first,
-                        jp=2, class_id=school_class.id, note="Contoh data demo: laiseg")
+                        jp=2, class_id=school_class.id, note="Contoh data demo: laiseg",
+                        row_id=row.id if row and row.class_id == school_class.id else None)
     administration = signals.answer(signals.laiseg_opened, counselor,
                                     title=f"Laiseg: contoh ({first:%d-%m-%Y})",
                                     class_id=school_class.id)

@@ -237,6 +237,14 @@ def activities():
                     ServiceComponent.BASIC, ServiceComponent.PLANNING) else None
                 linked = next((p for p in plans if p.programme_row_id == row.id), None)
                 form.plan_id.data = linked.id if linked else None
+        elif is_id(request.args.get("rpl")):
+            # Its delivery, from the RPL's page: then its laiseg from the list below.
+            plan = db.session.get(ServicePlan, int(request.args["rpl"]))
+            if plan is not None:
+                form.plan_id.data, form.class_id.data = plan.id, plan.class_id
+                form.row_id.data = plan.programme_row_id if plan.programme_row_id in {
+                    r.id for r in rows} else None
+                form.kind.data = ActivityKind.CLASSICAL
         form.held_on.data = form.held_on.data or local_today()
     if form.validate_on_submit():
         activity = Activity(counselor_id=current_user.id, kind=form.kind.data,
@@ -252,7 +260,9 @@ def activities():
         db.session.flush()
         record(current_user, "create", "programme_activity", activity.id)
         db.session.commit()
-        flash(_("Kegiatan tercatat."), "success")
+        flash(_("Kegiatan tercatat.") + (" " + _("Buka laiseg-nya dari daftar di bawah di akhir "
+                                                  "layanan.") if activity.takes_laiseg else ""),
+              "success")
         return redirect(url_for(".activities", bulan=f"{activity.held_on:%Y-%m}"), 303)
     return render_template("programme/activities.html", form=form, first=first,
                            previous=(first - timedelta(days=1)).replace(day=1),
