@@ -1,7 +1,8 @@
 """Issue #20 §3, per role: the laiseg a class answers after a classical or group service
 (anonymous, its figures only from a closed laiseg of MIN_GROUP_SIZE respondents), and the
 laporan pelaksanaan program of a month, a semester or a year, whose numbers are counted
-by hand from the fixtures below, in HTML and in XLSX."""
+by hand from the fixtures below, in HTML and in XLSX. The counting tests run on SQLite and
+on PostgreSQL (`database`)."""
 
 import io
 import re
@@ -129,8 +130,8 @@ def test_a_student_answers_through_the_class_link_and_no_account_is_kept(client,
     assert result_of(app, administration).submitted == 2
 
 
-def test_the_laiseg_aggregate_needs_a_closed_laiseg_of_the_minimum_group(client, auth, app,
-                                                                         big_class):
+def test_the_laiseg_aggregate_needs_a_closed_laiseg_of_the_minimum_group(database, client, auth,
+                                                                         app, big_class):
     assert app.config["MIN_GROUP_SIZE"] == MIN
     class_a = big_class["class_a"]
     auth.login("guru.a")
@@ -277,7 +278,7 @@ def lines_of(part):
                              line.delivered_jp) for line in part.lines}
 
 
-def test_month_report_compares_delivered_with_planned_per_component(app, logged):
+def test_month_report_compares_delivered_with_planned_per_component(database, app, logged):
     part = programme_report.programme_part(NOVEMBER)
     assert lines_of(part) == {
         ServiceComponent.BASIC: (2, 4, 3, 6),
@@ -294,7 +295,7 @@ def test_month_report_compares_delivered_with_planned_per_component(app, logged)
     assert part.lines[0].percent == pytest.approx(150.0)
 
 
-def test_semester_and_year_reports_count_their_own_rows_and_services(app, logged):
+def test_semester_and_year_reports_count_their_own_rows_and_services(database, app, logged):
     assert lines_of(programme_report.programme_part(ODD_2026)) == {
         ServiceComponent.BASIC: (3, 8, 4, 8),
         ServiceComponent.PLANNING: (1, 2, 0, 0),
@@ -346,7 +347,7 @@ def test_report_page_has_the_seven_parts_with_the_hand_counted_numbers(client, a
         "/bk/laporan?periode=2026").get_data(as_text=True)
 
 
-def test_report_xlsx_holds_the_same_numbers(client, auth, logged):
+def test_report_xlsx_holds_the_same_numbers(database, client, auth, logged):
     auth.login("guru.a")
     book = load_workbook(io.BytesIO(client.get("/bk/laporan.xlsx?periode=2026-11").data))
     assert book.sheetnames[:3] == ["Ringkasan", "Per kelas", "Per tingkat"]
@@ -368,7 +369,8 @@ def test_report_xlsx_holds_the_same_numbers(client, auth, logged):
                                 "Siswa kelas 7A", 2)
 
 
-def test_the_report_carries_each_services_laiseg_when_shown(client, auth, app, big_class):
+def test_the_report_carries_each_services_laiseg_when_shown(database, client, auth, app,
+                                                             big_class):
     class_a = big_class["class_a"]
     auth.login("guru.a")
     shown = log_classical(big_class, held_on=date(2026, 11, 4))
