@@ -90,6 +90,7 @@ def create_app(test_config=None):
     from .main import bp as main_bp
     from .outreach import bp as outreach_bp
     from .problembox import bp as problembox_bp
+    from .programme import bp as programme_bp
     from .sociometry import bp as sociometry_bp
 
     app.register_blueprint(errors_bp)
@@ -102,6 +103,7 @@ def create_app(test_config=None):
     app.register_blueprint(outreach_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(programme_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(sociometry_bp)
 

@@ -92,6 +92,9 @@ DEFAULTS = {
     "ADMISSION_SENDING_QUEUE": 96,
     # No request waits in line longer than this.
     "ADMISSION_WAIT_SECONDS": 5,
+    # How long a laiseg (the immediate evaluation after a classical or group service) takes
+    # answers once the counselor shows its QR code; they may close it sooner.
+    "LAISEG_MINUTES": 30,
 }
 
 REDIS_SCHEMES = ("redis://", "rediss://", "redis+unix://")

@@ -9,6 +9,7 @@ from .accounts.models import User
 from .assessments import demo as assessments_demo
 from .booking import demo as booking_demo
 from .outreach import demo as outreach_demo
+from .programme import demo as programme_demo
 from .common.schooltime import utcnow
 from .extensions import db
 from .school.services import add_crisis_contact
@@ -82,3 +83,4 @@ def seed_demo():
     booking_demo.seed()
     assessments_demo.seed()
     outreach_demo.seed()
+    programme_demo.seed()

@@ -40,6 +40,8 @@ from .outreach.models import Material  # noqa: F401
 from .outreach.models import MaterialAttachment  # noqa: F401
 from .outreach.models import OutreachSettings  # noqa: F401
 from .outreach.models import ServicePlan  # noqa: F401
+from .programme.models import Activity  # noqa: F401
+from .programme.models import ProgrammeRow  # noqa: F401
 from .problembox.models import ProblemMessage  # noqa: F401
 from .problembox.models import ProblemNote  # noqa: F401
 from .problembox.models import ProblemReport  # noqa: F401

@@ -274,7 +274,7 @@ def test_unknown_semester_is_a_400_not_a_500(client, auth, school):
     auth.login("guru.a")
     assert client.get("/bk/target?semester=2025-ketiga").status_code == 400
     assert client.get("/bk/laporan?periode=kemarin").status_code == 400
-    assert client.get("/bk/program?periode=20x5").status_code == 400
+    assert client.get("/bk/program?tahun=20x5").status_code == 400
 
 
 # The service delivery report.
@@ -356,29 +356,6 @@ def test_the_school_name_goes_into_the_xlsx_as_text_never_a_formula(client, auth
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             assert all(cell.data_type in ("s", "n") for cell in row if cell.value is not None)
-
-
-# The programme.
-
-def test_programme_lists_planned_services_per_month(client, auth, school):
-    add_plan(date(2025, 8, 5), title="Mengenal gaya belajar", school_class=school["class_a"])
-    add_plan(date(2025, 8, 20), field=ServiceField.CAREER, title="Cita-citaku")
-    add_plan(date(2026, 3, 2), field=ServiceField.SOCIAL, title="Teman sejati")
-    add_plan(date(2026, 8, 1), title="Tahun depan")
-    add_plan(None, title="Belum ada tanggal")
-    programme = reports.programme(periods.parse_year("2025"))
-    assert [m.key for m, _plans in programme.months][0] == "2025-07"
-    assert len(programme.months) == 12
-    assert programme.count("2025-08", "belajar") == 1 and programme.count("2025-08", "karier") == 1
-    assert programme.month_total("2026-03") == 1
-    assert [p.title for p in programme.undated] == ["Belum ada tanggal"]
-
-    auth.login("guru.a")
-    page = client.get("/bk/program?periode=2025-ganjil").get_data(as_text=True)
-    assert "Program semester BK" in page
-    assert "Mengenal gaya belajar" in page and "Cita-citaku" in page
-    assert "Teman sejati" not in page and "Tahun depan" not in page
-    assert "Program tahunan BK" in client.get("/bk/program?periode=2025").get_data(as_text=True)
 
 
 # Today's summary.

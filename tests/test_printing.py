@@ -79,12 +79,20 @@ def test_homeroom_teacher_signs_their_class_results(client, auth, signed_school)
                      counselor=("Wali kelas", "Wali A"))
 
 
-@pytest.mark.parametrize("path", ["/bk/laporan?periode=2025-08", "/bk/program"])
+@pytest.mark.parametrize("path,filter_text", [("/bk/laporan?periode=2025-08", "Periode: "),
+                                              ("/bk/program?tahun=2025", "Tahun pelajaran "),
+                                              ("/bk/program/semester?tahun=2025", "Semester ")])
 def test_reports_are_signed_by_the_principal_and_the_coordinator(client, auth, signed_school,
-                                                                 path):
+                                                                 path, filter_text):
     auth.login("guru.a")
     page = client.get(path).get_data(as_text=True)
-    assert_printable(page, "Periode: ")
+    assert_printable(page, filter_text)
+
+
+def test_hours_sheet_is_signed_by_the_principal_and_its_counselor(client, auth, signed_school):
+    auth.login("guru.a")
+    page = client.get("/bk/jam?bulan=2025-08").get_data(as_text=True)
+    assert_printable(page, "Bulan ", counselor=("Guru BK", signed_school["counselor"].full_name))
 
 
 def test_rpl_is_signed_by_its_counselor_and_its_public_page_shows_no_nip(client, auth,

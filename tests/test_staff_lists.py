@@ -270,8 +270,8 @@ def test_counselors_see_no_other_roles_counts(app, school):
     assert "passwords_reset" not in counts and "referrals_answered" not in counts
 
 
-@pytest.mark.parametrize("path", ["/bk/target", "/bk/laporan", "/bk/program", "/bk/audit",
-                                  "/bk/retensi", "/data-siswa"])
+@pytest.mark.parametrize("path", ["/bk/target", "/bk/laporan", "/bk/audit", "/bk/retensi",
+                                  "/data-siswa"])
 def test_dashboard_pages_are_in_the_target_and_report_section_of_the_one_menu(
         client, auth, school, path):
     auth.login("guru.a")
@@ -284,7 +284,7 @@ def test_dashboard_pages_are_in_the_target_and_report_section_of_the_one_menu(
                          menu)
     assert current == [("/bk/target", "Target dan laporan")]
     assert f'<a href="{path}" aria-current="page">' in menu  # its own page, under the section
-    assert 'href="/bk/program"' in menu and 'href="/bk/retensi"' in menu
+    assert 'href="/bk/laporan"' in menu and 'href="/bk/retensi"' in menu
 
 
 def test_the_student_search_is_a_section_of_the_counselors_menu(client, auth, school):
@@ -292,7 +292,19 @@ def test_the_student_search_is_a_section_of_the_counselors_menu(client, auth, sc
     menu = menu_of(client.get(f"/bk/siswa/{school['student_a'].id}").get_data(as_text=True))
     assert 'href="/bk/siswa" aria-current="true"' in menu
     # Other sections' pages are not listed while the section is not open.
-    assert 'href="/bk/program"' not in menu
+    assert 'href="/bk/retensi"' not in menu and 'href="/bk/jam"' not in menu
+
+
+@pytest.mark.parametrize("path", ["/bk/program", "/bk/program/semester", "/bk/kegiatan",
+                                  "/bk/jam"])
+def test_the_programme_pages_are_one_section_of_the_menu(client, auth, school, path):
+    auth.login("guru.a")
+    menu = menu_of(client.get(path).get_data(as_text=True))
+    current = re.findall(r'<a href="([^"]+)" aria-current="(?:page|true)">\s*<span>([^<]+)',
+                         menu)
+    assert current == [("/bk/program", "Program BK")]
+    assert f'<a href="{path}" aria-current="page">' in menu
+    assert 'href="/bk/jam"' in menu and 'href="/bk/kegiatan"' in menu
 
 
 def test_operators_dashboard_pages_keep_the_operators_menu(client, auth, school):

@@ -57,6 +57,7 @@ def seed(rng=None):
                  "pemahaman-bk-akhir", 3, 11)
     checklist = give("daftar-cek-masalah", "Daftar cek masalah – semester ganjil", "cek-masalah",
                      6, 24)
+    needs = give("akpd", "AKPD awal tahun pelajaran", "akpd-awal-tahun", 20, 10)
     for student in students:
         if rng.random() < 0.92:
             add_response(before, student, understanding_answers(before, rng, LIKERT_BEFORE, 0.3),
@@ -67,6 +68,8 @@ def seed(rng=None):
                          rng)
         if rng.random() < 0.75:
             add_response(checklist, student, checklist_answers(checklist, student, rng), rng)
+        if rng.random() < 0.9:
+            add_response(needs, student, needs_answers(needs, student, rng), rng)
 
 
 def add_response(administration, student, rows, rng):
@@ -122,4 +125,24 @@ def checklist_answers(administration, student, rng):
                          None, None))
         elif item.type.is_text and rng.random() < 0.06:
             rows.append((item.id, None, rng.choice(OTHER_PROBLEMS), None))
+    return rows
+
+
+#: Chance that a student ticks a need of the AKPD, by option (in order) of each field;
+#: "bantuan segera" rarely.
+NEED_CHANCES = {"PRI": (0.55, 0.45, 0.6, 0.35, 0.5, 0.3), "SOS": (0.3, 0.55, 0.35, 0.25, 0.4, 0.2),
+                "BEL": (0.6, 0.5, 0.55, 0.45, 0.35, 0.3), "KAR": (0.45, 0.3, 0.4, 0.35, 0.5, 0.2),
+                "SGR": (0.08, 0.06, 0.05, 0.03)}
+
+
+def needs_answers(administration, student, rng):
+    grade = student.school_class.grade if student.school_class else 7
+    rows = []
+    for section in administration.instrument.sections:
+        chances = NEED_CHANCES.get(section.code, ())
+        for item in section.items:
+            for choice, chance in enumerate(chances):
+                # Grade 9 thinks of the next school more often.
+                if rng.random() < chance + (0.25 if grade == 9 and section.code == "KAR" else 0):
+                    rows.append((item.id, choice, None, None))
     return rows

@@ -18,7 +18,7 @@ from ..common.schooltime import utcnow
 from ..extensions import db
 from .models import Administration
 from .models import EvaluationInvitation
-from .models import about_counseling
+from .models import by_invitation
 from .models import class_condition
 
 
@@ -29,7 +29,7 @@ def open_evaluation_for(student):
     return db.session.scalar(
         sa.select(Administration)
         .where(Administration.opens_at <= now, Administration.closes_at > now,
-               about_counseling(), class_condition(student.school_class))
+               by_invitation(), class_condition(student.school_class))
         .order_by(Administration.closes_at.desc()).limit(1))
 
 

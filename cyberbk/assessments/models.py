@@ -287,9 +287,13 @@ class EvaluationInvitation(db.Model):
         return not self.answered and utcnow() < self.expires_at
 
 
-#: Built-in instruments about counseling itself (the session evaluation, laiseg): only the
-#: student whose session ended answers them, and no homeroom teacher or share kit sees them.
-COUNSELING_INSTRUMENTS = ("evaluasi-sesi",)
+#: Built-in instruments about counseling itself (the session evaluation, the laiseg of a
+#: classical or group service): no homeroom teacher or share kit sees them.
+COUNSELING_INSTRUMENTS = ("evaluasi-sesi", "laiseg")
+#: Of those, the ones only a student invited to evaluate their ended session answers. A
+#: laiseg is answered by the group that was there, through its own link.
+BY_INVITATION = ("evaluasi-sesi",)
+LAISEG = "laiseg"
 
 
 def about_counseling():
@@ -298,8 +302,18 @@ def about_counseling():
                              Instrument.builtin_key.in_(COUNSELING_INSTRUMENTS))
 
 
+def by_invitation():
+    """SQL condition on Administration: only an invited student answers it."""
+    return sa.exists().where(Instrument.id == Administration.instrument_id,
+                             Instrument.builtin_key.in_(BY_INVITATION))
+
+
 def is_about_counseling(administration):
     return administration.instrument.builtin_key in COUNSELING_INSTRUMENTS
+
+
+def is_by_invitation(administration):
+    return administration.instrument.builtin_key in BY_INVITATION
 
 
 # With the models, not the services: other features (outreach's share kit) build their

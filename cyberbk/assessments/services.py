@@ -39,11 +39,13 @@ from .models import ItemType
 from .models import Participation
 from .models import Response
 from .models import about_counseling
+from .models import by_invitation
 from .models import class_condition
 
 INSTRUMENT_DIR = Path(__file__).resolve().parent / "instruments"
 #: The built-in instruments, in the order counselors see them.
-BUILTIN_KEYS = ("pemahaman-bk", "daftar-cek-masalah", "kebutuhan-layanan", "evaluasi-sesi")
+BUILTIN_KEYS = ("pemahaman-bk", "daftar-cek-masalah", "kebutuhan-layanan", "akpd",
+                "cek-awal-tahun", "evaluasi-sesi", "laiseg")
 
 LIKERT_LABELS = {
     ItemType.LIKERT4: ["Sangat tidak setuju", "Tidak setuju", "Setuju", "Sangat setuju"],
@@ -280,11 +282,11 @@ def audience_description(administration):
 
 def open_for_student(user):
     """Open administrations for this student: (administration, answered, draft) tuples.
-    Those about counseling only while the student holds an invitation to evaluate a
+    Evaluations of a session only while the student holds an invitation to evaluate a
     session of theirs, until it is answered or expires."""
     now = utcnow()
     # An evaluation is listed only while there is one to give, whatever was given before.
-    answered = sa.and_(~about_counseling(), sa.exists().where(
+    answered = sa.and_(~by_invitation(), sa.exists().where(
         Participation.administration_id == Administration.id,
         Participation.user_id == user.id))
     # Anonymous drafts have no user (their token is in the session), so only named ones.
@@ -294,7 +296,7 @@ def open_for_student(user):
         sa.select(Administration, answered, draft)
         .where(Administration.opens_at <= now, Administration.closes_at > now,
                class_condition(user.school_class),
-               sa.or_(~about_counseling(), evaluations.invited(user)))
+               sa.or_(~by_invitation(), evaluations.invited(user)))
         .order_by(Administration.closes_at)).all()
     return [(row[0], row[1], row[2]) for row in rows]
 

@@ -17,3 +17,4 @@ def apply_defaults(state):
 
 
 from . import routes  # noqa: E402,F401
+from .services import workload  # noqa: E402,F401

@@ -86,6 +86,28 @@ session_evaluation = signals.signal("session-evaluation")
 class_link = signals.signal("class-link")
 #: A class's needs profiles from its questionnaires, newest first. Sender: the class.
 class_needs = signals.signal("class-needs")
+#: The starting values of an RPL opened from a row of the BK programme (outreach's new-RPL
+#: form), or None when there is no such row. Sender: the app; `row_id`: the row. Answer: a
+#: dictionary of the RPL's fields, `programme_row_id` among them.
+programme_row_plan = signals.signal("programme-row-plan")
+#: Services a feature logged for a counselor, counted per week for the hours sheet
+#: (perhitungan jam kegiatan). Sender: the counselor; `weeks`: [(start, end)] naive UTC,
+#: half-open. Each feature answers a list of (kind, week index, count); kinds are the
+#: programme's ActivityKind values ("individual", "referral", ...).
+logged_services = signals.signal("logged-services")
+#: A laiseg (penilaian segera) for a classical or group service that was just held: an
+#: anonymous administration of the built-in laiseg, open now for a short while, answered by
+#: the group through its own link (a class's, or the questionnaire's when the group is no
+#: class). Sender: the counselor; `title`; `class_id` or None. Answer: the administration,
+#: added in the caller's transaction.
+laiseg_opened = signals.signal("laiseg-opened")
+#: The counselor closes a laiseg before its time: the students are done. Sender: the
+#: administration.
+laiseg_closed = signals.signal("laiseg-closed")
+#: What a laiseg gives, per administration: {id: LaisegResult (common.vocabulary)}, the
+#: means only from a closed laiseg of at least MIN_GROUP_SIZE respondents. Sender: the app;
+#: `administration_ids`.
+laiseg_results = signals.signal("laiseg-results")
 #: A student's answers given with their name (questionnaires, sociometries), for the
 #: export of their data. Sender: the student; each feature answers a list of
 #: (title, submitted at, question, answer text) (`collect`).

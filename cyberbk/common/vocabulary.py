@@ -57,6 +57,31 @@ class UrgentItem:
     hour_only: bool = False
 
 
+@dataclass(frozen=True)
+class LaisegResult:
+    """A laiseg of one service (signals.laiseg_results): how many answered, and, once it is
+    closed with at least MIN_GROUP_SIZE respondents, each question's mean on the 1–4 scale
+    and the share who agreed (Setuju or Sangat setuju), in LAISEG_ASPECTS order."""
+
+    administration_id: int
+    #: "upcoming", "open" or "closed".
+    status: str
+    #: Naive UTC.
+    closes_at: datetime
+    submitted: int
+    #: The path the group answers by (the class's own link, or the questionnaire's).
+    link: str
+    means: tuple | None = None
+    agreed: tuple | None = None
+
+    @property
+    def shown(self):
+        return self.means is not None
+
+
+#: What a laiseg asks, in its items' order: understanding, comfort, action.
+LAISEG_ASPECTS = (_l("Pemahaman"), _l("Kenyamanan"), _l("Rencana tindakan"))
+
 #: The modes held inside the app; face to face happens in the BK room.
 ONLINE_MODES = (Mode.CHAT, Mode.VIDEO)
 

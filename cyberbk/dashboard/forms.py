@@ -4,6 +4,7 @@ from wtforms import DecimalField
 from wtforms import SelectMultipleField
 from wtforms import StringField
 from wtforms import SubmitField
+from wtforms import TextAreaField
 from wtforms.validators import DataRequired
 from wtforms.validators import InputRequired
 from wtforms.validators import Length
@@ -70,3 +71,23 @@ class ConsentForm(Form):
     received_on = DateField(_l("Tanggal diterima"),
                             validators=[InputRequired(_l("Isi tanggal diterimanya."))])
     submit = SubmitField(_l("Catat sudah diterima"))
+
+
+def _note(label, description):
+    return TextAreaField(label, description=description, filters=[
+        lambda value: value.strip() if isinstance(value, str) else value],
+        validators=[Optional(), Length(max=4000, message=_l(
+            "Terlalu panjang: paling banyak %(max)d karakter."))], render_kw={"rows": 6})
+
+
+class ReportNoteForm(Form):
+    """The parts of the programme report the counselors write themselves."""
+
+    analysis = _note(_l("Analisis hasil"), _l(
+        "Apa arti angka-angka di samping: layanan yang tercapai atau tertinggal, hasil "
+        "laiseg, kebutuhan siswa yang tampak."))
+    follow_up = _note(_l("Tindak lanjut"), _l("Apa yang akan dilakukan pada periode "
+                                             "berikutnya."))
+    supporting = _note(_l("Faktor pendukung"), None)
+    hindering = _note(_l("Faktor penghambat"), None)
+    submit = SubmitField(_l("Simpan"))

@@ -62,3 +62,24 @@ class ParentConsent(db.Model):
 
     student: so.Mapped[User] = so.relationship(foreign_keys=[student_id])
     recorded_by: so.Mapped[User | None] = so.relationship(foreign_keys=[recorded_by_id])
+
+
+class ReportNote(db.Model):
+    """What the counselors write into the laporan pelaksanaan program of one period: the
+    analysis, the follow-up, and the supporting and hindering factors. The figures come
+    from the data each time; only these words are kept."""
+
+    __tablename__ = "report_notes"
+
+    id: so.Mapped[int] = so.mapped_column(primary_key=True)
+    #: The period's key: "2026-11" (a month), "2026-ganjil" (a semester), "2026" (a year).
+    period_key: so.Mapped[str] = so.mapped_column(sa.String(16), unique=True)
+    analysis: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    follow_up: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    supporting: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    hindering: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    updated_by_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("users.id", ondelete="SET NULL"))
+    updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
+
+    updated_by: so.Mapped[User | None] = so.relationship()

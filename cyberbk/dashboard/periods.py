@@ -125,6 +125,14 @@ def semester_choices(before=3, after=1):
     return [*reversed(later), current, *earlier]
 
 
+def year_choices(before=2):
+    """This school year and the `before` earlier ones, newest first."""
+    years = [current_school_year()]
+    while len(years) <= before:
+        years.append(school_year(years[-1].first - timedelta(days=1)))
+    return years
+
+
 def month_choices(count=12):
     """This month and the `count - 1` before it, newest first."""
     months = [month(local_today())]

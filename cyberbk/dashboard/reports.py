@@ -1,5 +1,5 @@
-"""The service delivery report (laporan pelaksanaan program) and the BK programme
-(program tahunan/semester), counted with GROUP BY in the database.
+"""The service delivery report (laporan pelaksanaan program), counted with GROUP BY in the
+database.
 
 A delivered service is a session record (chat, video or face to face, with its bidang)
 or a problem-box report received. A student's class is their class now; an anonymous
@@ -9,7 +9,6 @@ report has none.
 import io
 from dataclasses import dataclass
 from datetime import timedelta
-from itertools import groupby
 
 import sqlalchemy as sa
 from flask_babel import gettext as _
@@ -23,13 +22,17 @@ from ..common import vocabulary
 from ..common.cells import keep_as_text
 from ..common.scheduling import off_loop
 from ..common.schooltime import local_today
+from ..common.vocabulary import LAISEG_ASPECTS
 from ..common.vocabulary import Mode
 from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..outreach.models import ServiceComponent
 from ..outreach.models import ServicePlan
 from ..problembox.models import ProblemReport
+from ..programme.models import KIND_LABELS
 from . import periods
+from .programme_report import COMPONENT_LABELS
+from .programme_report import NOTE_LABELS
 
 # Keys are the stored values, as the GROUP BYs return them; the labels are the vocabulary's.
 FIELDS = tuple(field.value for field in ServiceField)
@@ -129,13 +132,44 @@ def grade_label(grade):
     return _("Kelas %(grade)d", grade=grade) if grade else _("Tanpa kelas (anonim)")
 
 
-def to_xlsx(report, school_name):
-    """The report as a workbook: a summary sheet, then one sheet per class and per grade.
-    Built in a native thread: openpyxl's work would stop every other request meanwhile."""
-    return off_loop(_workbook, report, school_name)
+def programme_sheets(programme, note):
+    """The programme's parts of the report as plain rows, for the workbook: made here, in
+    the request, so that the native thread reads no database object."""
+    components = [[_("Komponen"), _("Baris direncanakan"), _("JP direncanakan"),
+                   _("Layanan terlaksana"), _("JP terlaksana"), _("Ketercapaian JP (%)")]]
+    total = programme.total
+    for line in [*programme.lines, total]:
+        label = str(line.label) if line is not total else _("Jumlah")
+        components.append([label, line.planned_rows, line.planned_jp, line.delivered,
+                           line.delivered_jp,
+                           round(line.percent, 1) if line.percent is not None else None])
+    services = [[_("Tanggal"), _("Jenis"), _("Komponen"), _("Layanan / topik"), _("Sasaran"),
+                 _("JP"), _("Laiseg: menjawab"), *[_("Laiseg: %(aspect)s", aspect=aspect)
+                                                   for aspect in LAISEG_ASPECTS]]]
+    for service in programme.services:
+        laiseg = service.laiseg
+        means = list(laiseg.means) if laiseg is not None and laiseg.shown else [None] * 3
+        services.append([service.activity.held_on.isoformat(),
+                         str(KIND_LABELS[service.activity.kind]),
+                         str(COMPONENT_LABELS[service.component]), service.topic,
+                         service.target, service.activity.jp,
+                         laiseg.submitted if laiseg is not None else None,
+                         *[round(m, 2) if m is not None else None for m in means]])
+    notes = [[str(label), getattr(note, name, "") if note is not None else ""]
+             for name, label in NOTE_LABELS.items()]
+    return components, services, notes
 
 
-def _workbook(report, school_name):
+def to_xlsx(report, school_name, programme=None, note=None):
+    """The report as a workbook: a summary sheet, one sheet per class and per grade, then
+    the programme's: delivered against planned per component, the services held, and the
+    counselors' words. Built in a native thread: openpyxl's work would stop every other
+    request meanwhile."""
+    extra = programme_sheets(programme, note) if programme is not None else None
+    return off_loop(_workbook, report, school_name, extra)
+
+
+def _workbook(report, school_name, extra=None):
     # Imported here: loaded at start-up openpyxl cost every worker 7 MB.
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -178,49 +212,18 @@ def _workbook(report, school_name):
                           (grades, (26, 16))):
         for index, width in enumerate(widths, 1):
             sheet.column_dimensions[get_column_letter(index)].width = width
+    if extra is not None:
+        for title, rows, widths in zip(
+                (_("Per komponen"), _("Kegiatan"), _("Analisis")), extra,
+                ((36, 14, 14, 14, 14, 14), (12, 26, 30, 40, 26, 6, 12, 14, 14, 14), (26, 100))):
+            sheet = workbook.create_sheet(title[:31])
+            for row in rows:
+                sheet.append(row)
+            for cell in sheet[1]:
+                cell.font = bold
+            for index, width in enumerate(widths, 1):
+                sheet.column_dimensions[get_column_letter(index)].width = width
     keep_as_text(workbook)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-# The programme: planned services (RPLs) per month.
-
-@dataclass
-class Programme:
-    period: periods.Period
-    #: [(month period, [plans])] for every month of the period, empty months included.
-    months: list
-    undated: list
-    #: {(month key, field key): planned services}
-    counts: dict
-
-    def count(self, month_key, field):
-        return self.counts.get((month_key, field), 0)
-
-    def month_total(self, month_key):
-        return sum(n for (key, _f), n in self.counts.items() if key == month_key)
-
-    def field_total(self, field):
-        return sum(n for (_k, f), n in self.counts.items() if f == field)
-
-
-def programme(period):
-    """RPLs dated in the period, per month, with counts per month and bidang; and the
-    RPLs that have no date yet."""
-    in_period = sa.and_(ServicePlan.held_on >= period.first, ServicePlan.held_on < period.end)
-    year = sa.extract("year", ServicePlan.held_on)
-    month_number = sa.extract("month", ServicePlan.held_on)
-    field = sa.type_coerce(ServicePlan.field, sa.String)
-    counts = {(f"{int(y):04d}-{int(m):02d}", f): n for y, m, f, n in db.session.execute(
-        sa.select(year, month_number, field, sa.func.count(ServicePlan.id))
-        .where(in_period).group_by(year, month_number, field))}
-    plans = db.session.scalars(sa.select(ServicePlan).where(in_period)
-                               .order_by(ServicePlan.held_on, ServicePlan.title)).all()
-    by_month = {key: list(items) for key, items in
-                groupby(plans, key=lambda plan: f"{plan.held_on:%Y-%m}")}
-    undated = db.session.scalars(sa.select(ServicePlan).where(ServicePlan.held_on.is_(None))
-                                 .order_by(ServicePlan.title)).all()
-    return Programme(period=period,
-                     months=[(m, by_month.get(m.key, [])) for m in period.months()],
-                     undated=undated, counts=counts)

@@ -1,5 +1,6 @@
 """Counselors: today's summary (polled by the home), the student record and its search,
-semester targets, the service delivery report and the BK programme."""
+semester targets and the service delivery report (the BK programme is the programme
+feature's)."""
 
 from flask import Response as FileResponse
 from flask import abort
@@ -18,16 +19,20 @@ from ..accounts.models import Role
 from ..accounts.models import User
 from ..audit.services import record
 from ..common.fragments import wants_fragment
+from ..common.vocabulary import LAISEG_ASPECTS
 from ..extensions import db
+from ..programme.models import KIND_LABELS
 from ..school.services import get_settings
 from . import bp
 from . import consent
 from . import periods
+from . import programme_report
 from . import reports
 from . import services
 from . import student_data
 from . import student_record
 from . import targets
+from .forms import ReportNoteForm
 from .forms import TargetsForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -128,41 +133,68 @@ def _number(value):
 
 def report_period():
     return period_from(request.args.get("periode"), periods.parse_month,
-                       periods.parse_semester, default=periods.current_month())
+                       periods.parse_semester, periods.parse_year,
+                       default=periods.current_month())
+
+
+def period_groups(period):
+    return [(_("Bulanan"), periods.including(periods.month_choices(), period)),
+            (_("Per semester"), periods.including(periods.semester_choices(), period)),
+            (_("Per tahun pelajaran"), periods.including(periods.year_choices(), period))]
+
+
+@bp.context_processor
+def report_labels():
+    return {"component_labels": programme_report.COMPONENT_LABELS, "kind_labels": KIND_LABELS,
+            "laiseg_aspects": LAISEG_ASPECTS}
 
 
 @bp.route("/bk/laporan")
 @roles_required(Role.COUNSELOR)
 def report():
+    """The laporan pelaksanaan program of a month, a semester or a school year: its seven
+    parts from the programme, the logged services, their laisegs and the sessions, with
+    what the counselors wrote for the period."""
     period = report_period()
     return render_template("dashboard/report.html", report=reports.service_report(period),
-                           months=periods.including(periods.month_choices(), period),
-                           semesters=periods.including(periods.semester_choices(), period),
+                           programme=programme_report.programme_part(period),
+                           note=programme_report.note_of(period),
+                           period_groups=period_groups(period),
                            field_labels=reports.FIELD_LABELS, mode_labels=reports.MODE_LABELS,
                            modes=reports.MODES)
+
+
+@bp.route("/bk/laporan/catatan", methods=["GET", "POST"])
+@roles_required(Role.COUNSELOR)
+def report_note():
+    """The analysis, follow-up and factors of a period, written beside its figures."""
+    period = report_period()
+    note = programme_report.note_of(period)
+    form = ReportNoteForm(obj=note)
+    if form.validate_on_submit():
+        programme_report.save_note(period, {name: form[name].data
+                                            for name in programme_report.NOTE_FIELDS},
+                                   current_user)
+        record(current_user, "update", "report_note", period.key)
+        db.session.commit()
+        flash(_("Catatan laporan %(period)s disimpan.", period=period.label), "success")
+        return redirect(url_for("dashboard.report", periode=period.key), 303)
+    return render_template("dashboard/report_note.html", form=form, period=period,
+                           report=reports.service_report(period),
+                           field_labels=reports.FIELD_LABELS,
+                           programme=programme_report.programme_part(period)), \
+        400 if form.errors else 200
 
 
 @bp.route("/bk/laporan.xlsx")
 @roles_required(Role.COUNSELOR)
 def report_xlsx():
     period = report_period()
-    data = reports.to_xlsx(reports.service_report(period), get_settings().name)
+    data = reports.to_xlsx(reports.service_report(period), get_settings().name,
+                           programme_report.programme_part(period),
+                           programme_report.note_of(period))
     record(current_user, "export", "service_report", period.key,
            summary=f"Ekspor XLSX laporan pelaksanaan program {period.key}")
     db.session.commit()
     return FileResponse(data, mimetype=XLSX, headers={
         "Content-Disposition": f'attachment; filename="laporan-bk-{period.key}.xlsx"'})
-
-
-@bp.route("/bk/program")
-@roles_required(Role.COUNSELOR)
-def programme():
-    period = period_from(request.args.get("periode"), periods.parse_year,
-                         periods.parse_semester,
-                         default=periods.current_school_year())
-    years = [periods.school_year(s.first) for s in periods.semester_choices()
-             if s.first.month == 7]
-    return render_template("dashboard/programme.html", programme=reports.programme(period),
-                           years=periods.including(years, period),
-                           semesters=periods.including(periods.semester_choices(), period),
-                           fields=reports.FIELDS, field_labels=reports.FIELD_LABELS)

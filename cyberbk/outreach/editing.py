@@ -18,7 +18,9 @@ from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
 from ..audit.services import record
+from ..common import signals
 from ..common.forms import EmptyForm
+from ..common.numbers import is_id
 from ..extensions import db
 from . import bp
 from . import content
@@ -387,7 +389,14 @@ def new_plan():
     prefill = PrefillForm(request.args)
     form = PlanForm(data=None if request.method == "POST" else plans.starting_values())
     notice = None
-    if request.method == "GET" and prefill.kelas.data and prefill.validate():
+    if request.method == "GET" and is_id(request.args.get("baris")):
+        # Opened from a row of the BK programme, which owns the row's values.
+        values = signals.answer(signals.programme_row_plan, current_app._get_current_object(),
+                                row_id=int(request.args["baris"]))
+        if values is None:
+            abort(404)
+        form = PlanForm(data={**plans.starting_values(), **values})
+    elif request.method == "GET" and prefill.kelas.data and prefill.validate():
         school_class = db.get_or_404(SchoolClass, prefill.kelas.data)
         values = plans.values_from_profile(school_class)
         record(current_user, "read", "class_profile", school_class.id,

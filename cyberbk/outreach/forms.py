@@ -3,6 +3,7 @@ from flask_wtf.file import FileField
 from wtforms import FieldList
 from wtforms import Form
 from wtforms import FormField
+from wtforms import HiddenField
 from wtforms import SelectField
 from wtforms import StringField
 from wtforms import SubmitField
@@ -15,11 +16,14 @@ from wtforms.validators import Optional
 
 from ..common.forms import DateField
 from ..common.forms import Form
+from ..common.numbers import is_id
 from ..common.vocabulary import FIELD_LABELS
 from ..common.vocabulary import ServiceField
 from . import content
 from . import plans
 from . import services
+from ..extensions import db
+from ..programme.models import ProgrammeRow
 from .models import ServiceComponent
 
 REQUIRED = _l("Bagian ini wajib diisi.")
@@ -80,7 +84,7 @@ def enum_or_none(cls):
 
 
 def optional_int(value):
-    return int(value) if str(value).isdigit() else None
+    return int(value) if is_id(value) else None
 
 
 class ServiceInfoForm(Form):
@@ -202,6 +206,8 @@ class PlanForm(Form):
     closing = long_text(_l("Tahap penutup"), 4000)
     process_evaluation = long_text(_l("Evaluasi proses"), 3000)
     outcome_evaluation = long_text(_l("Evaluasi hasil"), 3000)
+    #: The programme row the RPL was opened from (kept through the form, not shown).
+    programme_row_id = HiddenField(filters=[optional_int])
     submit = SubmitField(_l("Simpan RPL"))
 
     def __init__(self, *args, **kwargs):
@@ -211,7 +217,11 @@ class PlanForm(Form):
     PLAN_FIELDS = ("title", "class_id", "semester", "component", "field", "function",
                    "general_goal", "specific_goals", "topic", "target_group", "method", "duration",
                    "media", "held_on", "sources", "opening", "core", "closing",
-                   "process_evaluation", "outcome_evaluation")
+                   "process_evaluation", "outcome_evaluation", "programme_row_id")
+
+    def validate_programme_row_id(self, field):
+        if field.data is not None and db.session.get(ProgrammeRow, field.data) is None:
+            field.data = None  # the row was deleted meanwhile: the RPL stands alone
 
 
 class PrefillForm(Form):

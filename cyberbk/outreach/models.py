@@ -109,11 +109,17 @@ class ServicePlan(db.Model):
     author_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"), index=True
     )
+    #: The row of the BK programme this RPL carries out (opened from it), or None.
+    programme_row_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("programme_rows.id", ondelete="SET NULL"), index=True
+    )
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)
 
     school_class: so.Mapped[SchoolClass | None] = so.relationship()
     author: so.Mapped[User | None] = so.relationship()
+    # By name: the programme's models import these (ServiceComponent), not the reverse.
+    programme_row: so.Mapped["ProgrammeRow | None"] = so.relationship("ProgrammeRow")
 
 
 class Material(db.Model):

@@ -162,7 +162,8 @@ def breakdown(administration, by, filters=ALL, tallied=None):
 @signals.class_needs.connect
 def class_profile(school_class):
     """For a class: the latest administration of each instrument it answered, with the
-    areas ranked by how much they stand out and the class's top problems or needs."""
+    areas ranked by how much they stand out, the class's top problems or needs and every
+    ticked option ("needs", as Bars with the area code as their note)."""
     rows = db.session.execute(
         sa.select(Administration, sa.func.count(Response.id))
         .join(Response, sa.and_(Response.administration_id == Administration.id,
@@ -194,5 +195,11 @@ def class_profile(school_class):
                              percent(count, answered), _area_code_of(items_by_id, item_id))
                          for item_id, choice, count in top_problems(administration, mine, 5,
                                                                     tallied)],
+            # Every ticked option, not only the top five: the programme's draft weighs
+            # each need against its threshold.
+            "needs": [Bar(option_label(items_by_id, item_id, choice), count,
+                          percent(count, answered), _area_code_of(items_by_id, item_id))
+                      for item_id, choice, count in top_problems(administration, mine, None,
+                                                                 tallied)],
         })
     return profiles

@@ -31,6 +31,7 @@ from ..forms import VisitorStartForm
 from ..models import Administration
 from ..models import EvaluationInvitation
 from ..models import is_about_counseling
+from ..models import is_by_invitation
 from .shared import stop
 
 #: Session keys of a visitor answering an anonymous questionnaire without logging in.
@@ -71,6 +72,7 @@ def get_respondent(administration, answering):
     identified questionnaire (to the login page), and second answers."""
     token = session.get(SESSION_DRAFTS, {}).get(administration.slug)
     counseling = is_about_counseling(administration)
+    invited_only = is_by_invitation(administration)
     if current_user.is_authenticated:
         if current_user.role != Role.STUDENT:
             # A homeroom teacher never learns that an evaluation of counseling exists.
@@ -80,7 +82,7 @@ def get_respondent(administration, answering):
                 abort(403)
             stop_for_staff(administration)
         invitation = None
-        if counseling:
+        if invited_only:
             # Only the student whose session ended, for that session, learns of its
             # evaluation.
             invitation = evaluations.invitation_in_force(administration, current_user)
@@ -96,7 +98,7 @@ def get_respondent(administration, answering):
                 and services.has_answered(administration, current_user, invitation)):
             stop_answered()
         return Respondent(user=current_user, response=response, invitation=invitation)
-    if not administration.anonymous or counseling:
+    if not administration.anonymous or invited_only:
         abort(login_manager.unauthorized())
     response = services.find_response(administration, token=token) if token else None
     if answering and response is None and administration.slug in session.get(SESSION_DONE, []):
