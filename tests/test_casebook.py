@@ -282,9 +282,10 @@ def test_referral_letter_shares_details_only_after_consent(client, auth, signed_
     assert_printable(letter, "Tanggal cetak:", counselor=("Guru BK", "Guru BK A"))
     assert "UPTD PPA Kabupaten Pati" in letter and "INFO-DIBAGIKAN" not in letter
     # Not sent without consent.
-    refused = client.post(f"/bk/alih-tangan/{referral.id}", data={"status": "sent"},
-                          headers={"Referer": f"/bk/alih-tangan/{referral.id}"})
+    refused = client.post(f"/bk/alih-tangan/{referral.id}", data={"status": "sent"})
     assert refused.status_code == 303
+    assert refused.headers["Location"] == f"/bk/alih-tangan/{referral.id}"
+    assert "Catat dulu persetujuan" in text_of(client.get(refused.headers["Location"]))
     db.session.refresh(referral)
     assert referral.status == OutwardStatus.DRAFT
     # Consent recorded (who and when, both), then sent and answered.

@@ -59,9 +59,11 @@ def get_case_or_404(case_id):
 
 @bp.errorhandler(services.NotAllowed)
 def refused(error):
+    """A rule forbids the change: none of it is kept, and the person is back on the page
+    of the form (each refusable form posts to its own page's address), with the reason."""
     db.session.rollback()
     flash(str(error), "error")
-    return redirect(request.referrer or url_for("main.index"), 303)
+    return redirect(url_for(request.endpoint, **request.view_args), 303)
 
 
 def strip(value):
