@@ -102,11 +102,11 @@ def test_the_case_file_and_the_student_record_lead_to_the_case_book(client, auth
 
 def test_another_counselor_opens_none_of_the_case_records(client, auth, world):
     login(auth, "guru.b")
-    for path in (f"/bk/kasus/{world['case']}/buku", f"/bk/konferensi/{world['conference']}",
-                 f"/konferensi/{world['conference']}", f"/bk/kunjungan/{world['visit']}",
-                 f"/bk/kunjungan/{world['visit']}/berita-acara",
-                 f"/bk/alih-tangan/{world['referral']}",
-                 f"/bk/alih-tangan/{world['referral']}/surat"):
+    for path in (f"/bk/kasus/{world['case']}/buku", f"/bk/kasus/konferensi/{world['conference']}",
+                 f"/konferensi/{world['conference']}", f"/bk/kasus/kunjungan/{world['visit']}",
+                 f"/bk/kasus/kunjungan/{world['visit']}/berita-acara",
+                 f"/bk/kasus/alih-tangan/{world['referral']}",
+                 f"/bk/kasus/alih-tangan/{world['referral']}/surat"):
         assert client.get(path).status_code == 404, path
     assert client.post(f"/bk/kasus/{world['case']}/buku",
                        data={"written_on": "2026-11-20", "body": "x"}).status_code == 404
@@ -126,8 +126,9 @@ def test_a_handover_moves_the_case_records_with_the_case(client, auth, world):
 def test_students_and_the_operator_see_nothing(client, auth, world, person):
     login(auth, person)
     for path in (f"/bk/kasus/{world['case']}/buku", f"/konferensi/{world['conference']}",
-                 f"/bk/konferensi/{world['conference']}", f"/bk/kunjungan/{world['visit']}",
-                 f"/bk/alih-tangan/{world['referral']}/surat", "/wali/anekdot",
+                 f"/bk/kasus/konferensi/{world['conference']}",
+                 f"/bk/kasus/kunjungan/{world['visit']}",
+                 f"/bk/kasus/alih-tangan/{world['referral']}/surat", "/wali/anekdot",
                  "/anekdot/1"):
         response = client.get(path)
         assert response.status_code in (403, 404), path
@@ -202,10 +203,10 @@ def test_counselor_records_a_conference_with_participants_and_follow_up(client, 
         "agreements": "Wali kelas memantau kehadiran"})
     assert response.status_code == 303
     conference_id = int(response.headers["Location"].rsplit("/", 1)[1])
-    response = client.post(f"/bk/konferensi/{conference_id}", data={
+    response = client.post(f"/bk/kasus/konferensi/{conference_id}", data={
         "action": "Pantau kehadiran", "owner": "Wali B", "due_on": "2026-12-01"})
     assert response.status_code == 303
-    page = text_of(client.get(f"/bk/konferensi/{conference_id}"))
+    page = text_of(client.get(f"/bk/kasus/konferensi/{conference_id}"))
     assert "Cerita keluarga" in page and "Pantau kehadiran" in page and "Wali B" in page
 
 
@@ -226,13 +227,13 @@ def test_conference_participant_sees_only_the_shareable_summary(client, auth, wo
     assert "RINGKASAN-PESERTA" in summary and "KESEPAKATAN-BERSAMA" in summary
     assert SHARED in summary
     assert "DISKUSI-RAHASIA" not in summary and SECRET not in summary
-    assert client.get(f"/bk/konferensi/{world['conference']}").status_code == 403
+    assert client.get(f"/bk/kasus/konferensi/{world['conference']}").status_code == 403
     assert db.session.scalar(sa.select(sa.func.count(AuditEntry.id)).where(
         AuditEntry.target_type == "case_conference", AuditEntry.action == "consent")) == 1
     # The counselor sees that the statement was accepted.
     login(auth, "guru.a")
     assert "Menyetujui pernyataan kerahasiaan" in text_of(
-        client.get(f"/bk/konferensi/{world['conference']}"))
+        client.get(f"/bk/kasus/konferensi/{world['conference']}"))
 
 
 def test_a_homeroom_teacher_not_named_sees_no_conference(client, auth, world):
@@ -254,13 +255,13 @@ def test_home_visit_is_planned_recorded_and_printed(client, auth, signed_school)
         "address": "Jl. Melati 3"})
     assert response.status_code == 303
     visit = db.session.scalar(sa.select(HomeVisit))
-    response = client.post(f"/bk/kunjungan/{visit.id}", data={
+    response = client.post(f"/bk/kasus/kunjungan/{visit.id}", data={
         "visited_on": "2026-11-26", "met_with": "Ibu kandung", "findings": "Rumah tenang",
         "agreements": "Orang tua mendampingi belajar"})
     assert response.status_code == 303
     db.session.refresh(visit)
     assert visit.status == VisitStatus.DONE
-    page = text_of(client.get(f"/bk/kunjungan/{visit.id}/berita-acara"))
+    page = text_of(client.get(f"/bk/kasus/kunjungan/{visit.id}/berita-acara"))
     assert_printable(page, "Kelas 7A", counselor=("Guru BK", "Guru BK A"))
     assert "Berita acara kunjungan rumah" in page and "Pihak keluarga," in page
     assert "Orang tua/wali siswa" in page and "Rumah tenang" in page
@@ -278,29 +279,30 @@ def test_referral_letter_shares_details_only_after_consent(client, auth, signed_
     response = client.post(f"/bk/kasus/{case.id}/alih-tangan", data=data)
     assert response.status_code == 303
     referral = db.session.scalar(sa.select(OutwardReferral))
-    letter = text_of(client.get(f"/bk/alih-tangan/{referral.id}/surat"))
+    letter = text_of(client.get(f"/bk/kasus/alih-tangan/{referral.id}/surat"))
     assert_printable(letter, "Tanggal cetak:", counselor=("Guru BK", "Guru BK A"))
     assert "UPTD PPA Kabupaten Pati" in letter and "INFO-DIBAGIKAN" not in letter
     # Not sent without consent.
-    refused = client.post(f"/bk/alih-tangan/{referral.id}", data={"status": "sent"})
+    refused = client.post(f"/bk/kasus/alih-tangan/{referral.id}", data={"status": "sent"})
     assert refused.status_code == 303
-    assert refused.headers["Location"] == f"/bk/alih-tangan/{referral.id}"
+    assert refused.headers["Location"] == f"/bk/kasus/alih-tangan/{referral.id}"
     assert "Catat dulu persetujuan" in text_of(client.get(refused.headers["Location"]))
     db.session.refresh(referral)
     assert referral.status == OutwardStatus.DRAFT
     # Consent recorded (who and when, both), then sent and answered.
-    half = client.post(f"/bk/alih-tangan/{referral.id}", data={**data, "consent_by": "parent"})
+    page = f"/bk/kasus/alih-tangan/{referral.id}"
+    half = client.post(page, data={**data, "consent_by": "parent"})
     assert half.status_code == 400 and "keduanya" in text_of(half)
-    assert client.post(f"/bk/alih-tangan/{referral.id}", data={
+    assert client.post(f"/bk/kasus/alih-tangan/{referral.id}", data={
         **data, "consent_by": "parent", "consent_on": "2026-11-27"}).status_code == 303
-    assert client.post(f"/bk/alih-tangan/{referral.id}", data={
+    assert client.post(f"/bk/kasus/alih-tangan/{referral.id}", data={
         "status": "answered", "sent_on": "2026-11-28", "reply": "Sudah ditangani konselor",
         "reply_on": "2026-12-02"}).status_code == 303
     db.session.refresh(referral)
     assert referral.status == OutwardStatus.ANSWERED and referral.consented
-    letter = text_of(client.get(f"/bk/alih-tangan/{referral.id}/surat"))
+    letter = text_of(client.get(f"/bk/kasus/alih-tangan/{referral.id}/surat"))
     assert "INFO-DIBAGIKAN" in letter and "persetujuan orang tua/wali" in letter
-    assert "Sudah ditangani konselor" in text_of(client.get(f"/bk/alih-tangan/{referral.id}"))
+    assert "Sudah ditangani konselor" in text_of(client.get(page))
 
 
 # --- the export and the erasure ----------------------------------------------------------

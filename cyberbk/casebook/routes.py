@@ -1,6 +1,6 @@
-"""Case record pages. Counselors under /bk/kasus/<id>/... and /bk/<record>/<id>; homeroom
-teachers write anecdotes under /wali/anekdot; a conference's participants read its
-shareable summary at /konferensi/<id>. Other people's records answer 404."""
+"""Case record pages. Counselors under /bk/kasus/<id>/... and /bk/kasus/<record>/<id>;
+homeroom teachers write anecdotes under /wali/anekdot; a conference's participants read
+its shareable summary at /konferensi/<id>. Other people's records answer 404."""
 
 from flask import abort
 from flask import flash
@@ -172,9 +172,9 @@ def anecdote(anecdote_id):
 def conference_form(case, formdata=True):
     form = ConferenceForm() if formdata else ConferenceForm(formdata=None,
                                                             held_on=local_today())
-    form.participants.choices = [
-        SelectChoice(u.id, f"{u.full_name} ({_('Guru BK') if u.role == Role.COUNSELOR else _('Wali kelas')})")
-        for u in services.staff_choices(case)]
+    roles = {Role.COUNSELOR: _("Guru BK"), Role.HOMEROOM: _("Wali kelas")}
+    form.participants.choices = [SelectChoice(u.id, f"{u.full_name} ({roles[u.role]})")
+                                 for u in services.staff_choices(case)]
     return form
 
 
@@ -199,7 +199,7 @@ def new_conference(case_id):
         400 if form.errors else 200
 
 
-@bp.route("/bk/konferensi/<int:conference_id>", methods=["GET", "POST"])
+@bp.route("/bk/kasus/konferensi/<int:conference_id>", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
 def conference(conference_id):
     """The whole record, for the case's counselor; POST adds a follow-up step."""
@@ -279,7 +279,7 @@ def new_visit(case_id):
         400 if form.errors else 200
 
 
-@bp.route("/bk/kunjungan/<int:visit_id>", methods=["GET", "POST"])
+@bp.route("/bk/kasus/kunjungan/<int:visit_id>", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
 def visit(visit_id):
     row = get_or_404(HomeVisit, visit_id)
@@ -305,7 +305,7 @@ def visit(visit_id):
                            done=row.status == VisitStatus.DONE), status
 
 
-@bp.route("/bk/kunjungan/<int:visit_id>/berita-acara")
+@bp.route("/bk/kasus/kunjungan/<int:visit_id>/berita-acara")
 @roles_required(Role.COUNSELOR)
 def visit_report(visit_id):
     """The berita acara to print, with lines for the family and the school to sign."""
@@ -342,7 +342,7 @@ def new_referral(case_id):
         400 if form.errors else 200
 
 
-@bp.route("/bk/alih-tangan/<int:referral_id>", methods=["GET", "POST"])
+@bp.route("/bk/kasus/alih-tangan/<int:referral_id>", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
 def referral(referral_id):
     row = get_or_404(OutwardReferral, referral_id)
@@ -384,7 +384,7 @@ def referral(referral_id):
         status
 
 
-@bp.route("/bk/alih-tangan/<int:referral_id>/surat")
+@bp.route("/bk/kasus/alih-tangan/<int:referral_id>/surat")
 @roles_required(Role.COUNSELOR)
 def referral_letter(referral_id):
     """The letter to print; shared details appear only once consent is recorded."""

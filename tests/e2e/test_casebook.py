@@ -37,7 +37,8 @@ def test_home_visit_to_its_printed_berita_acara(new_page):
     assert "Rencana kunjungan rumah disimpan" in page.inner_text("main")
 
     page.get_by_label("Bertemu dengan").fill("Ibu kandung siswa")
-    page.get_by_role("textbox", name="Hasil kunjungan").fill("Siswa belajar di ruang tamu bersama adiknya.")
+    page.get_by_role("textbox", name="Hasil kunjungan").fill(
+        "Siswa belajar di ruang tamu bersama adiknya.")
     page.get_by_label("Kesepakatan dengan keluarga").fill("Orang tua menyediakan jam belajar.")
     page.get_by_role("button", name="Simpan hasil kunjungan").click()
     page.wait_for_load_state()
