@@ -75,7 +75,7 @@ def test_counselor_writes_the_case_book_and_marks_what_is_shareable(client, auth
     login(auth, "guru.a")
     page = text_of(client.get(f"/bk/kasus/{world['case']}/buku"))
     assert SECRET in page and SHARED in page and "Rahasia" in page
-    response = client.post(f"/bk/kasus/{world['case']}/buku", data={
+    response = client.post(f"/bk/kasus/{world['case']}/buku/tulis", data={
         "written_on": "2026-11-20", "body": "Siswa mulai masuk kelas lagi", "shareable": "y"})
     assert response.status_code == 303
     entry = db.session.scalar(sa.select(CaseEntry).order_by(CaseEntry.id.desc()).limit(1))
@@ -87,7 +87,7 @@ def test_counselor_writes_the_case_book_and_marks_what_is_shareable(client, auth
 
 def test_an_empty_entry_is_refused_with_a_message(client, auth, world):
     login(auth, "guru.a")
-    response = client.post(f"/bk/kasus/{world['case']}/buku", data={"written_on": "x"})
+    response = client.post(f"/bk/kasus/{world['case']}/buku/tulis", data={"written_on": "x"})
     assert response.status_code == 400
     assert "Isi catatannya." in text_of(response)
 
@@ -108,7 +108,7 @@ def test_another_counselor_opens_none_of_the_case_records(client, auth, world):
                  f"/bk/kasus/alih-tangan/{world['referral']}",
                  f"/bk/kasus/alih-tangan/{world['referral']}/surat"):
         assert client.get(path).status_code == 404, path
-    assert client.post(f"/bk/kasus/{world['case']}/buku",
+    assert client.post(f"/bk/kasus/{world['case']}/buku/tulis",
                        data={"written_on": "2026-11-20", "body": "x"}).status_code == 404
 
 

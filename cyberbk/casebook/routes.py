@@ -92,7 +92,7 @@ def book(case_id):
     return render_book(case)
 
 
-@bp.route("/bk/kasus/<int:case_id>/buku", methods=["POST"])
+@bp.route("/bk/kasus/<int:case_id>/buku/tulis", methods=["POST"])
 @roles_required(Role.COUNSELOR)
 def add_entry(case_id):
     case = get_case_or_404(case_id)
