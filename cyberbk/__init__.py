@@ -84,6 +84,7 @@ def create_app(test_config=None):
     from .assessments import bp as assessments_bp
     from .auth import bp as auth_bp
     from .booking import bp as booking_bp
+    from .casebook import bp as casebook_bp
     from .chat import bp as chat_bp
     from .dashboard import bp as dashboard_bp
     from .errors import bp as errors_bp
@@ -100,6 +101,7 @@ def create_app(test_config=None):
     app.register_blueprint(assessments_bp)
     app.register_blueprint(problembox_bp)
     app.register_blueprint(booking_bp)
+    app.register_blueprint(casebook_bp)
     app.register_blueprint(outreach_bp)
     app.register_blueprint(chat_bp)
     app.register_blueprint(dashboard_bp)

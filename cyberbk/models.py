@@ -29,6 +29,13 @@ from .booking.models import ParentRequest  # noqa: F401
 from .booking.models import Referral  # noqa: F401
 from .booking.models import SessionRecord  # noqa: F401
 from .booking.models import WeeklyHours  # noqa: F401
+from .casebook.models import Anecdote  # noqa: F401
+from .casebook.models import CaseEntry  # noqa: F401
+from .casebook.models import Conference  # noqa: F401
+from .casebook.models import ConferenceFollowUp  # noqa: F401
+from .casebook.models import ConferenceParticipant  # noqa: F401
+from .casebook.models import HomeVisit  # noqa: F401
+from .casebook.models import OutwardReferral  # noqa: F401
 from .chat.models import ChatConnection  # noqa: F401
 from .chat.models import ChatMessage  # noqa: F401
 from .chat.models import ChatRoom  # noqa: F401

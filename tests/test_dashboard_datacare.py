@@ -226,7 +226,8 @@ def test_student_export_contains_their_records_and_nobody_elses(client, auth, tw
     files = read_zip(response.data)
     assert set(files) == {"LIHAT-SAYA.txt", "profil.json", "jadwal.csv", "kasus.csv",
                           "catatan_sesi.csv", "rujukan.csv", "kotak_masalah.csv", "angket.csv",
-                          "chat.csv"}
+                          "chat.csv", "buku_kasus.csv", "anekdot.csv", "konferensi_kasus.csv",
+                          "kunjungan_rumah.csv", "alih_tangan_kasus.csv"}
     everything = "\n".join(files.values())
     for mine in ("Ringkasan ALFA", "Cerita ALFA", "Pesan ALFA", "Balasan untuk ALFA",
                  "Rujukan ALFA", "Laporan ALFA", "Sangat setuju"):

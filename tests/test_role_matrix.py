@@ -106,6 +106,23 @@ ROUTES = {
     "booking.referrals": ({Role.COUNSELOR}, "GET", None),
     "booking.referral": ({Role.COUNSELOR}, "GET", lambda s: {"referral_id": 1}),
     "booking.homeroom_referrals": ({Role.HOMEROOM}, "GET", None),
+    # casebook (issue 21 §1): the case's counselor (unknown ids: 404); homeroom teachers
+    # write anecdotes; an anecdote opens to its author and the case's counselor, a
+    # conference summary to its named participants (nobody here: 404).
+    "casebook.book": ({Role.COUNSELOR}, "GET", None),
+    "casebook.add_entry": ({Role.COUNSELOR}, "POST", None),
+    "casebook.counselor_anecdote": ({Role.COUNSELOR}, "POST", None),
+    "casebook.homeroom_anecdotes": ({Role.HOMEROOM}, "GET", None),
+    "casebook.anecdote": ({Role.HOMEROOM, Role.COUNSELOR}, "GET", None),
+    "casebook.new_conference": ({Role.COUNSELOR}, "GET", None),
+    "casebook.conference": ({Role.COUNSELOR}, "GET", None),
+    "casebook.conference_summary": ({Role.HOMEROOM, Role.COUNSELOR}, "GET", None),
+    "casebook.new_visit": ({Role.COUNSELOR}, "GET", None),
+    "casebook.visit": ({Role.COUNSELOR}, "GET", None),
+    "casebook.visit_report": ({Role.COUNSELOR}, "GET", None),
+    "casebook.new_referral": ({Role.COUNSELOR}, "GET", None),
+    "casebook.referral": ({Role.COUNSELOR}, "GET", None),
+    "casebook.referral_letter": ({Role.COUNSELOR}, "GET", None),
     # invitations (panggilan konseling, issue 19 §3): counselors invite from a student's
     # record; a student answers only their own (unknown ids: 404). Phone windows: students.
     "booking.invite": ({Role.COUNSELOR}, "GET", lambda s: {"student_id": s["student_b"].id}),

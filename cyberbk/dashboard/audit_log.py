@@ -29,6 +29,9 @@ ACTIONS = {
     "backup": _l("Membuat cadangan"),
     "download_backup": _l("Mengunduh cadangan"),
     "restore": _l("Memulihkan dari cadangan"),
+    # Case records (issue 21 §1): writing them is logged as reading them is.
+    "create": _l("Menulis"),
+    "update": _l("Mengubah"),
 }
 TARGET_TYPES = {
     "problem_report": _l("Laporan kotak masalah"),
@@ -54,6 +57,12 @@ TARGET_TYPES = {
     "school_year": _l("Tahun pelajaran"),
     "school_class": _l("Kelas"),
     "backup": _l("Cadangan data"),
+    "case_book": _l("Buku kasus"),
+    "anecdote": _l("Catatan anekdot"),
+    "case_conference": _l("Konferensi kasus"),
+    "case_conference_summary": _l("Ringkasan konferensi kasus"),
+    "home_visit": _l("Kunjungan rumah"),
+    "outward_referral": _l("Alih tangan kasus"),
 }
 
 

@@ -69,7 +69,8 @@ def purge_closed_reports(days, now=None):
 
 def purge_closed_cases(days, now=None):
     """Case files closed more than `days` days ago, with everything that belongs to them:
-    session records, bookings (with their intake and chat) and referral reasons; and
+    session records, bookings (with their intake and chat), referral reasons and the case
+    records of casebook (ON DELETE CASCADE: case book, conferences, visits, letters); and
     bookings that never joined a case (declined, cancelled) that long after they ended.
 
     Returns (cases, session records, bookings outside a case) removed.

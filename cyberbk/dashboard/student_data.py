@@ -41,6 +41,12 @@ from ..booking.models import CounselingCase
 from ..booking.models import Intake
 from ..booking.models import Referral
 from ..booking.models import SessionRecord
+from ..casebook.models import Anecdote
+from ..casebook.models import CaseEntry
+from ..casebook.models import Conference
+from ..casebook.models import ConferenceFollowUp
+from ..casebook.models import HomeVisit
+from ..casebook.models import OutwardReferral
 from ..chat.models import ChatMessage
 from ..chat.models import ChatRoom
 from ..common import signals
@@ -173,6 +179,64 @@ def referrals_csv(student, counselor):
                    for r, referrer in rows])
 
 
+def case_rows(model, student, counselor, order):
+    """The student's case records of one kind that `counselor` may open (CaseOwned.open_to)."""
+    return db.session.scalars(
+        sa.select(model).join(CounselingCase, CounselingCase.id == model.case_id)
+        .where(CounselingCase.student_id == student.id, model.open_to(counselor.id))
+        .order_by(order, model.id)).all()
+
+
+def case_book_csv(student, counselor):
+    return to_csv(["kasus", "tanggal", "boleh_dibagikan", "isi"],
+                  [(e.case_id, e.written_on.isoformat(), "ya" if e.shareable else "tidak", e.body)
+                   for e in case_rows(CaseEntry, student, counselor, CaseEntry.written_on)])
+
+
+def anecdotes_csv(student, counselor):
+    rows = db.session.scalars(
+        sa.select(Anecdote).where(Anecdote.student_id == student.id,
+                                  Anecdote.readable_condition(counselor))
+        .order_by(Anecdote.observed_on, Anecdote.id)).all()
+    return to_csv(["tanggal", "tempat_situasi", "pengamatan", "tafsiran", "ditulis_oleh"],
+                  [(a.observed_on.isoformat(), a.setting, a.observation, a.interpretation,
+                    a.author.full_name if a.author else "") for a in rows])
+
+
+def conferences_csv(student, counselor):
+    rows = []
+    for c in case_rows(Conference, student, counselor, Conference.held_on):
+        follow_ups = "; ".join(
+            f"{f.action} ({f.owner}{', ' + f.due_on.isoformat() if f.due_on else ''})"
+            for f in c.follow_ups)
+        participants = ", ".join(p.user.full_name for p in c.participants)
+        rows.append((c.case_id, c.held_on.isoformat(), c.place, participants,
+                     c.other_participants, c.discussion, c.summary, c.agreements, follow_ups))
+    return to_csv(["kasus", "tanggal", "tempat", "peserta_akun", "peserta_lain",
+                   "yang_disampaikan", "ringkasan", "kesepakatan", "tindak_lanjut"], rows)
+
+
+def visits_csv(student, counselor):
+    return to_csv(
+        ["kasus", "rencana", "tujuan", "yang_berkunjung", "alamat", "status", "dilaksanakan",
+         "bertemu_dengan", "hasil", "kesepakatan"],
+        [(v.case_id, v.planned_on.isoformat(), v.purpose, v.visitors, v.address,
+          enum_value(v.status), v.visited_on.isoformat() if v.visited_on else "", v.met_with,
+          v.findings, v.agreements)
+         for v in case_rows(HomeVisit, student, counselor, HomeVisit.planned_on)])
+
+
+def outward_referrals_csv(student, counselor):
+    return to_csv(
+        ["kasus", "tujuan", "kepada", "alasan", "yang_dibagikan", "persetujuan_oleh",
+         "persetujuan_tanggal", "status", "dikirim", "balasan", "tanggal_balasan"],
+        [(r.case_id, enum_value(r.receiver), r.addressee, r.reason, r.shared,
+          enum_value(r.consent_by), r.consent_on.isoformat() if r.consent_on else "",
+          enum_value(r.status), r.sent_on.isoformat() if r.sent_on else "", r.reply,
+          r.reply_on.isoformat() if r.reply_on else "")
+         for r in case_rows(OutwardReferral, student, counselor, OutwardReferral.created_at)])
+
+
 def reports_csv(student):
     """Problem-box reports the student chose to send with their name, with their threads."""
     reports = db.session.scalars(
@@ -222,6 +286,8 @@ def readme(student, counselor):
             _("kasus.csv dan catatan_sesi.csv: berkas kasus dan catatan sesi (tanpa catatan "
               "pribadi Guru BK)."),
             _("rujukan.csv: rujukan dari wali kelas."),
+            _("buku_kasus.csv, anekdot.csv, konferensi_kasus.csv, kunjungan_rumah.csv dan "
+              "alih_tangan_kasus.csv: catatan kasus lainnya."),
             _("kotak_masalah.csv: laporan kotak masalah yang dikirim dengan nama, beserta "
               "balasannya."),
             _("angket.csv: jawaban angket yang diisi dengan nama, dan teman yang dipilih "
@@ -252,6 +318,11 @@ def export_zip(student, counselor=None):
             "kasus.csv": cases_csv(student, counselor),
             "catatan_sesi.csv": records_csv(student, counselor),
             "rujukan.csv": referrals_csv(student, counselor),
+            "buku_kasus.csv": case_book_csv(student, counselor),
+            "anekdot.csv": anecdotes_csv(student, counselor),
+            "konferensi_kasus.csv": conferences_csv(student, counselor),
+            "kunjungan_rumah.csv": visits_csv(student, counselor),
+            "alih_tangan_kasus.csv": outward_referrals_csv(student, counselor),
             "kotak_masalah.csv": reports_csv(student), "angket.csv": answers_csv(student),
             "chat.csv": chat_csv(student, counselor),
         })
@@ -306,7 +377,9 @@ def erase(student):
     Removed: name, username, NIS/NISN, gender, phone, password, intake stories, session
     record texts, case and referral texts, chat messages, drafts, participation marks,
     and the consent record, and the student's sociometry answers (whom they chose; their
-    classmates' answers that name them stay, under the anonymised name). Problem-box reports sent with a name stay with the
+    classmates' answers that name them stay, under the anonymised name); of the case records
+    (casebook), every text: case book entries, anecdotes, conferences with their follow-up,
+    home visits and referrals out keep only their dates, kinds and statuses. Problem-box reports sent with a name stay with the
     anonymised account, like any anonymous report.
 
     Written in the caller's transaction.
@@ -342,6 +415,17 @@ def erase(student):
                 laiseg_comfort="", laiseg_action="", private_note=""),
         sa.update(CounselingCase).where(CounselingCase.student_id == sid).values(closing_note=""),
         sa.update(Referral).where(Referral.student_id == sid).values(reason=""),
+        sa.update(CaseEntry).where(CaseEntry.case_id.in_(cases)).values(body=""),
+        sa.update(Anecdote).where(Anecdote.student_id == sid)
+        .values(setting="-", observation="", interpretation=""),
+        sa.delete(ConferenceFollowUp).where(ConferenceFollowUp.conference_id.in_(
+            sa.select(Conference.id).where(Conference.case_id.in_(cases)))),
+        sa.update(Conference).where(Conference.case_id.in_(cases))
+        .values(place="", other_participants="", discussion="", summary="", agreements=""),
+        sa.update(HomeVisit).where(HomeVisit.case_id.in_(cases))
+        .values(purpose="", visitors="-", address="", met_with="", findings="", agreements=""),
+        sa.update(OutwardReferral).where(OutwardReferral.case_id.in_(cases))
+        .values(addressee="-", reason="", shared="", consent_note="", reply=""),
         sa.delete(ParentConsent).where(ParentConsent.student_id == sid),
     ]
     for statement in statements:
