@@ -94,6 +94,7 @@ def create_app(test_config=None):
     from .main import bp as main_bp
     from .outreach import bp as outreach_bp
     from .problembox import bp as problembox_bp
+    from .tppk import bp as tppk_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(auth_bp)
@@ -106,6 +107,7 @@ def create_app(test_config=None):
     app.register_blueprint(chat_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(alerts_bp)
+    app.register_blueprint(tppk_bp)
 
     from . import cli
 

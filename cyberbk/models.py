@@ -49,3 +49,7 @@ from .problembox.models import RiskTerm  # noqa: F401
 from .school.models import CrisisContact  # noqa: F401
 from .school.models import SchoolSettings  # noqa: F401
 from .sessions import StoredSession  # noqa: F401
+from .tppk.models import TppkCase  # noqa: F401
+from .tppk.models import TppkMember  # noqa: F401
+from .tppk.models import TppkNote  # noqa: F401
+from .tppk.models import TppkStep  # noqa: F401
