@@ -62,6 +62,9 @@ def test_a_counselor_routes_a_story_and_the_member_reads_only_the_shared_summary
         client, auth, lane):
     report, case = routed_story(client, auth)
     assert case.source == Source.STORY and case.student_told and case.student_words is None
+    # An anonymous story keeps its anonymity in the lane: no person, hours only.
+    assert case.is_anonymous and case.student_id is None
+    assert case.received_at.minute == 0 and case.received_at.second == 0
     auth.login("tppk.a")
     page = client.get(f"/tppk/{case.id}").get_data(as_text=True)
     assert "dipukul kakak kelas dua kali" in page

@@ -100,15 +100,18 @@ class TppkCase(db.Model):
         passive_deletes=True)
 
     __table_args__ = (
-        # A student's own report is never routed by anyone; a routed one always was.
-        sa.CheckConstraint("(source = 'student') = (routed_by_id IS NULL AND summary = '')",
+        # A student's own report carries no counselor's summary; a routed one always does.
+        # (Not routed_by_id: the account may go, SET NULL, and the case must stay.)
+        sa.CheckConstraint("(source = 'student') = (summary = '')",
                            name="tppk_routed_or_reported"),
     )
 
     @property
     def is_anonymous(self):
-        """A student's own report without their name (common/database.py)."""
-        return self.source == Source.STUDENT and self.student_id is None
+        """A student's own report without their name, or an anonymous story routed here
+        (common/database.py): only hours are kept of what is done on it, as the problem
+        box keeps of the story's thread."""
+        return self.source != Source.CASE and self.student_id is None
 
     @property
     def received_on(self):

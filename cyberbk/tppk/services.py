@@ -42,10 +42,10 @@ def routed_from(kind, record_id):
 def route_story(report, counselor, summary, share_words):
     """A counselor routes problem-box story `report` (problembox.models.ProblemReport):
     the summary they wrote, the story's words only when `share_words`."""
-    case = TppkCase(source=Source.STORY, received_at=schooltime.utcnow(),
-                    problem_report_id=report.id, student_id=report.author_id,
-                    routed_by_id=counselor.id, summary=summary,
+    case = TppkCase(source=Source.STORY, problem_report_id=report.id,
+                    student_id=report.author_id, routed_by_id=counselor.id, summary=summary,
                     student_words=report.body if share_words else None, student_told=True)
+    case.received_at = case_time(case)
     db.session.add(case)
     db.session.flush()
     return case

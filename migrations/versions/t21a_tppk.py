@@ -42,7 +42,7 @@ def upgrade():
         sa.Column('student_told', sa.Boolean(), nullable=False),
         sa.Column('submission_digest', sa.String(length=64), nullable=True),
         sa.Column('closed_at', sa.DateTime(), nullable=True),
-        sa.CheckConstraint("(source = 'student') = (routed_by_id IS NULL AND summary = '')",
+        sa.CheckConstraint("(source = 'student') = (summary = '')",
                            name='tppk_routed_or_reported'),
         sa.ForeignKeyConstraint(['problem_report_id'], ['problem_reports.id'],
                                 ondelete='SET NULL'),
