@@ -2,7 +2,6 @@
 the lane, the 30-day clock, the report for the Dinas, and a student's own report."""
 
 from datetime import datetime
-from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -38,7 +37,7 @@ def routed_story(client, auth, body=STORY, share_words=False, author=None):
     report, _code = factories.make_report(body, author=author)
     from cyberbk.problembox import services as problembox
 
-    problembox.add_counselor_reply(report, factories_user("guru.a"), "Terima kasih sudah cerita.")
+    problembox.add_counselor_reply(report, user_named("guru.a"), "Terima kasih sudah cerita.")
     problembox.add_student_reply(report, THREAD_REPLY)
     db.session.commit()
     auth.login("guru.a")
@@ -52,7 +51,7 @@ def routed_story(client, auth, body=STORY, share_words=False, author=None):
     return report, db.session.scalars(sa.select(TppkCase)).one()
 
 
-def factories_user(username):
+def user_named(username):
     from cyberbk.accounts.models import User
 
     return db.session.scalars(sa.select(User).where(User.username == username)).one()
