@@ -93,6 +93,7 @@ def create_app(test_config=None):
     from .problembox import bp as problembox_bp
     from .programme import bp as programme_bp
     from .sociometry import bp as sociometry_bp
+    from .tppk import bp as tppk_bp
 
     app.register_blueprint(errors_bp)
     app.register_blueprint(auth_bp)
@@ -108,6 +109,7 @@ def create_app(test_config=None):
     app.register_blueprint(programme_bp)
     app.register_blueprint(alerts_bp)
     app.register_blueprint(sociometry_bp)
+    app.register_blueprint(tppk_bp)
 
     from . import cli
 

@@ -15,6 +15,7 @@ from .extensions import db
 from .school.services import add_crisis_contact
 from .school.services import add_national_crisis_contacts
 from .school.services import get_settings
+from .tppk.models import TppkMember
 
 DEMO_PASSWORD = "cyberbk-demo"
 CLASSES = (("7A", 7), ("7B", 7), ("8A", 8), ("9A", 9))
@@ -44,6 +45,7 @@ def seed_demo():
     settings.counselor_contacts = ("Ibu Rina Kurniawati (Guru BK kelas 7): 0812-0000-0001\n"
                                    "Bapak Hendra Wijaya (Guru BK kelas 8–9): 0812-0000-0002")
     settings.service_hours = "Senin–Jumat 07.30–14.00, ruang BK lantai 1"
+    settings.tppk_contact = "Ibu Sari Wulandari (Ketua TPPK): 0812-0000-0009, ruang guru lantai 1"
     settings.principal_name, settings.principal_nip = ("Drs. Bambang Sutrisno, M.Pd.",
                                                        "19690315 199403 1 004")
     settings.coordinator_name, settings.coordinator_nip = ("Rina Kurniawati, S.Pd.",
@@ -61,11 +63,16 @@ def seed_demo():
                                     must_change_password=False, **profile)
 
     add("admin", "Operator Sekolah", Role.ADMIN)
+    # The TPPK: a teacher of the role, and the second counselor listed as a member below.
+    add("tppk", "Sari Wulandari, S.Pd. (TPPK)", Role.TPPK)
     for username, name in COUNSELORS:
         # The demo's counselors vouch for each other as a real school's would.
         counselor = add(username, name, Role.COUNSELOR)
         counselor.counselor_confirmed_at = utcnow()
         counselor.email = f"{username}@smpn-contoh.sch.id"
+        if username == "guru.bk2":
+            db.session.flush()
+            db.session.add(TppkMember(user_id=counselor.id))
     person = 0
     for class_name, grade in CLASSES:
         school_class = accounts.get_or_create_class(class_name, grade)

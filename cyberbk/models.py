@@ -61,3 +61,7 @@ from .sociometry.models import SociometryChoice  # noqa: F401
 from .school.models import CrisisContact  # noqa: F401
 from .school.models import SchoolSettings  # noqa: F401
 from .sessions import StoredSession  # noqa: F401
+from .tppk.models import TppkCase  # noqa: F401
+from .tppk.models import TppkMember  # noqa: F401
+from .tppk.models import TppkNote  # noqa: F401
+from .tppk.models import TppkStep  # noqa: F401

@@ -121,7 +121,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # What serves a reporter without an account, read from the URL map: the problem box's
 # pages outside /bk, the thread's live pages, and what those pages send by themselves.
 REPORTER_ENDPOINTS = {"chat.thread", "chat.thread_send", "chat.keepalive", "auth.quick_exit",
-                      "auth.still_here"}
+                      "auth.still_here",
+                      # a student's own report of violence to the TPPK, anonymous or named
+                      "tppk.report_violence"}
 
 
 def serves_anonymous_reporter(rule):

@@ -15,10 +15,10 @@ from tests import factories
 PEOPLE = ("anonymous", "student_a", "student_b", "homeroom_a", "homeroom_b", "counselor",
           "counselor_b", "admin")
 # Only this matrix walks it (the hardening crawls reuse PEOPLE above).
-MATRIX_PEOPLE = (*PEOPLE, "counselor_unconfirmed")
+MATRIX_PEOPLE = (*PEOPLE, "counselor_unconfirmed", "tppk")
 ROLE_OF = {"student_a": Role.STUDENT, "student_b": Role.STUDENT, "homeroom_a": Role.HOMEROOM,
            "homeroom_b": Role.HOMEROOM, "counselor": Role.COUNSELOR, "counselor_b": Role.COUNSELOR,
-           "admin": Role.ADMIN,
+           "admin": Role.ADMIN, "tppk": Role.TPPK,
            # Made a counselor by the operator, not yet confirmed by a counselor: acts in no
            # role (issue 17 §4), so it may use only what any signed-in person may.
            "counselor_unconfirmed": None}
@@ -41,7 +41,7 @@ ROUTES = {
     "auth.change_password": (LOGGED_IN, "GET", None),
     "auth.idle_exit": (PUBLIC, "GET", None),
     "auth.still_here": (PUBLIC, "POST", None),
-    "auth.sign_ins": ({Role.HOMEROOM, Role.COUNSELOR, Role.ADMIN}, "GET", None),
+    "auth.sign_ins": ({Role.HOMEROOM, Role.COUNSELOR, Role.ADMIN, Role.TPPK}, "GET", None),
     "main.student_home": ({Role.STUDENT}, "GET", None),
     "main.homeroom_home": ({Role.HOMEROOM}, "GET", None),
     "main.counselor_home": ({Role.COUNSELOR}, "GET", None),
@@ -289,6 +289,22 @@ ROUTES = {
     "sociometry.save_summary": ({Role.COUNSELOR}, "POST",
                                 lambda s: {"sid": s["sociometry"].id}),
     "sociometry.answer": ({Role.STUDENT}, "GET", lambda s: {"sid": s["sociometry"].id}),
+    # the TPPK lane (issue 21 §3): its list for TPPK accounts and counselors (a counselor who
+    # is no member sees that it is not theirs); a case opens to members only (models.may_open:
+    # unknown ids 404); counselors route their own stories and cases; a student reports
+    # under /kotak (public, unlogged); the operator lists the members.
+    "tppk.index": ({Role.TPPK, Role.COUNSELOR}, "GET", None),
+    "tppk.case_page": ({Role.TPPK, Role.COUNSELOR}, "GET", lambda s: {"case_id": 1}),
+    "tppk.print_report": ({Role.TPPK, Role.COUNSELOR}, "GET", lambda s: {"case_id": 1}),
+    "tppk.add_step": ({Role.TPPK, Role.COUNSELOR}, "POST", lambda s: {"case_id": 1}),
+    "tppk.add_note": ({Role.TPPK, Role.COUNSELOR}, "POST", lambda s: {"case_id": 1}),
+    "tppk.set_status": ({Role.TPPK, Role.COUNSELOR}, "POST", lambda s: {"case_id": 1}),
+    "tppk.route_story": ({Role.COUNSELOR}, "GET", lambda s: {"record_id": 1}),
+    "tppk.route_case": ({Role.COUNSELOR}, "GET", lambda s: {"record_id": 1}),
+    "tppk.report_violence": (PUBLIC, "GET", None),
+    "tppk.settings": ({Role.ADMIN}, "GET", None),
+    "tppk.add_member": ({Role.ADMIN}, "POST", None),
+    "tppk.remove_member": ({Role.ADMIN}, "POST", lambda s: {"user_id": s["counselor_b"].id}),
 }
 
 # Checked last: after them the client is logged out.
@@ -323,6 +339,7 @@ def matrix_school(school):
     # Class 7B's: student_b answers it, student_a (7A) gets 404.
     school["sociometry"] = create_sociometry(school["counselor"], school["class_b"],
                                              "Pilih 3 teman", 3)
+    school["tppk"] = factories.make_user(Role.TPPK, "tppk.a", "Anggota TPPK A")
     db.session.commit()
     return school
 

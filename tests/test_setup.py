@@ -56,7 +56,7 @@ def test_seed_demo_creates_the_demo_school(runner, app):
     assert result.exit_code == 0, result.output
     names = set(db.session.scalars(sa.select(User.username)))
     assert {"admin", "guru.bk", "guru.bk2", "wali.7a", "wali.7b", "wali.8a", "wali.9a",
-            "siswa.7a.01", "siswa.9a.08"} <= names
+            "siswa.7a.01", "siswa.9a.08", "tppk"} <= names
     classes = db.session.scalars(sa.select(SchoolClass).order_by(SchoolClass.name)).all()
     assert [c.name for c in classes] == ["7A", "7B", "8A", "9A"]
     assert all(len(c.students) >= 8 and c.homeroom_teacher for c in classes)

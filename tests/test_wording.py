@@ -35,9 +35,10 @@ SCRIPT_TEXTS = re.compile(r"\sdata-texts='(.*?)'", re.S)
 TAG = re.compile(r"<[^>]+>")
 
 #: Pages whose "kamu" is for students, whoever opens them: the students' own public pages
-#: (the problem box, the service page and guide, booking), the counselors' editors of
-#: those texts, and the problem box's ready replies that counselors send students.
-STUDENT_TEXT = re.compile(r"/(kotak|layanan|panduan|jadwal)(/(cek|terkirim))?$|"
+#: (the problem box and its report of violence to the TPPK, the service page and guide,
+#: booking), the counselors' editors of those texts, and the problem box's ready replies
+#: that counselors send students.
+STUDENT_TEXT = re.compile(r"/(kotak|layanan|panduan|jadwal)(/(cek|terkirim|kekerasan))?$|"
                           r"/bk/(outreach/layanan|panduan|kotak/pengaturan|kotak/\d+)$")
 
 

@@ -49,6 +49,7 @@ ROLE_WORDS = {
     "wali": Role.HOMEROOM, "wali kelas": Role.HOMEROOM, "wali_kelas": Role.HOMEROOM,
     "guru bk": Role.COUNSELOR, "guru_bk": Role.COUNSELOR, "bk": Role.COUNSELOR,
     "konselor": Role.COUNSELOR, "admin": Role.ADMIN, "operator": Role.ADMIN,
+    "tppk": Role.TPPK, "anggota tppk": Role.TPPK,
 }
 GENDER_WORDS = {"l": Gender.MALE, "laki-laki": Gender.MALE, "laki laki": Gender.MALE,
                 "p": Gender.FEMALE, "perempuan": Gender.FEMALE}

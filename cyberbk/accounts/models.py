@@ -21,6 +21,9 @@ class Role(str, enum.Enum):
     HOMEROOM = "homeroom"
     COUNSELOR = "counselor"
     ADMIN = "admin"
+    #: A member of the school's TPPK (tim pencegahan dan penanganan kekerasan,
+    #: Permendikbudristek 46/2023) who is no counselor: opens the TPPK lane only.
+    TPPK = "tppk"
 
 
 #: A sign-in's or a reset's password hash (scrypt: ~0.1 s of a core and 32 MB) runs beside
@@ -43,6 +46,7 @@ HOME_ENDPOINTS = {
     Role.HOMEROOM: "main.homeroom_home",
     Role.COUNSELOR: "main.counselor_home",
     Role.ADMIN: "admin.home",
+    Role.TPPK: "tppk.index",
 }
 
 

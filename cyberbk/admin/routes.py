@@ -91,7 +91,8 @@ def accounts_list():
 
 def role_labels():
     return [(Role.STUDENT, _("Siswa")), (Role.HOMEROOM, _("Wali kelas")),
-            (Role.COUNSELOR, _("Guru BK")), (Role.ADMIN, _("Operator"))]
+            (Role.COUNSELOR, _("Guru BK")), (Role.ADMIN, _("Operator")),
+            (Role.TPPK, _("Anggota TPPK"))]
 
 
 def get_user_or_404(user_id):

@@ -180,6 +180,7 @@ TITLES = {
     Kind.BOOKING: _l("Ada permintaan jadwal konseling baru"),
     Kind.CHAT: _l("Ada pesan chat baru dari siswa"),
     Kind.REFERRAL: _l("Ada rujukan baru dari wali kelas"),
+    Kind.TPPK: _l("Ada laporan kekerasan baru untuk TPPK"),
     Kind.TEST: _l("Tes notifikasi CyberBK berhasil"),
 }
 

@@ -31,6 +31,8 @@ class Kind(str, enum.Enum):
     BOOKING = "booking"
     CHAT = "chat"
     REFERRAL = "referral"
+    #: A student reported violence to the TPPK directly (/kotak/kekerasan).
+    TPPK = "tppk"
     #: An urgent story nobody opened in time, told to everyone again.
     ESCALATED = "escalated"
     #: The "Kirim tes" button.

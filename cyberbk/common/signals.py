@@ -32,7 +32,8 @@ session_ended = signals.signal("session-ended")
 
 #: Something now waits for the counselors; the alerts feature tells them (Web Push,
 #: email) without saying what it is beyond its kind. Sender: the app. `kind`: "urgent",
-#: "story", "reply", "booking", "chat" or "referral"; `link`: the path that opens it;
+#: "story", "reply", "booking", "chat", "referral" or "tppk" (a violence report a student
+#: sent the TPPK directly); `link`: the path that opens it;
 #: `ref`: what it is about ("kotak:12"), so that one thing is not told twice while an
 #: alert about it waits; `counselor_ids`: whose it is, None for every counselor;
 #: `anonymous`: it is an anonymous submission, whose alert keeps no exact time. Sent in the
@@ -81,6 +82,11 @@ waiting_counts = signals.signal("waiting-counts")
 #: The evaluation the student of a session is invited to give about it, while they still
 #: may (not answered, not expired): an administration, or None. Sender: the booking.
 session_evaluation = signals.signal("session-evaluation")
+#: Where a counseling record stands with the school's TPPK (Permendikbudristek 46/2023):
+#: whether it was routed to the TPPK lane, and where a counselor routes it. Sender: the
+#: app; `kind`: "kotak" (a problem-box story) or "kasus" (a case); `record_id`: its id.
+#: The TPPK feature answers a dictionary of template values ({} for nothing to show).
+tppk_lane = signals.signal("tppk-lane")
 #: The link a class answers a questionnaire by. Sender: the administration; `school_class`:
 #: the class. Answer: a path on this server.
 class_link = signals.signal("class-link")

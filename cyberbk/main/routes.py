@@ -118,7 +118,7 @@ def logo():
                                max_age=3600)
 
 
-STAFF_ROLES = (Role.COUNSELOR, Role.HOMEROOM, Role.ADMIN)
+STAFF_ROLES = (Role.COUNSELOR, Role.HOMEROOM, Role.ADMIN, Role.TPPK)
 
 
 @bp.app_context_processor

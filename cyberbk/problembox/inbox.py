@@ -3,6 +3,7 @@ and the settings of saved replies and added risk terms."""
 
 import sqlalchemy as sa
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -14,6 +15,7 @@ from flask_login import current_user
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
 from ..audit.services import record
+from ..common import signals
 from ..common import listing
 from ..common.forms import EmptyForm
 from ..common.fragments import wants_fragment
@@ -81,7 +83,10 @@ def show_report(report, status=200, **forms):
     db.session.commit()
     return render_template(
         "problembox/report.html", report=report, templates=services.reply_templates(),
-        concept_label=risk.concept_label, **forms_for(report, **forms)
+        concept_label=risk.concept_label, **forms_for(report, **forms),
+        # The TPPK lane's part: routed already, or where to route it (signals.tppk_lane).
+        **signals.gather(signals.tppk_lane, current_app._get_current_object(), kind="kotak",
+                         record_id=report.id),
     ), status
 
 

@@ -18,6 +18,12 @@ from ..extensions import enum_column
 
 
 
+#: The risk check's concepts (risk.CONCEPTS) that name violence by others: a story flagged
+#: with one of them is one a counselor may route to the school's TPPK (Permendikbudristek
+#: 46/2023), and its page offers that first.
+VIOLENCE_CONCEPTS = frozenset(("threat", "hit", "touched", "sexual"))
+
+
 class ReportStatus(str, enum.Enum):
     NEW = "new"
     IN_PROGRESS = "in_progress"
@@ -71,6 +77,12 @@ class ProblemReport(db.Model):
     @property
     def is_anonymous(self):
         return self.author_id is None
+
+    @property
+    def involves_violence(self):
+        """The risk check found violence by others, and no counselor marked it wrong."""
+        return any(flag.concept in VIOLENCE_CONCEPTS and not flag.marked_wrong
+                   for flag in self.risk_flags)
 
     @property
     def first_line(self):

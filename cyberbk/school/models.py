@@ -26,6 +26,9 @@ class SchoolSettings(db.Model):
     principal_nip: so.Mapped[str] = so.mapped_column(sa.String(32), default="")
     coordinator_name: so.Mapped[str] = so.mapped_column(sa.String(120), default="")
     coordinator_nip: so.Mapped[str] = so.mapped_column(sa.String(32), default="")
+    #: How the school's TPPK takes violence reports besides this app (a phone, a room, a
+    #: person), in the school's words: shown to a student reporting violence.
+    tppk_contact: so.Mapped[str] = so.mapped_column(sa.String(240), default="")
 
 
 class CrisisContact(db.Model):

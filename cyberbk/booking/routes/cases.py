@@ -3,6 +3,7 @@
 from datetime import datetime
 
 from flask import abort
+from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -18,6 +19,7 @@ from ...accounts.models import User
 from ...audit.services import record
 from ...common import listing
 from ...common import numbers
+from ...common import signals
 from ...common.fragments import wants_fragment
 from ...common.schooltime import to_local
 from ...common.schooltime import to_utc
@@ -66,7 +68,9 @@ def render_case(case, status=200, close_form=None, handover_form=None):
     handover_form.counselor.choices = counselor_choices()
     return render_template("booking/counselor/case.html", case=case,
                            close_form=close_form or CloseCaseForm(formdata=None),
-                           handover_form=handover_form), status
+                           handover_form=handover_form,
+                           **signals.gather(signals.tppk_lane, current_app._get_current_object(),
+                                            kind="kasus", record_id=case.id)), status
 
 
 @bp.route("/bk/kasus/<int:case_id>/catatan", methods=["GET", "POST"])
