@@ -289,6 +289,26 @@ def test_delivered_and_read_states_reach_the_sender(pair):
     assert student.sync()["state"]["counselor"]["read"] == message_id
 
 
+def test_a_seen_marker_whose_socket_leaves_while_it_is_checked_still_counts(app, pair,
+                                                                             monkeypatch):
+    """The socket's disconnect can run while the event waits for the database (gevent);
+    the marker it sent before leaving is still applied, not an AttributeError."""
+    from cyberbk.chat import events
+    student, counselor = pair
+    message_id = student.send("dibaca lalu pergi")["message"]["id"]
+    look_up = events.rooms.seat_for_key
+
+    def disconnect_meanwhile(*args):
+        seat = look_up(*args)
+        events.sockets().pop(events.request.sid)
+        return seat
+
+    monkeypatch.setattr(events.rooms, "seat_for_key", disconnect_meanwhile)
+    assert counselor.call("seen", {"id": message_id, "read": True}) == {"ok": True}
+    monkeypatch.undo()
+    assert student.sync()["state"]["counselor"]["read"] == message_id
+
+
 @pytest.mark.parametrize("value", ["7", None, True, -3, 10**9])
 def test_seen_markers_ignore_nonsense(app, pair, value):
     student, counselor = pair

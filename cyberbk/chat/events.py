@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import wraps
 
 from flask import current_app
+from flask import g
 from flask import request
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -115,6 +116,9 @@ def seated(active=False, window="signals"):
                 live.last_active = time.monotonic()
             if window and not moderation.take_signal_slot(request.sid):
                 return {"ok": False, "reason": "rate"}
+            # Kept for the handler: the socket may disconnect (and leave sockets()) while
+            # the handler waits for the database.
+            g.chat_socket = live
             return handler(seat, data if isinstance(data, dict) else {})
 
         return wrapped
@@ -262,9 +266,8 @@ def on_seen(seat, data):
     """{"id": n, "read": bool}: this side received (and read) everything up to n, as far
     as this socket surely received it (LiveSocket.received_up_to). Everyone in the room
     gets the new markers as "state", once they are committed."""
-    live = sockets().get(request.sid)
     moved = messaging.mark(seat, data.get("id"), bool(data.get("read")),
-                           received=live.received_up_to(message_queue.status()))
+                           received=g.chat_socket.received_up_to(message_queue.status()))
     db.session.commit()
     if moved:
         messaging.broadcast(seat.chat, "state", seat.chat.state())
