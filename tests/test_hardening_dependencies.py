@@ -33,6 +33,9 @@ NOT_AT_START = (
     "xlsxwriter",
     "openpyxl",
     "icalendar",
+    "markdown",  # counselors' materials
+    "nh3",
+    "networkx",  # the sociogram
 )
 
 

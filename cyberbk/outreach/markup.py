@@ -7,8 +7,6 @@ links only to http(s), mailto and tel, images only from this server.
 
 import re
 
-import markdown
-import nh3
 from markupsafe import Markup
 
 TAGS = {
@@ -40,6 +38,10 @@ def _same_site_images(tag, attribute, value):
 
 
 def sanitise(html):
+    # Imported here, as markdown below: a worker that serves no material (the chat's) does
+    # not carry them (tests/test_hardening_dependencies.py).
+    import nh3
+
     return nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes=URL_SCHEMES,
                      link_rel="noopener noreferrer nofollow", strip_comments=True,
                      attribute_filter=_same_site_images)
@@ -48,6 +50,8 @@ def sanitise(html):
 def render(text, heading_shift=1):
     """Markdown to sanitised HTML. Headings move down `heading_shift` levels, because the
     page around the text already has its <h1>."""
+    import markdown
+
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"],
                              output_format="html")
     if heading_shift:
