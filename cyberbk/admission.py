@@ -76,9 +76,9 @@ def busy_pages(app):
 class Admission:
     """WSGI middleware: at most `slots` requests inside the app at once. A request beyond
     that waits in line while fewer than `queue` wait (`sending_queue` for a sent form), at
-    most `wait` seconds; otherwise it gets the busy page."""
+    most `wait` seconds (`sending_wait`); otherwise it gets the busy page."""
 
-    def __init__(self, app, slots, queue, sending_queue, wait, pages):
+    def __init__(self, app, slots, queue, sending_queue, wait, sending_wait, pages):
         self.app = app
         self.pages = pages
         # Under gevent's monkey-patching (gunicorn's gevent worker patches before it loads
@@ -87,6 +87,7 @@ class Admission:
         self.queue = queue
         self.sending_queue = sending_queue
         self.wait = wait
+        self.sending_wait = sending_wait
         self.waiting = 0
         self.counter = threading.Lock()
         self.turned_away = 0
@@ -111,7 +112,7 @@ class Admission:
                 return False
             self.waiting += 1
         try:
-            return self.slots.acquire(timeout=self.wait)
+            return self.slots.acquire(timeout=self.sending_wait if sending else self.wait)
         finally:
             with self.counter:
                 self.waiting -= 1
@@ -146,4 +147,5 @@ def init_app(app):
     if slots:
         app.wsgi_app = Admission(app.wsgi_app, slots, app.config["ADMISSION_QUEUE"],
                                  app.config["ADMISSION_SENDING_QUEUE"],
-                                 app.config["ADMISSION_WAIT_SECONDS"], busy_pages(app))
+                                 app.config["ADMISSION_WAIT_SECONDS"],
+                                 app.config["ADMISSION_SENDING_WAIT_SECONDS"], busy_pages(app))

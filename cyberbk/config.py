@@ -85,13 +85,18 @@ DEFAULTS = {
     "ASSESSMENT_EVALUATION_DAYS": 14,
     # Requests one worker serves at once (cyberbk/admission.py; 0: no limit). Below the
     # database pool's 15 connections, so an admitted request never waits for one.
-    "ADMISSION_SLOTS": 12,
+    # Six, not the pool's fifteen: at ten times a school's peak the bench's p95 was 0.8 s
+    # with twelve slots and a line of 24, 0.42 s with six and twelve (one core serves
+    # about six at a time without each taking longer).
+    "ADMISSION_SLOTS": 6,
     # How many wait for a slot before the rest are told "busy, try again": pages being
     # opened, and forms being sent (a longer line: what a student typed is worth more).
-    "ADMISSION_QUEUE": 24,
-    "ADMISSION_SENDING_QUEUE": 96,
-    # No request waits in line longer than this.
-    "ADMISSION_WAIT_SECONDS": 5,
+    "ADMISSION_QUEUE": 12,
+    "ADMISSION_SENDING_QUEUE": 48,
+    # How long a page waits in line, and a sent form: a page answered "busy" reloads itself
+    # (after Retry-After), a form must be sent again by hand.
+    "ADMISSION_WAIT_SECONDS": 1,
+    "ADMISSION_SENDING_WAIT_SECONDS": 3,
     # How long a laiseg (the immediate evaluation after a classical or group service) takes
     # answers once the counselor shows its QR code; they may close it sooner.
     "LAISEG_MINUTES": 30,

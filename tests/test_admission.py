@@ -55,6 +55,12 @@ def wait_inside(held, count):
         assert held.inside.acquire(timeout=5)
 
 
+def admitted(app, pages, slots, queue, sending_queue, wait, sending_wait=None):
+    """Admission around `app`; a sent form waits as long as a page unless told otherwise."""
+    return admission.Admission(app, slots, queue, sending_queue, wait,
+                               wait if sending_wait is None else sending_wait, pages)
+
+
 @pytest.fixture
 def pages(app):
     return admission.busy_pages(app)
@@ -68,7 +74,7 @@ def held():
 
 
 def test_a_request_beyond_the_slots_waits_for_one_and_is_then_served(held, pages):
-    app = admission.Admission(held, slots=2, queue=5, sending_queue=10, wait=5, pages=pages)
+    app = admitted(held, pages, slots=2, queue=5, sending_queue=10, wait=5)
     threads, answers = in_background(app, 3)
     wait_inside(held, 2)
     assert held.served == 0 and not held.inside.acquire(timeout=0.2)
@@ -79,7 +85,7 @@ def test_a_request_beyond_the_slots_waits_for_one_and_is_then_served(held, pages
 
 
 def test_a_page_opened_when_the_line_is_full_gets_the_busy_page_at_once(held, pages):
-    app = admission.Admission(held, slots=1, queue=1, sending_queue=3, wait=5, pages=pages)
+    app = admitted(held, pages, slots=1, queue=1, sending_queue=3, wait=5)
     threads, _ = in_background(app, 2)
     wait_inside(held, 1)
     while app.waiting < 1:
@@ -96,7 +102,7 @@ def test_a_page_opened_when_the_line_is_full_gets_the_busy_page_at_once(held, pa
 
 
 def test_a_story_being_sent_waits_in_the_longer_line_while_pages_are_turned_away(held, pages):
-    app = admission.Admission(held, slots=1, queue=1, sending_queue=3, wait=5, pages=pages)
+    app = admitted(held, pages, slots=1, queue=1, sending_queue=3, wait=5)
     in_background(app, 2)
     wait_inside(held, 1)
     while app.waiting < 1:
@@ -111,7 +117,7 @@ def test_a_story_being_sent_waits_in_the_longer_line_while_pages_are_turned_away
 
 
 def test_a_form_turned_away_says_what_was_sent_was_not_stored(held, pages):
-    app = admission.Admission(held, slots=1, queue=0, sending_queue=0, wait=5, pages=pages)
+    app = admitted(held, pages, slots=1, queue=0, sending_queue=0, wait=5)
     in_background(app, 1)
     wait_inside(held, 1)
     answer = call(app, "/kotak", "POST")
@@ -122,15 +128,27 @@ def test_a_form_turned_away_says_what_was_sent_was_not_stored(held, pages):
     assert "refresh" not in page
 
 
+def test_a_sent_form_waits_longer_than_a_page_being_opened(held, pages):
+    app = admitted(held, pages, slots=1, queue=5, sending_queue=5, wait=0.1, sending_wait=5)
+    in_background(app, 1)
+    wait_inside(held, 1)
+    assert call(app)["status"].startswith("503")
+    threads, answers = in_background(app, 1, "/kotak", "POST")
+    threading.Event().wait(0.3)
+    held.go.set()
+    threads[0].join(5)
+    assert answers[0]["status"] == "200 OK"
+
+
 def test_nobody_waits_longer_than_the_wait(held, pages):
-    app = admission.Admission(held, slots=1, queue=5, sending_queue=5, wait=0.2, pages=pages)
+    app = admitted(held, pages, slots=1, queue=5, sending_queue=5, wait=0.2)
     in_background(app, 1)
     wait_inside(held, 1)
     assert call(app)["status"].startswith("503")
 
 
 def test_chat_sockets_and_static_files_are_not_counted(held, pages):
-    app = admission.Admission(held, slots=1, queue=0, sending_queue=0, wait=5, pages=pages)
+    app = admitted(held, pages, slots=1, queue=0, sending_queue=0, wait=5)
     in_background(app, 1)
     wait_inside(held, 1)
     for path in ("/static/cepat.css", "/socket.io/cepat"):
@@ -141,11 +159,11 @@ def test_the_slot_is_given_back_when_the_app_has_answered_or_failed(pages):
     def failing(environ, start_response):
         raise RuntimeError("boom")
 
-    app = admission.Admission(failing, slots=1, queue=0, sending_queue=0, wait=0, pages=pages)
+    app = admitted(failing, pages, slots=1, queue=0, sending_queue=0, wait=0)
     for _ in range(3):
         with pytest.raises(RuntimeError):
             call(app)
-    served = admission.Admission(HeldApp(), slots=1, queue=0, sending_queue=0, wait=0, pages=pages)
+    served = admitted(HeldApp(), pages, slots=1, queue=0, sending_queue=0, wait=0)
     for _ in range(3):
         assert call(served, "/cepat")["status"] == "200 OK"
 
