@@ -260,8 +260,15 @@ def workbook_bytes(columns, rows, respondents, summary_lines, title):
     for index, column in enumerate(columns):
         sheet.set_column(index, index, column.width)
         sheet.write_string(0, index, xml_text(safe_cell(column.title)), heading)
+    # Cell by cell with the writer for its type: most cells of a checklist's columns are
+    # empty, and write_row's type dispatch for each of the 190,000 cells of a school's
+    # checklist took a third of the export's time.
+    writers = {int: sheet.write_number, float: sheet.write_number, str: write_text(sheet),
+               datetime: sheet.write_datetime}
     for number, row in enumerate(rows, 1):
-        sheet.write_row(number, 0, [xml_text(value) for value in row])
+        for index, value in enumerate(row):
+            if value is not None:
+                writers[type(value)](number, index, value)
 
     summary = workbook.add_worksheet(_("Ringkasan"))
     percent = workbook.add_format({"num_format": "0%"})
@@ -278,6 +285,12 @@ def workbook_bytes(columns, rows, respondents, summary_lines, title):
             summary.write_number(number, 4, answers / respondents, percent)
     workbook.close()
     return buffer.getvalue()
+
+
+def write_text(sheet):
+    def write(row, column, text):
+        sheet.write_string(row, column, xml_text(text))
+    return write
 
 
 def xml_text(value):
