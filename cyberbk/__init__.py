@@ -60,6 +60,7 @@ def create_app(test_config=None):
         timezone_selector=schooltime.school_timezone,
         default_translation_directories=str(ROOT / "translations"),
     )
+    languages.install_template_gettext(app)
     init_login(app)
     ratelimit.init_app(app)
     devices.init_app(app)
