@@ -149,11 +149,19 @@ def slide_image(name):
                      max_age=365 * DAY)
 
 
+def chosen_design():
+    """The poster asked for: ?bentuk= (layout) and ?tujuan= (where the QR code leads);
+    anything unknown is the square poster to the app, the link preview's image."""
+    return posters.design(request.args.get("bentuk", ""), request.args.get("tujuan", ""))
+
+
 @bp.route("/poster")
 def poster():
-    data = posters.poster()
-    return render_template("outreach/poster.html", poster=data,
-                           qr=services.qr_svg(data.home_url, scale=1))
+    data = chosen_design()
+    return render_template("outreach/poster.html", poster=data, layouts=posters.LAYOUTS,
+                           targets=posters.TARGETS,
+                           target=posters.pick(posters.TARGETS, request.args.get("tujuan"),
+                                               posters.DEFAULT_TARGET))
 
 
 def image_response(body, mimetype, filename):
@@ -167,16 +175,16 @@ def image_response(body, mimetype, filename):
     return response.make_conditional(request)
 
 
-@bp.route("/poster.svg")
-def poster_svg():
-    return image_response(posters.square_svg(posters.poster()), "image/svg+xml",
-                          "poster-layanan-bk.svg")
-
-
 @bp.route("/poster.png")
 def poster_png():
-    return image_response(posters.square_png(posters.poster()), "image/png",
-                          "poster-layanan-bk.png")
+    data = chosen_design()
+    return image_response(posters.png(data), "image/png", posters.filename(data, "png"))
+
+
+@bp.route("/poster.pdf")
+def poster_pdf():
+    data = chosen_design()
+    return image_response(posters.pdf(data), "application/pdf", posters.filename(data, "pdf"))
 
 
 def shareable(path):
