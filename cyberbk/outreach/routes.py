@@ -35,6 +35,17 @@ from .models import VideoSource
 DAY = 24 * 3600
 
 
+@bp.app_context_processor
+def share_helpers():
+    return {"whatsapp_share": whatsapp_share, "public_url": services.public_url}
+
+
+def whatsapp_share(text):
+    """A wa.me link to send `text` and this page's full address: the public pages' "Bagikan
+    ke WhatsApp", a plain link that needs no JavaScript."""
+    return services.whatsapp_url(f"{text}\n{services.public_address(request.path)}")
+
+
 @bp.context_processor
 def outreach_helpers():
     return {"human_size": uploads.human_size, "component_labels": COMPONENT_LABELS,
@@ -51,6 +62,10 @@ def get_material_or_404(slug):
     if material is None or not (material.is_published or is_counselor()):
         abort(404)
     return material
+
+
+def school_address():
+    return services.public_address("")
 
 
 @bp.route("/layanan")
@@ -91,14 +106,14 @@ def materials():
 def material(slug):
     material = get_material_or_404(slug)
     return render_template("outreach/material.html", material=material,
-                           body=markup.render_page(material.body))
+                           body=markup.render_page(material.body, school_address()))
 
 
 @bp.route("/materi/<slug>/slide")
 def slides(slug):
     material = get_material_or_404(slug)
     return render_template("outreach/slides.html", material=material,
-                           slides=markup.render_slides(material.body))
+                           slides=markup.render_slides(material.body, school_address()))
 
 
 @bp.route("/materi/<slug>/rpl")

@@ -54,7 +54,8 @@ def get_settings():
 def service_sections(settings=None):
     """[(key, heading, HTML)] of /layanan: the counselors' text or the built-in one."""
     settings = settings or get_settings()
-    return [(key, heading, markup.render(getattr(settings, key) or str(default), 2))
+    return [(key, heading, markup.render(getattr(settings, key) or str(default), 2,
+                                         public_address("")))
             for key, (heading, default) in content.SERVICE_SECTIONS.items()]
 
 
