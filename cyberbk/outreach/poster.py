@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from ..common.colours import WHITE
+from ..common.colours import contrast
 from ..common.colours import mix
 from ..common.colours import text_on
 from ..school.services import get_settings as school_settings
@@ -237,9 +238,12 @@ class Painter:
         """The QR code with its caption and the address to type, centred in `width` on a
         white card; returns the card's height."""
         u, padding = self.u, 32 * self.u
-        caption_face = self.face("bold", 30)
-        captions = raster.wrap(self.data.caption, caption_face, width - 2 * padding,
-                               balanced=True)
+        for size in (30, 27, 24):  # two lines at most under the code
+            caption_face = self.face("bold", size)
+            captions = raster.wrap(self.data.caption, caption_face, width - 2 * padding,
+                                   balanced=True)
+            if len(captions) <= 2:
+                break
         address = self.data.short_url
         address_size = next((s for s in (28, 24, 20, 17)
                              if self.face("regular", s).getlength(address) <= width - 2 * padding),
@@ -255,6 +259,12 @@ class Painter:
             self.canvas.text(x + width / 2, after + 4 * u, address, address_face, INK,
                              anchor="ma")
         return height
+
+    def marker_on_white(self):
+        """The school's colour for the step circles on white paper: one that stands out
+        from white (3:1, WCAG's measure for shapes), else ink."""
+        return next((c for c in (self.data.primary, self.data.accent)
+                     if contrast(c, WHITE) >= 3), INK)
 
     def decoration(self, cx, cy, radius):
         """A soft disc, tone on tone, where no text goes."""
@@ -279,11 +289,12 @@ def square(p):
     inner = p.width - 2 * margin
     padding, qr_width = 40 * u, 330 * u
     steps_width = inner - 2 * padding - qr_width - 24 * u
-    steps = p.steps(0, 0, steps_width, WHITE, p.data.primary, draw=False)
+    steps = p.steps(0, 0, steps_width, WHITE, p.marker_on_white(), draw=False)
     card = max(steps + 2 * padding, p.qr(0, 0, qr_width, 270 * u, draw=False))
     card_top = p.height - margin - card
     p.canvas.rect(margin, card_top, inner, card, WHITE, radius=32 * u)
-    p.steps(margin + padding, card_top + (card - steps) / 2, steps_width, WHITE, p.data.primary)
+    p.steps(margin + padding, card_top + (card - steps) / 2, steps_width, WHITE,
+            p.marker_on_white())
     p.qr(margin + inner - qr_width, card_top, qr_width, 270 * u)
     top = margin + header + 48 * u
     room = card_top - 44 * u - top
@@ -330,12 +341,12 @@ def a4(p):
     p.headline(margin, top + (room - used) / 2, inner, room, sizes, 4, p.on_primary)
     qr_width, qr_side = 400 * u, 340 * u
     steps_width = inner - qr_width - 56 * u
-    steps = p.steps(0, 0, steps_width, WHITE, p.data.primary, draw=False)
+    steps = p.steps(0, 0, steps_width, WHITE, p.marker_on_white(), draw=False)
     card = p.qr(0, 0, qr_width, qr_side, draw=False)
     free = p.height - strip - band
     body_top = band + (free - max(steps, card)) / 2
     p.steps(margin, body_top + (max(steps, card) - steps) / 2, steps_width, WHITE,
-            p.data.primary)
+            p.marker_on_white())
     # The QR card sits on white paper: a thin tint around it shows where it ends.
     x = margin + inner - qr_width
     p.canvas.rect(x - 3 * u, body_top - 3 * u, qr_width + 6 * u, card + 6 * u,
