@@ -33,6 +33,8 @@ NOT_AT_START = (
     "xlsxwriter",
     "openpyxl",
     "icalendar",
+    "PIL",  # the posters only (outreach/artwork.py)
+    "zxingcpp",  # the tests only
 )
 
 

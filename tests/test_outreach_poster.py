@@ -17,7 +17,7 @@ from cyberbk.common import colours
 from cyberbk.extensions import db
 from cyberbk.outreach import demo
 from cyberbk.outreach import markup
-from cyberbk.outreach import poster
+from cyberbk.outreach import raster
 from cyberbk.school.services import get_settings
 
 PUBLIC_URL = "https://bk.smpn3pati.sch.id"
@@ -200,7 +200,7 @@ def test_poster_is_drawn_again_after_its_text_changes(client, auth, school):
 
 
 def test_printable_keeps_what_the_font_has():
-    assert poster.raster.printable("Pāti – “ok” 🌱") == "Pati – “ok” "
+    assert raster.printable("Pāti – “ok” 🌱") == "Pati – “ok” "
 
 
 # --- the poster page ------------------------------------------------------------------------
