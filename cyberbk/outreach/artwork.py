@@ -56,7 +56,7 @@ class Painter:
             blocks = (self.headline_block(width, size, max_lines, tagline) for size in sizes)
             return next((b for b in blocks if b and b[0] <= height), None)
 
-        alone = largest(False) or self.headline_block(width, sizes[-1], 99, False)
+        alone = largest(False) or self.any_headline(width, sizes[-1])
         both = largest(True)
         block = both if both and both[1].size >= alone[1].size * 0.85 else alone
         if draw:
@@ -69,10 +69,18 @@ class Painter:
                 self.canvas.lines(x, y + 76 * self.u, tag_lines, tag_face, colour, tag_leading)
         return block[0]
 
+    def any_headline(self, width, size):
+        """The headline at `size` however it wraps: nothing else fitted."""
+        face = self.face("heavy", size)
+        lines = raster.wrap(self.data.headline, face, width, balanced=True)
+        leading = size * 1.14 * self.u
+        return len(lines) * leading, face, lines, leading, None, [], 0
+
     def headline_block(self, width, size, max_lines, tagline):
         face = self.face("heavy", size)
         lines = raster.wrap(self.data.headline, face, width, balanced=True)
-        if len(lines) > max_lines:
+        # A word alone on the last line reads as left over: a smaller size, or fewer lines.
+        if len(lines) > max_lines or (len(lines) > 1 and " " not in lines[-1]):
             return None
         leading = size * 1.14 * self.u
         tag_size = max(min(size * 0.42, 36), 28)
@@ -83,11 +91,14 @@ class Painter:
                                        if tag_lines else 0)
         return used, face, lines, leading, tag_face, tag_lines, tag_leading
 
-    def steps(self, x, y, width, background, circle, draw=True):
-        """Three steps, each numbered in a circle; returns the height used."""
-        u, radius = self.u, 34 * self.u
+    def steps(self, x, y, width, background, circle, draw=True, scale=1.0):
+        """Three steps, each numbered in a circle, `scale` times the usual size; returns the
+        height used."""
+        u = self.u * scale
+        radius = 34 * u
         text_colour, number_colour = text_on(background), text_on(circle)
-        title_face, body_face = self.face("bold", 34), self.face("regular", 28)
+        title_face = self.face("bold", 34 * scale)
+        body_face = self.face("regular", 28 * scale)
         text_x = x + 2 * radius + 26 * u
         top = y
         for number, (title, body) in enumerate(self.data.steps, start=1):
@@ -96,8 +107,8 @@ class Painter:
             height = max(2 * radius, len(titles) * 44 * u + 6 * u + len(bodies) * 38 * u)
             if draw:
                 self.canvas.circle(x + radius, y + radius, radius, circle)
-                self.canvas.text(x + radius, y + radius, str(number), self.face("heavy", 34),
-                                 number_colour, anchor="mm")
+                self.canvas.text(x + radius, y + radius, str(number),
+                                 self.face("heavy", 34 * scale), number_colour, anchor="mm")
                 after = self.canvas.lines(text_x, y + 2 * u, titles, title_face, text_colour,
                                           44 * u)
                 self.canvas.lines(text_x, after + 6 * u, bodies, body_face, text_colour,
@@ -185,9 +196,10 @@ def story(p):
     card = p.qr(0, 0, qr_width, 480 * u, draw=False)
     card_top = footer_y - 56 * u - card
     p.qr((p.width - qr_width) / 2, card_top, qr_width, 480 * u)
-    steps = p.steps(0, 0, inner, p.data.primary, p.data.accent, draw=False)
+    # A story fills a phone's screen: the steps are read at a glance, so larger.
+    steps = p.steps(0, 0, inner, p.data.primary, p.data.accent, draw=False, scale=1.3)
     steps_top = card_top - 72 * u - steps
-    p.steps(margin, steps_top, inner, p.data.primary, p.data.accent)
+    p.steps(margin, steps_top, inner, p.data.primary, p.data.accent, scale=1.3)
     top = margin + 24 * u + header + 64 * u
     room = steps_top - 64 * u - top
     sizes = range(110, 54, -4)

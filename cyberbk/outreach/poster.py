@@ -62,6 +62,14 @@ TARGETS = {target.key: target for target in (
 DEFAULT_TARGET = "aplikasi"
 SUBTITLE = _l("Layanan BK daring")
 FOOTER = _l("Rahasia · Gratis · Atas kemauanmu sendiri")
+#: Terms a line never breaks inside, in any headline or step.
+UNBROKEN = ("Guru BK",)
+
+
+def unbroken(text):
+    for term in UNBROKEN:
+        text = text.replace(term, term.replace(" ", "\u00a0"))
+    return text
 
 
 def short(url):
@@ -109,8 +117,9 @@ def design(layout_key=DEFAULT_LAYOUT, target_key=DEFAULT_TARGET):
             logo = (str(path), path.stat().st_mtime)
     return Design(
         layout=pick(LAYOUTS, layout_key, DEFAULT_LAYOUT), school=school.name, logo=logo,
-        primary=school.primary_colour, accent=school.accent_colour, headline=headline,
-        tagline=tagline, steps=tuple((str(title), str(text)) for title, text in target.steps),
+        primary=school.primary_colour, accent=school.accent_colour, headline=unbroken(headline),
+        tagline=unbroken(tagline),
+        steps=tuple((unbroken(str(title)), unbroken(str(text))) for title, text in target.steps),
         url=services.public_url(target.endpoint), caption=str(target.caption),
         subtitle=str(SUBTITLE), footer=str(FOOTER))
 

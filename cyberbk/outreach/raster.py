@@ -6,6 +6,7 @@ school printer takes a PDF; both come from the one picture drawn here.
 """
 
 import io
+import re
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
@@ -46,7 +47,8 @@ def printable(text):
 def wrap(text, face, width, balanced=False):
     """Lines of `text` no wider than `width` in `face`; a word too long for a line stays
     whole. Balanced: as many lines, of even length, with no word left alone on the last."""
-    words = printable(text).split()
+    # Split on plain spaces only: a no-break space holds a term together ("Guru BK").
+    words = [word for word in re.split(r"[ \t\r\n]+", printable(text)) if word]
     lines = _greedy(words, face, width)
     if balanced and len(lines) > 1:
         narrow, wide = width / len(lines), width
