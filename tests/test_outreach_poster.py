@@ -17,6 +17,7 @@ from cyberbk.common import colours
 from cyberbk.extensions import db
 from cyberbk.outreach import demo
 from cyberbk.outreach import markup
+from cyberbk.outreach import poster
 from cyberbk.outreach import raster
 from cyberbk.school.services import get_settings
 
@@ -197,6 +198,22 @@ def test_poster_is_drawn_again_after_its_text_changes(client, auth, school):
     auth.login("guru.a")
     client.post("/bk/outreach/poster", data={"headline": "Yuk cerita!", "tagline": "BK ada."})
     assert client.get("/poster.png").data != before
+
+
+def test_posters_are_drawn_off_the_loop_and_once(client, auth, school, monkeypatch):
+    ran = []
+
+    def spy(function, *args, pool=None):
+        ran.append(function.__name__)
+        return function(*args)
+
+    monkeypatch.setattr(poster, "off_loop", spy)
+    auth.login("guru.a")
+    client.post("/bk/outreach/poster", data={"headline": "Sekali saja", "tagline": "BK ada."})
+    for _ in range(2):
+        assert client.get("/poster.png?bentuk=a4").status_code == 200
+        assert client.get("/poster.pdf?bentuk=a4").status_code == 200
+    assert ran == ["png_bytes", "pdf_bytes"]
 
 
 def test_printable_keeps_what_the_font_has():

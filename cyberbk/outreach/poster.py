@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..common.scheduling import off_loop
 from ..school.services import get_settings as school_settings
 from . import services
 
@@ -128,18 +129,28 @@ def filename(data, extension):
     return f"poster-bk-{data.layout.key}.{extension}"
 
 
-# Pillow is imported on the first poster drawn, not when a worker starts: few requests
-# draw one, and each worker would carry its memory (tests/test_hardening_dependencies.py).
+# Drawing takes a core up to a second or so (an A4 page): in a native thread, so that the
+# worker's other requests go on meanwhile. Pillow is imported on the first poster drawn,
+# not when a worker starts: few requests draw one, and each worker would carry its memory
+# (tests/test_hardening_dependencies.py).
 
 @lru_cache(maxsize=8)
 def png(data):
+    return off_loop(png_bytes, data)
+
+
+@lru_cache(maxsize=8)
+def pdf(data):
+    return off_loop(pdf_bytes, data)
+
+
+def png_bytes(data):
     from .artwork import draw
 
     return draw(data).png()
 
 
-@lru_cache(maxsize=8)
-def pdf(data):
+def pdf_bytes(data):
     from .artwork import draw
 
     return draw(data).pdf(data.layout.dpi, data.headline)
