@@ -134,7 +134,8 @@ def publish_with_pdf(page, title):
     page.wait_for_load_state()
     page.get_by_role("button", name="Terbitkan").click()
     page.wait_for_load_state()
-    page.get_by_label("Berkas slide (PDF)").set_input_files(
+    # "(PDF atau PPTX)" where LibreOffice is installed.
+    page.get_by_label(re.compile(r"^Berkas slide \(PDF")).set_input_files(
         {"name": "Presentasi BK.pdf", "mimeType": "application/pdf", "buffer": THREE_PAGES})
     page.get_by_role("button", name="Unggah slide").click()
     page.wait_for_load_state()
