@@ -36,6 +36,8 @@ NOT_AT_START = (
     "markdown",  # counselors' materials
     "nh3",
     "networkx",  # the sociogram
+    "PIL",  # the posters only (outreach/artwork.py)
+    "zxingcpp",  # the tests only
 )
 
 

@@ -3,8 +3,6 @@
 import io
 import random
 import re
-import struct
-import zlib
 from datetime import timedelta
 from urllib.parse import parse_qs
 from urllib.parse import urlsplit
@@ -311,59 +309,6 @@ def test_guide_steps_are_readable_without_any_video(client, school):
 
 # --- poster, QR codes and link previews -----------------------------------------------------------
 
-def read_png(data):
-    """(width, height, rows of palette indexes, palette) of an unfiltered palette PNG."""
-    assert data.startswith(b"\x89PNG\r\n\x1a\n")
-    position, chunks = 8, {}
-    while position < len(data):
-        length = struct.unpack(">I", data[position:position + 4])[0]
-        kind = data[position + 4:position + 8]
-        chunks[kind] = chunks.get(kind, b"") + data[position + 8:position + 8 + length]
-        position += 12 + length
-    width, height, depth, colour = struct.unpack(">IIBB", chunks[b"IHDR"][:10])
-    assert (depth, colour) == (8, 3)
-    raw = zlib.decompress(chunks[b"IDAT"])
-    rows = [raw[y * (width + 1) + 1:(y + 1) * (width + 1)] for y in range(height)]
-    assert all(raw[y * (width + 1)] == 0 for y in range(height))
-    palette = [chunks[b"PLTE"][i:i + 3].hex() for i in range(0, len(chunks[b"PLTE"]), 3)]
-    return width, height, rows, palette
-
-
-def qr_box(rows, palette):
-    """Left, top and right edge of the ink ('1b1f23') pixels: only the QR code uses that colour."""
-    ink = palette.index("1b1f23")
-    dark = [(x, y) for y, row in enumerate(rows) for x, value in enumerate(row) if value == ink]
-    left, top = min(x for x, _ in dark), min(y for _, y in dark)
-    right = max(x for x, _ in dark)
-    return left, top, right
-
-
-def test_poster_png_is_square_and_its_qr_holds_the_configured_address(app, client, school):
-    app.config["OUTREACH_PUBLIC_URL"] = PUBLIC_URL
-    response = client.get("/poster.png")
-    assert response.status_code == 200 and response.mimetype == "image/png"
-    width, height, rows, palette = read_png(response.data)
-    assert (width, height) == (1080, 1080)
-    expected = segno.make(PUBLIC_URL + "/", error="m", micro=False)
-    matrix = [list(row) for row in expected.matrix_iter(border=0)]
-    size = len(matrix)
-    left, top, right = qr_box(rows, palette)
-    module = (right - left + 1) // size
-    ink = palette.index("1b1f23")
-    read = [[rows[top + r * module + module // 2][left + c * module + module // 2] == ink
-             for c in range(size)] for r in range(size)]
-    assert read == [[bool(v) for v in row] for row in matrix]
-
-
-def test_qr_codes_on_the_poster_page_encode_the_configured_address(app, client, school):
-    app.config["OUTREACH_PUBLIC_URL"] = PUBLIC_URL
-    page = client.get("/poster").get_data(as_text=True)
-    with app.test_request_context():
-        expected = str(services.qr_svg(PUBLIC_URL + "/"))
-    assert expected in page
-    assert "bk.smpn3pati.sch.id/kotak" in page
-
-
 def freshly_encoded_svg(url):
     buffer = io.BytesIO()
     segno.make(url, error="m", micro=False).save(buffer, kind="svg", scale=6, border=2,
@@ -386,27 +331,12 @@ def test_qr_address_falls_back_to_the_requested_host(client, school):
     assert response.data == freshly_encoded_svg("http://sekolah.test/panduan")
 
 
-def test_square_svg_poster_downloads_with_the_schools_name(client, school):
-    from cyberbk.school.services import get_settings
-
-    get_settings().name = "SMP Negeri 3 Pati & Kawan"
-    db.session.commit()
-    response = client.get("/poster.svg?unduh=1")
-    body = response.get_data(as_text=True)
-    assert response.mimetype == "image/svg+xml"
-    assert 'width="1080" height="1080"' in body
-    assert "SMP Negeri 3 Pati &amp; Kawan" in body
-    assert response.headers["Content-Disposition"].startswith("attachment")
-    assert "no-store" not in response.headers["Cache-Control"]
-
-
 def test_poster_uses_the_counselors_texts(client, auth, school):
     auth.login("guru.a")
     client.post("/bk/outreach/poster", data={"headline": "Yuk cerita!", "tagline": "BK ada."})
     auth.logout()
     page = client.get("/poster").get_data(as_text=True)
-    assert "Yuk cerita!" in page and "BK ada." in page
-    assert "Yuk cerita!" in client.get("/poster.svg").get_data(as_text=True)
+    assert "Yuk cerita!" in page
 
 
 OG_PAGES = ["/", "/layanan", "/panduan", "/materi", "/materi/mengenal-bk",

@@ -36,7 +36,7 @@ ROUTES = {
     "outreach.video_file": (PUBLIC, "GET", lambda o: {"name": o["video"]}),
     "outreach.slide_image": (PUBLIC, "GET", lambda o: {"name": o["page"].small_name}),
     "outreach.poster": (PUBLIC, "GET", None),
-    "outreach.poster_svg": (PUBLIC, "GET", None),
+    "outreach.poster_pdf": (PUBLIC, "GET", None),
     "outreach.poster_png": (PUBLIC, "GET", None),
     "outreach.qr": (PUBLIC, "GET", lambda o: {"u": "/kotak"}),
     "outreach.hub": (COUNSELORS, "GET", None),

@@ -140,7 +140,7 @@ ROUTES = {
     "outreach.video_file": (PUBLIC, "GET", None),
     "outreach.slide_image": (PUBLIC, "GET", None),
     "outreach.poster": (PUBLIC, "GET", None),
-    "outreach.poster_svg": (PUBLIC, "GET", None),
+    "outreach.poster_pdf": (PUBLIC, "GET", None),
     "outreach.poster_png": (PUBLIC, "GET", None),
     "outreach.qr": (PUBLIC, "GET", None),
     "outreach.hub": ({Role.COUNSELOR}, "GET", None),

@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileAllowed
 from flask_wtf.file import FileField
 from flask_wtf.file import FileRequired
+from wtforms import ColorField
 from wtforms import PasswordField
 from wtforms import SelectField
 from wtforms import StringField
@@ -15,6 +16,7 @@ from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import ValidationError
 
+from ..common import colours
 from ..common.forms import EmailField
 from ..common.forms import Form
 from ..school import phones
@@ -59,6 +61,14 @@ class SettingsForm(Form):
                        "alamat ini, tanpa isi ceritanya."))
     logo = FileField(_l("Logo sekolah (PNG atau JPG, paling besar 512 KB)"),
                      validators=[FileAllowed(["png", "jpg", "jpeg"], _l("Logo harus PNG atau JPG."))])
+    # A colour picker in browsers; the server still checks, for anything typed or sent.
+    primary_colour = ColorField(
+        _l("Warna utama poster"), validators=[DataRequired(_l("Pilih warna utama poster."))],
+        description=_l("Latar poster. Tulisan di atasnya otomatis putih atau hitam, mana yang "
+                       "lebih terbaca."))
+    accent_colour = ColorField(
+        _l("Warna aksen poster"), validators=[DataRequired(_l("Pilih warna aksen poster."))],
+        description=_l("Lingkaran nomor langkah dan hiasan poster."))
     principal_name = StringField(
         _l("Nama kepala sekolah"), validators=[Optional(), Length(max=120)],
         description=_l("Dengan gelarnya, seperti ditulis di surat resmi."))
@@ -72,11 +82,24 @@ class SettingsForm(Form):
         description=_l("Kosongkan bila tidak ada NIP."))
     submit = SubmitField(_l("Simpan pengaturan"))
 
+    def validate_primary_colour(self, field):
+        check_colour(field)
+
+    def validate_accent_colour(self, field):
+        check_colour(field)
+
     def validate_principal_nip(self, field):
         check_nip(field)
 
     def validate_coordinator_nip(self, field):
         check_nip(field)
+
+
+def check_colour(field):
+    if colours.normalise(field.data) is None:
+        raise ValidationError(_l("Warna ditulis dengan kode heksadesimal 6 digit, misalnya "
+                                 "#0b5d55."))
+    field.data = colours.normalise(field.data)
 
 
 def check_nip(field):

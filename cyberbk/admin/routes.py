@@ -243,6 +243,8 @@ def settings():
             school.counselor_contacts = form.counselor_contacts.data or ""
             school.service_hours = form.service_hours.data or ""
             school.escalation_email = form.escalation_email.data or ""
+            school.primary_colour = form.primary_colour.data
+            school.accent_colour = form.accent_colour.data
             for signer in SIGNER_FIELDS:
                 setattr(school, signer, (getattr(form, signer).data or "").strip())
             record(current_user, "settings", "school", summary="Pengaturan sekolah diubah")

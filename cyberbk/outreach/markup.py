@@ -8,6 +8,7 @@ links only to http(s), mailto and tel, images only from this server.
 import re
 
 from markupsafe import Markup
+from markupsafe import escape
 
 TAGS = {
     "a", "abbr", "b", "blockquote", "br", "code", "dd", "del", "dl", "dt", "em", "h2", "h3", "h4",
@@ -27,6 +28,9 @@ URL_SCHEMES = {"http", "https", "mailto", "tel"}
 SLIDE_BREAK = re.compile(r"^ {0,3}-{3,}\s*$")
 FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
 HEADING = re.compile(r"<(/?)h([1-5])\b")
+# A link whose text is its own path on this server ("[/kotak](/kotak)"): an address for
+# people to type from a projector or a forwarded message, so it is shown whole.
+BARE_PATH_LINK = re.compile(r'<a href="(/(?!/)[^"<>]*)">\1</a>')
 
 
 def _same_site_images(tag, attribute, value):
@@ -47,13 +51,17 @@ def sanitise(html):
                      attribute_filter=_same_site_images)
 
 
-def render(text, heading_shift=1):
+def render(text, heading_shift=1, base=""):
     """Markdown to sanitised HTML. Headings move down `heading_shift` levels, because the
-    page around the text already has its <h1>."""
+    page around the text already has its <h1>. With `base` (the school's address), links
+    that show a bare path show the full address instead."""
     import markdown
 
     html = markdown.markdown(text or "", extensions=["tables", "sane_lists"],
                              output_format="html")
+    if base:
+        base = escape(base)
+        html = BARE_PATH_LINK.sub(lambda m: f'<a href="{base}{m[1]}">{base}{m[1]}</a>', html)
     if heading_shift:
         html = HEADING.sub(lambda m: f"<{m[1]}h{min(int(m[2]) + heading_shift, 6)}", html)
     return Markup(sanitise(html))
@@ -75,10 +83,10 @@ def split_slides(text):
     return [slide.strip("\n") for slide in slides if slide.strip()]
 
 
-def render_slides(text):
-    return [render(slide) for slide in split_slides(text)]
+def render_slides(text, base=""):
+    return [render(slide, base=base) for slide in split_slides(text)]
 
 
-def render_page(text):
+def render_page(text, base=""):
     """The whole material as one page: its slides with a rule between them."""
-    return Markup("<hr>").join(render_slides(text))
+    return Markup("<hr>").join(render_slides(text, base))

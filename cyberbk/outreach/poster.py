@@ -1,26 +1,76 @@
-"""The poster, drawn from the school's settings: A4 page, square SVG and square PNG."""
+"""The posters: A4 for the notice board, a square for Instagram and WhatsApp status, a 9:16
+story; each with the school's name and logo, a headline, three numbered steps and a QR code
+to the app or to the problem box, in the school's colours (school settings)."""
 
-import textwrap
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
-from flask import render_template
-from flask_babel import gettext as _
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from ..common.scheduling import off_loop
 from ..school.services import get_settings as school_settings
-from . import raster
 from . import services
 
-SQUARE = 1080
-#: The QR code's square on the SVG poster.
-QR_SIDE = 400
-#: Brand, white, ink, calm: the colours of app.css.
-PALETTE = ("#0b5d55", "#ffffff", "#1b1f23", "#e8f3f1")
-BRAND, WHITE, INK, CALM = range(4)
-# Passed in rather than written in the SVG template: Babel extracts from .html templates only.
-TITLE = _l("Layanan BK daring")
-SCAN_HINT = _l("Pindai kode QR atau buka")
+@dataclass(frozen=True)
+class Layout:
+    key: str
+    label: str
+    hint: str
+    width: int
+    height: int
+    #: The PDF page is the picture at this resolution: A4 at 200 dpi is 210 × 297 mm.
+    dpi: int
+
+
+LAYOUTS = {layout.key: layout for layout in (
+    Layout("persegi", _l("Persegi"), _l("1080 × 1080, untuk Instagram, status WhatsApp, dan "
+                                        "pratinjau tautan."), 1080, 1080, 144),
+    Layout("story", _l("Story 9:16"), _l("1080 × 1920, untuk story Instagram dan status "
+                                         "WhatsApp layar penuh."), 1080, 1920, 144),
+    Layout("a4", _l("A4 tegak"), _l("Untuk dicetak dan ditempel di papan pengumuman."),
+           1654, 2339, 200),
+)}
+DEFAULT_LAYOUT = "persegi"
+
+
+@dataclass(frozen=True)
+class Target:
+    key: str
+    label: str
+    endpoint: str
+    caption: str
+    steps: tuple
+
+
+TARGETS = {target.key: target for target in (
+    Target("aplikasi", _l("Aplikasi layanan BK"), "main.index",
+           _l("Pindai untuk membuka layanan BK"), (
+               (_l("Pindai kode QR"), _l("Atau ketik alamatnya di browser HP-mu.")),
+               (_l("Pilih caranya"), _l("Tulis di kotak masalah, atau pilih jadwal chat dan "
+                                        "video.")),
+               (_l("Guru BK menanggapi"), _l("Rahasia, gratis, dan atas kemauanmu sendiri.")),
+           )),
+    Target("kotak", _l("Kotak masalah"), "problembox.new",
+           _l("Pindai untuk menulis di kotak masalah"), (
+               (_l("Pindai kode QR"), _l("Kotak masalah terbuka di HP-mu, tanpa perlu masuk.")),
+               (_l("Tulis ceritamu"), _l("Tanpa nama juga boleh. Simpan kode yang muncul.")),
+               (_l("Baca balasannya"), _l("Buka lagi dengan kodemu untuk membaca balasan "
+                                          "Guru BK.")),
+           )),
+)}
+DEFAULT_TARGET = "aplikasi"
+SUBTITLE = _l("Layanan BK daring")
+FOOTER = _l("Rahasia · Gratis · Atas kemauanmu sendiri")
+#: Terms a line never breaks inside, in any headline or step.
+UNBROKEN = ("Guru BK",)
+
+
+def unbroken(text):
+    for term in UNBROKEN:
+        text = text.replace(term, term.replace(" ", "\u00a0"))
+    return text
 
 
 def short(url):
@@ -28,85 +78,79 @@ def short(url):
     return url.split("://", 1)[-1].rstrip("/")
 
 
-@dataclass
-class Way:
-    title: str
-    text: str
-    #: Where to type it in, or None when the link comes another way.
-    address: str | None
+@dataclass(frozen=True)
+class Design:
+    """Everything a poster picture depends on, so that it is drawn once per change."""
 
-
-@dataclass
-class Poster:
-    school: object
+    layout: Layout
+    school: str
+    #: The logo's path and its modification time, or None for the plain mark.
+    logo: tuple | None
+    primary: str
+    accent: str
     headline: str
     tagline: str
-    ways: list
-    home_url: str
+    steps: tuple
+    url: str
+    caption: str
+    subtitle: str
+    footer: str
 
     @property
     def short_url(self):
-        return short(self.home_url)
+        return short(self.url)
 
 
-def poster():
+def pick(mapping, key, default):
+    return mapping.get(key) or mapping[default]
+
+
+def design(layout_key=DEFAULT_LAYOUT, target_key=DEFAULT_TARGET):
+    """The poster for the school as its settings are now (in a request: the address comes
+    from services.public_url)."""
+    school = school_settings()
+    target = pick(TARGETS, target_key, DEFAULT_TARGET)
     headline, tagline = services.poster_texts()
-    ways = [
-        Way(_("Kotak masalah"), _("Tulis ceritamu tanpa menyebut nama."),
-            short(services.public_url("problembox.new"))),
-        Way(_("Jadwal konseling"), _("Pilih waktu untuk chat atau video dengan Guru BK."),
-            short(services.public_url("booking.index"))),
-        Way(_("Angket"), _("Isi angket dari Guru BK. Tautannya dibagikan wali kelas."), None),
-    ]
-    return Poster(school_settings(), headline, tagline, ways, services.public_url("main.index"))
+    logo = None
+    if school.logo_filename:
+        path = Path(current_app.instance_path) / "uploads" / school.logo_filename
+        if path.is_file():
+            logo = (str(path), path.stat().st_mtime)
+    return Design(
+        layout=pick(LAYOUTS, layout_key, DEFAULT_LAYOUT), school=school.name, logo=logo,
+        primary=school.primary_colour, accent=school.accent_colour, headline=unbroken(headline),
+        tagline=unbroken(tagline),
+        steps=tuple((unbroken(str(title)), unbroken(str(text))) for title, text in target.steps),
+        url=services.public_url(target.endpoint), caption=str(target.caption),
+        subtitle=str(SUBTITLE), footer=str(FOOTER))
 
 
-def lines(text, width):
-    return textwrap.wrap(text, width) or [""]
+def filename(data, extension):
+    return f"poster-bk-{data.layout.key}.{extension}"
 
 
-def square_svg(data):
-    """1080x1080 SVG for Instagram and WhatsApp status."""
-    modules = services.qr_code(data.home_url).symbol_size(border=2)[0]
-    scale = QR_SIDE // modules
-    return render_template(
-        "outreach/poster_square.svg", poster=data, size=SQUARE,
-        headline=lines(data.headline, 26)[:3], tagline=lines(data.tagline, 60)[:2],
-        school_lines=lines(data.school.name, 40)[:2],
-        ways=[(way, lines(way.text, 34)[:3]) for way in data.ways],
-        qr=services.qr_svg(data.home_url, scale=scale, omitsize=False), scan_hint=SCAN_HINT,
-        qr_offset=(QR_SIDE - modules * scale) // 2)
+# Drawing takes a core up to a second or so (an A4 page): in a native thread, so that the
+# worker's other requests go on meanwhile. Pillow is imported on the first poster drawn,
+# not when a worker starts: few requests draw one, and each worker would carry its memory
+# (tests/test_hardening_dependencies.py).
 
-
-def square_png(data):
-    return _png(data.school.name, data.home_url, str(TITLE), str(SCAN_HINT))
+@lru_cache(maxsize=8)
+def png(data):
+    return off_loop(png_bytes, data)
 
 
 @lru_cache(maxsize=8)
-def _png(school_name, home_url, title, scan_hint):
-    canvas = raster.Canvas(SQUARE, SQUARE, PALETTE, background=BRAND)
-    y = 72
-    canvas.centred_text(y, raster.printable(title), 9, WHITE)
-    y += 7 * 9 + 36
-    for line in lines(raster.printable(school_name), 26)[:2]:
-        canvas.centred_text(y, line, 6, CALM)
-        y += 7 * 6 + 16
-    card, top = 560, max(y + 24, 300)
-    left = (SQUARE - card) // 2
-    canvas.rect(left, top, card, card, WHITE)
-    qr = services.qr_code(home_url)
-    size = qr.symbol_size(border=0)[0]
-    module = card // (size + 8)
-    origin_x = left + (card - size * module) // 2
-    origin_y = top + (card - size * module) // 2
-    for row, modules in enumerate(qr.matrix_iter(border=0)):
-        for column, dark in enumerate(modules):
-            if dark:
-                canvas.rect(origin_x + column * module, origin_y + row * module, module, module,
-                            INK)
-    y = top + card + 36
-    canvas.centred_text(y, raster.printable(scan_hint), 4, WHITE)
-    address = raster.printable(short(home_url))
-    scale = next((s for s in (6, 5, 4, 3) if raster.text_width(address, s) <= SQUARE - 80), 2)
-    canvas.centred_text(y + 7 * 4 + 20, address, scale, WHITE)
-    return canvas.png()
+def pdf(data):
+    return off_loop(pdf_bytes, data)
+
+
+def png_bytes(data):
+    from .artwork import draw
+
+    return draw(data).png()
+
+
+def pdf_bytes(data):
+    from .artwork import draw
+
+    return draw(data).pdf(data.layout.dpi, data.headline)

@@ -1,81 +1,158 @@
-"""A tiny palette canvas written out as PNG, with a 5x7 pixel font.
+"""Drawing the posters with Pillow: the poster's own typeface (static/poster/), smooth
+circles and cards, a QR code in whole pixels, written out as PNG or PDF.
 
-WhatsApp and Instagram want a raster image (WhatsApp ignores an SVG og:image), and
-the school server should not need an imaging library for one square picture of
-flat colours, capitals and a QR code.
+WhatsApp and Instagram want a raster image (WhatsApp ignores an SVG og:image), and a
+school printer takes a PDF; both come from the one picture drawn here.
 """
 
-import struct
+import io
+import re
 import unicodedata
-import zlib
+from functools import lru_cache
+from pathlib import Path
 
-# Rows of 5 pixels, top to bottom; bit 0x10 is the leftmost pixel.
-FONT = {
-    "A": "0e11111f111111", "B": "1e11111e11111e", "C": "0e11101010110e", "D": "1c12111111121c",
-    "E": "1f10101e10101f", "F": "1f10101e101010", "G": "0e11101711110f", "H": "1111111f111111",
-    "I": "0e04040404040e", "J": "0702020202120c", "K": "11121418141211", "L": "1010101010101f",
-    "M": "111b1515111111", "N": "11111915131111", "O": "0e11111111110e", "P": "1e11111e101010",
-    "Q": "0e11111115120d", "R": "1e11111e141211", "S": "0f10100e01011e", "T": "1f040404040404",
-    "U": "1111111111110e", "V": "11111111110a04", "W": "1111111515150a", "X": "11110a040a1111",
-    "Y": "1111110a040404", "Z": "1f01020408101f",
-    "0": "0e11131519110e", "1": "040c040404040e", "2": "0e11010204081f", "3": "1f02040201110e",
-    "4": "02060a121f0202", "5": "1f101e0101110e", "6": "0608101e11110e", "7": "1f010204080808",
-    "8": "0e11110e11110e", "9": "0e11110f01020c",
-    " ": "00000000000000", ".": "00000000000c0c", ",": "000000000c0408", "-": "0000001f000000",
-    "/": "00010204081000", ":": "000c0c000c0c00", "!": "04040404000004", "?": "0e110102040004",
-    "'": "0c040800000000", "(": "02040808080402", ")": "08040202020408", "&": "0c12140815120d",
-    "+": "0004041f040400", "@": "0e11010d15150e", "_": "0000000000001f",
-}
-GLYPH_WIDTH, GLYPH_HEIGHT, ADVANCE = 5, 7, 6
-FALLBACK = {"–": "-", "—": "-", "‘": "'", "’": "'", "“": "'", "”": "'", "·": "-"}
+from PIL import Image
+from PIL import ImageDraw
+from PIL import ImageFont
+
+from ..common.colours import rgb
+
+#: Plus Jakarta Sans (SIL OFL), subset to these characters: static/poster/README.md.
+FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "poster"
+WEIGHTS = {"regular": "PlusJakartaSans-400.ttf", "bold": "PlusJakartaSans-700.ttf",
+           "heavy": "PlusJakartaSans-800.ttf"}
+COVERED = (set(range(0x20, 0x7F)) | set(range(0xA0, 0x100)) - {0xAD}
+           | {0x2013, 0x2014, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2026})
+#: Shapes are drawn this many times larger and scaled down, for smooth edges.
+SMOOTH = 4
+
+
+@lru_cache(maxsize=64)
+def font(weight, size):
+    return ImageFont.truetype(str(FONT_DIR / WEIGHTS[weight]), max(int(size), 1))
 
 
 def printable(text):
-    """The text as the font can draw it: capitals, accents dropped, unknown signs as spaces."""
-    text = "".join(FALLBACK.get(ch, ch) for ch in text)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().upper()
-    return "".join(ch if ch in FONT else " " for ch in text)
+    """The text with characters the subset lacks replaced: accents kept where the font has
+    the letter, dropped otherwise ("ā" as "a"), anything else (emoji) left out."""
+    out = []
+    for char in text:
+        if ord(char) in COVERED:
+            out.append(char)
+        else:
+            out.extend(c for c in unicodedata.normalize("NFKD", char) if ord(c) in COVERED)
+    return "".join(out)
 
 
-def text_width(text, scale):
-    return max(len(text) * ADVANCE - 1, 0) * scale
+def wrap(text, face, width, balanced=False):
+    """Lines of `text` no wider than `width` in `face`; a word too long for a line stays
+    whole. Balanced: as many lines, of even length, with no word left alone on the last."""
+    # Split on plain spaces only: a no-break space holds a term together ("Guru BK").
+    words = [word for word in re.split(r"[ \t\r\n]+", printable(text)) if word]
+    lines = _greedy(words, face, width)
+    if balanced and len(lines) > 1:
+        narrow, wide = width / len(lines), width
+        for _ in range(10):  # the narrowest width that still needs no more lines
+            middle = (narrow + wide) / 2
+            if len(_greedy(words, face, middle)) > len(lines):
+                narrow = middle
+            else:
+                wide = middle
+        lines = _greedy(words, face, wide)
+    return lines
+
+
+def _greedy(words, face, width):
+    lines, current = [], ""
+    for word in words:
+        candidate = f"{current} {word}" if current else word
+        if current and face.getlength(candidate) > width:
+            lines.append(current)
+            current = word
+        else:
+            current = candidate
+    if current:
+        lines.append(current)
+    return lines
 
 
 class Canvas:
-    def __init__(self, width, height, palette, background=0):
+    def __init__(self, width, height, background):
         self.width, self.height = width, height
-        self.palette = palette
-        self.rows = [bytearray([background]) * width for _ in range(height)]
+        self.image = Image.new("RGB", (width, height), rgb(background))
+        self.draw = ImageDraw.Draw(self.image)
 
-    def rect(self, x, y, width, height, color):
-        x0, x1 = max(x, 0), min(x + width, self.width)
-        if x1 <= x0:
+    def rect(self, x, y, width, height, colour, radius=0):
+        x, y, width, height = round(x), round(y), round(width), round(height)
+        if not radius:
+            self.draw.rectangle((x, y, x + width - 1, y + height - 1), fill=rgb(colour))
             return
-        fill = bytes([color]) * (x1 - x0)
-        for row in self.rows[max(y, 0):max(min(y + height, self.height), 0)]:
-            row[x0:x1] = fill
+        self._smooth(x, y, width, height, colour,
+                     lambda d, box: d.rounded_rectangle(box, radius * SMOOTH, fill=255))
 
-    def text(self, x, y, text, scale, color):
-        """Draw `text` (already `printable`) with its top left corner at (x, y)."""
-        for index, char in enumerate(text):
-            left = x + index * ADVANCE * scale
-            pattern = bytes.fromhex(FONT[char])
-            for line, bits in enumerate(pattern):
-                for column in range(GLYPH_WIDTH):
-                    if bits & (0x10 >> column):
-                        self.rect(left + column * scale, y + line * scale, scale, scale, color)
+    def circle(self, cx, cy, radius, colour):
+        side = round(radius * 2)
+        self._smooth(round(cx - radius), round(cy - radius), side, side, colour,
+                     lambda d, box: d.ellipse(box, fill=255))
 
-    def centred_text(self, y, text, scale, color):
-        self.text((self.width - text_width(text, scale)) // 2, y, text, scale, color)
+    def _smooth(self, x, y, width, height, colour, shape):
+        mask = Image.new("L", (width * SMOOTH, height * SMOOTH), 0)
+        shape(ImageDraw.Draw(mask), (0, 0, width * SMOOTH - 1, height * SMOOTH - 1))
+        mask = mask.resize((width, height), Image.Resampling.LANCZOS)
+        self.image.paste(rgb(colour), (x, y, x + width, y + height), mask)
+
+    def text(self, x, y, text, face, colour, anchor="la"):
+        self.draw.text((x, y), printable(text), font=face, fill=rgb(colour), anchor=anchor)
+
+    def lines(self, x, y, lines, face, colour, leading, align="left", width=0):
+        """Draw `lines` from `y` (top of the first line's em box) `leading` apart; returns
+        the y below the last line."""
+        for line in lines:
+            if align == "centre":
+                self.text(x + width / 2, y, line, face, colour, anchor="ma")
+            else:
+                self.text(x, y, line, face, colour)
+            y += leading
+        return y
+
+    def qr(self, x, y, side, code, dark, light):
+        """The code on a `light` square of at most `side`, modules a whole number of pixels
+        (a scanner reads sharp edges best) with a quiet zone of 2; returns the side drawn."""
+        rows = list(code.matrix_iter(border=2))
+        module = max(int(side // len(rows)), 1)
+        drawn = module * len(rows)
+        x, y = round(x + (side - drawn) / 2), round(y + (side - drawn) / 2)
+        self.rect(x, y, drawn, drawn, light)
+        for row, modules in enumerate(rows):
+            for column, is_dark in enumerate(modules):
+                if is_dark:
+                    self.draw.rectangle((x + column * module, y + row * module,
+                                         x + (column + 1) * module - 1,
+                                         y + (row + 1) * module - 1), fill=rgb(dark))
+        return drawn
+
+    def picture(self, path, x, y, side):
+        """An uploaded image (the school's logo) fitted into a `side` square; False when the
+        file cannot be read, so the caller draws its plain mark instead."""
+        try:
+            with Image.open(path) as source:
+                picture = source.convert("RGBA")
+        except (OSError, ValueError, Image.DecompressionBombError):
+            return False
+        picture.thumbnail((side, side), Image.Resampling.LANCZOS)
+        left = round(x + (side - picture.width) / 2)
+        top = round(y + (side - picture.height) / 2)
+        self.image.paste(picture, (left, top), picture)
+        return True
 
     def png(self):
-        def chunk(kind, data):
-            return (struct.pack(">I", len(data)) + kind + data
-                    + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+        buffer = io.BytesIO()
+        self.image.save(buffer, "PNG", optimize=True)
+        return buffer.getvalue()
 
-        header = struct.pack(">IIBBBBB", self.width, self.height, 8, 3, 0, 0, 0)
-        palette = b"".join(bytes.fromhex(colour.lstrip("#")) for colour in self.palette)
-        # Filter type 0 (none) on every row: flat colours compress well without filters.
-        raw = b"".join(b"\x00" + bytes(row) for row in self.rows)
-        return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"PLTE", palette)
-                + chunk(b"IDAT", zlib.compress(raw, 6)) + chunk(b"IEND", b""))
+    def pdf(self, dpi, title):
+        """One page the size of the picture at `dpi` (A4 at 200 dpi is an A4 page)."""
+        buffer = io.BytesIO()
+        self.image.save(buffer, "PDF", resolution=dpi, quality=92, title=title,
+                        producer="CyberBK")
+        return buffer.getvalue()

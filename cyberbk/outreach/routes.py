@@ -35,6 +35,17 @@ from .models import VideoSource
 DAY = 24 * 3600
 
 
+@bp.app_context_processor
+def share_helpers():
+    return {"whatsapp_share": whatsapp_share, "public_url": services.public_url}
+
+
+def whatsapp_share(text):
+    """A wa.me link to send `text` and this page's full address: the public pages' "Bagikan
+    ke WhatsApp", a plain link that needs no JavaScript."""
+    return services.whatsapp_url(f"{text}\n{services.public_address(request.path)}")
+
+
 @bp.context_processor
 def outreach_helpers():
     return {"human_size": uploads.human_size, "component_labels": COMPONENT_LABELS,
@@ -51,6 +62,10 @@ def get_material_or_404(slug):
     if material is None or not (material.is_published or is_counselor()):
         abort(404)
     return material
+
+
+def school_address():
+    return services.public_address("")
 
 
 @bp.route("/layanan")
@@ -91,14 +106,14 @@ def materials():
 def material(slug):
     material = get_material_or_404(slug)
     return render_template("outreach/material.html", material=material,
-                           body=markup.render_page(material.body))
+                           body=markup.render_page(material.body, school_address()))
 
 
 @bp.route("/materi/<slug>/slide")
 def slides(slug):
     material = get_material_or_404(slug)
     return render_template("outreach/slides.html", material=material,
-                           slides=markup.render_slides(material.body))
+                           slides=markup.render_slides(material.body, school_address()))
 
 
 @bp.route("/materi/<slug>/rpl")
@@ -149,11 +164,19 @@ def slide_image(name):
                      max_age=365 * DAY)
 
 
+def chosen_design():
+    """The poster asked for: ?bentuk= (layout) and ?tujuan= (where the QR code leads);
+    anything unknown is the square poster to the app, the link preview's image."""
+    return posters.design(request.args.get("bentuk", ""), request.args.get("tujuan", ""))
+
+
 @bp.route("/poster")
 def poster():
-    data = posters.poster()
-    return render_template("outreach/poster.html", poster=data,
-                           qr=services.qr_svg(data.home_url, scale=1))
+    data = chosen_design()
+    return render_template("outreach/poster.html", poster=data, layouts=posters.LAYOUTS,
+                           targets=posters.TARGETS,
+                           target=posters.pick(posters.TARGETS, request.args.get("tujuan"),
+                                               posters.DEFAULT_TARGET))
 
 
 def image_response(body, mimetype, filename):
@@ -167,16 +190,16 @@ def image_response(body, mimetype, filename):
     return response.make_conditional(request)
 
 
-@bp.route("/poster.svg")
-def poster_svg():
-    return image_response(posters.square_svg(posters.poster()), "image/svg+xml",
-                          "poster-layanan-bk.svg")
-
-
 @bp.route("/poster.png")
 def poster_png():
-    return image_response(posters.square_png(posters.poster()), "image/png",
-                          "poster-layanan-bk.png")
+    data = chosen_design()
+    return image_response(posters.png(data), "image/png", posters.filename(data, "png"))
+
+
+@bp.route("/poster.pdf")
+def poster_pdf():
+    data = chosen_design()
+    return image_response(posters.pdf(data), "application/pdf", posters.filename(data, "pdf"))
 
 
 def shareable(path):

@@ -12,7 +12,6 @@ from flask import request
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
-from markupsafe import Markup
 
 from ..accounts.models import Role
 from ..accounts.models import SchoolClass
@@ -55,7 +54,8 @@ def get_settings():
 def service_sections(settings=None):
     """[(key, heading, HTML)] of /layanan: the counselors' text or the built-in one."""
     settings = settings or get_settings()
-    return [(key, heading, markup.render(getattr(settings, key) or str(default), 2))
+    return [(key, heading, markup.render(getattr(settings, key) or str(default), 2,
+                                         public_address("")))
             for key, (heading, default) in content.SERVICE_SECTIONS.items()]
 
 
@@ -267,14 +267,6 @@ def public_address(path):
 
 def qr_code(url):
     return segno.make(url, error="m", micro=False)
-
-
-def qr_svg(url, scale=1, omitsize=True):
-    """The QR code of `url` as inline SVG (the caller labels it); without a size it fills
-    the width CSS gives it."""
-    svg = qr_code(url).svg_inline(scale=scale, border=2, dark="#1b1f23", light="#ffffff",
-                                  svgclass="qr", lineclass=None, omitsize=omitsize)
-    return Markup(svg)
 
 
 def whatsapp_url(text):

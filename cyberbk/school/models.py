@@ -4,6 +4,10 @@ import sqlalchemy.orm as so
 from ..extensions import db
 from . import phones
 
+#: The app's own brand green and a warm yellow: the poster's colours until the school picks.
+PRIMARY_COLOUR = "#0b5d55"
+ACCENT_COLOUR = "#f2b632"
+
 
 class SchoolSettings(db.Model):
     """One row: the school this server runs for."""
@@ -29,6 +33,10 @@ class SchoolSettings(db.Model):
     #: How the school's TPPK takes violence reports besides this app (a phone, a room, a
     #: person), in the school's words: shown to a student reporting violence.
     tppk_contact: so.Mapped[str] = so.mapped_column(sa.String(240), default="")
+    #: The school's colours on its posters, "#rrggbb": the background and the step numbers.
+    #: Text on them is white or ink by contrast (common/colours.py), whatever is picked.
+    primary_colour: so.Mapped[str] = so.mapped_column(sa.String(7), default=PRIMARY_COLOUR)
+    accent_colour: so.Mapped[str] = so.mapped_column(sa.String(7), default=ACCENT_COLOUR)
 
 
 class CrisisContact(db.Model):

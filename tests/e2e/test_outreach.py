@@ -101,12 +101,26 @@ def test_slides_without_javascript_are_stacked_with_links(new_page):
     assert page.url.endswith("#slide-2")
 
 
-def test_poster_prints_to_one_a4_page(new_page):
-    page = new_page()
+def test_counselor_picks_a_story_poster_to_the_problem_box_and_downloads_it(new_page):
+    page = new_page(viewport={"width": 1280, "height": 800}, js=False)
+    login(page, "guru.bk")
     page.goto("/poster")
-    assert page.locator(".op-poster svg").count() == 1
-    pdf = page.pdf(format="A4")
-    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf)) == 1
+    page.get_by_label("Story 9:16").check()
+    page.get_by_label("Kotak masalah").check()
+    page.get_by_role("button", name="Tampilkan pratinjau").click()
+    page.wait_for_load_state()
+    assert "bentuk=story" in page.url and "tujuan=kotak" in page.url
+    preview = page.get_by_role("img", name=re.compile("Pratinjau poster Story 9:16"))
+    preview.wait_for()
+    page.wait_for_function("() => [...document.images].every(i => i.complete)")
+    assert preview.evaluate("i => [i.naturalWidth, i.naturalHeight]") == [1080, 1920]
+    box = preview.bounding_box()
+    assert box["y"] + box["height"] <= 800 * 1.5 and box["x"] + box["width"] <= 1280
+    for name, mimetype in (("Unduh gambar (PNG)", "image/png"), ("Unduh PDF", "application/pdf")):
+        href = page.get_by_role("link", name=name).get_attribute("href")
+        response = page.request.get(href)
+        assert response.ok and response.headers["content-type"] == mimetype
+        assert "attachment" in response.headers["content-disposition"]
 
 
 def test_homeroom_teacher_sends_the_problem_box_link_in_one_tap(new_page, live_server):
