@@ -6,8 +6,8 @@ from ..common.colours import WHITE
 from ..common.colours import contrast
 from ..common.colours import mix
 from ..common.colours import text_on
+from ..common.qr import qr_code
 from . import raster
-from . import services
 
 # Sizes are in units of a 1080-pixel-wide poster (`u`), so each layout scales alike. Each
 # block measures itself with draw=False, which lets a layout share out its free space.
@@ -135,7 +135,7 @@ class Painter:
         if draw:
             self.canvas.rect(x, y, width, height, WHITE, radius=28 * u)
             self.canvas.qr(x + (width - side) / 2, y + padding, side,
-                           services.qr_code(self.data.url), INK, WHITE)
+                           qr_code(self.data.url), INK, WHITE)
             after = self.canvas.lines(x, y + padding + side + 20 * u, captions, caption_face,
                                       INK, 40 * u, align="centre", width=width)
             self.canvas.text(x + width / 2, after + 4 * u, address, address_face, INK,

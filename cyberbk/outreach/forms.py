@@ -1,7 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import FieldList
-from wtforms import Form
 from wtforms import FormField
 from wtforms import HiddenField
 from wtforms import SelectField

@@ -18,6 +18,8 @@ from werkzeug.exceptions import HTTPException
 
 from ..accounts.models import Role
 from ..common.fragments import wants_fragment
+from ..common.links import public_address
+from ..common.qr import qr_code
 from ..common.vocabulary import FIELD_LABELS
 from ..extensions import db
 from ..school.services import crisis_contacts
@@ -43,7 +45,7 @@ def share_helpers():
 def whatsapp_share(text):
     """A wa.me link to send `text` and this page's full address: the public pages' "Bagikan
     ke WhatsApp", a plain link that needs no JavaScript."""
-    return services.whatsapp_url(f"{text}\n{services.public_address(request.path)}")
+    return services.whatsapp_url(f"{text}\n{public_address(request.path)}")
 
 
 @bp.context_processor
@@ -65,7 +67,7 @@ def get_material_or_404(slug):
 
 
 def school_address():
-    return services.public_address("")
+    return public_address("")
 
 
 @bp.route("/layanan")
@@ -220,7 +222,7 @@ def qr():
     if not shareable(path):
         abort(404)
     buffer = io.BytesIO()
-    services.qr_code(services.public_address(path)).save(buffer, kind="svg", scale=6, border=2,
+    qr_code(public_address(path)).save(buffer, kind="svg", scale=6, border=2,
                                                    xmldecl=False, dark="#1b1f23",
                                                    light="#ffffff")
     response = Response(buffer.getvalue(), mimetype="image/svg+xml")

@@ -5,10 +5,8 @@ from urllib.parse import parse_qs
 from urllib.parse import quote
 from urllib.parse import urlsplit
 
-import segno
 import sqlalchemy as sa
 from flask import current_app
-from flask import request
 from flask import url_for
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -19,6 +17,7 @@ from ..assessments.models import Administration
 from ..assessments.models import about_counseling
 from ..assessments.models import class_condition
 from ..common import signals
+from ..common.links import public_address
 from ..common.schooltime import utcnow
 from ..extensions import db
 from ..school.services import get_settings as school_settings
@@ -257,16 +256,6 @@ def public_url(endpoint, **values):
     if base:
         return base.rstrip("/") + url_for(endpoint, **values)
     return url_for(endpoint, _external=True, **values)
-
-
-def public_address(path):
-    """public_url of a path on this server, in a request."""
-    base = current_app.config["OUTREACH_PUBLIC_URL"] or request.host_url
-    return base.rstrip("/") + path
-
-
-def qr_code(url):
-    return segno.make(url, error="m", micro=False)
 
 
 def whatsapp_url(text):

@@ -8,7 +8,6 @@ import re
 from datetime import date
 from datetime import timedelta
 
-import segno
 import sqlalchemy as sa
 from flask import abort
 from flask import current_app
@@ -20,7 +19,6 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from markupsafe import Markup
 
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
@@ -28,7 +26,9 @@ from ..accounts.models import SchoolClass
 from ..audit.services import record
 from ..common import signals
 from ..common.forms import EmptyForm
+from ..common.links import public_address
 from ..common.numbers import is_id
+from ..common.qr import qr_svg
 from ..common.schooltime import local_today
 from ..common.vocabulary import LAISEG_ASPECTS
 from ..extensions import db
@@ -294,19 +294,6 @@ def hours_sheet():
 
 
 # --- laiseg ------------------------------------------------------------------
-
-def public_address(path):
-    """The absolute address of a path, as students reach it (OUTREACH_PUBLIC_URL when set)."""
-    base = current_app.config["OUTREACH_PUBLIC_URL"] or request.host_url
-    return base.rstrip("/") + path
-
-
-def qr_svg(url):
-    svg = segno.make(url, error="m", micro=False).svg_inline(
-        scale=1, border=2, dark="#1b1f23", light="#ffffff", svgclass="qr", lineclass=None,
-        omitsize=True)
-    return Markup(svg)
-
 
 def get_laiseg_activity_or_404(activity_id):
     """The counselor's own activity of a kind a laiseg follows."""
