@@ -56,6 +56,13 @@ def labels():
             "tppk_today": schooltime.local_today}
 
 
+@bp.app_template_global("tppk_member")
+def tppk_member():
+    """Whether the signed-in person is a TPPK member: the staff menu shows the lane's
+    section to members only (templates/_staff_nav.html)."""
+    return is_member(current_user)
+
+
 def get_case_or_404(case_id):
     """The case, if the signed-in person may open it (models.may_open); 404 otherwise, so
     a non-member learns not even that it exists."""

@@ -3,6 +3,7 @@ notes and the list. Services never commit; the route does, once."""
 
 import hashlib
 import hmac
+from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
@@ -17,11 +18,14 @@ from ..common.cells import to_csv
 from ..common.links import path_for
 from ..common.vocabulary import ExportFile
 from ..extensions import db
+from .models import EXAMINATION_DAYS
 from .models import Source
+from .models import Step
 from .models import TppkCase
 from .models import TppkMember
 from .models import TppkNote
 from .models import TppkStep
+from .models import is_member
 from .models import may_open
 
 
@@ -116,6 +120,24 @@ def cases():
     return db.session.scalars(
         sa.select(TppkCase).options(so.selectinload(TppkCase.steps))
         .order_by(TppkCase.closed_at.is_not(None), TppkCase.received_at, TppkCase.id)).all()
+
+
+@signals.waiting_counts.connect
+def waiting_part(user):
+    """For a member's menu: reports whose examination is still to do, and how many of
+    those are past the 30 days (one query). Nothing for anyone else: not even a count."""
+    if not is_member(user):
+        return {}
+    start_of_deadline_day, _end = schooltime.day_bounds(
+        schooltime.local_today() - timedelta(days=EXAMINATION_DAYS))
+    waiting, overdue = db.session.execute(
+        sa.select(sa.func.count(TppkCase.id),
+                  sa.func.count(TppkCase.id).filter(
+                      TppkCase.received_at < start_of_deadline_day))
+        .where(TppkCase.closed_at.is_(None),
+               ~sa.exists().where(TppkStep.case_id == TppkCase.id,
+                                  TppkStep.step == Step.EXAMINATION))).one()
+    return {"tppk_waiting": waiting, "tppk_overdue": overdue}
 
 
 def members():
