@@ -51,7 +51,8 @@ def reports(client, auth, lane):  # noqa: F811
             "other": other.id}
 
 
-def test_erasing_a_student_clears_the_tppk_reports_about_them(client, auth, lane, reports):  # noqa: F811
+def test_erasing_a_student_clears_the_tppk_reports_about_them(
+        client, auth, lane, reports):  # noqa: F811
     auth.login("guru.a")
     response = client.post(f"/data-siswa/{lane['student_a'].id}/hapus",
                            data={"username": "siswa.a", "understood": "y"})
@@ -165,7 +166,8 @@ def export_files(client, student):
     return {name: archive.read(name).decode("utf-8-sig") for name in archive.namelist()}
 
 
-def test_the_export_holds_the_tppk_reports_for_a_member_only(client, auth, lane, reports):  # noqa: F811
+def test_the_export_holds_the_tppk_reports_for_a_member_only(
+        client, auth, lane, reports):  # noqa: F811
     student = lane["student_a"]
     auth.login("guru.b")  # a member, who holds none of the student's counseling
     files = export_files(client, student)
