@@ -51,6 +51,7 @@ def reports(client, auth, lane):  # noqa: F811
             "other": other.id}
 
 
+@pytest.mark.usefixtures("database")
 def test_erasing_a_student_clears_the_tppk_reports_about_them(
         client, auth, lane, reports):  # noqa: F811
     auth.login("guru.a")
@@ -88,6 +89,7 @@ def test_an_erasure_refused_keeps_the_tppk_reports(client, auth, lane, reports):
     assert db.session.get(TppkCase, reports["named"]).student_words == NAMED
 
 
+@pytest.mark.usefixtures("database")
 def test_purge_removes_old_handled_tppk_reports_and_keeps_open_ones(
         app, runner, lane, reports):  # noqa: F811
     now = utcnow()
