@@ -172,6 +172,7 @@ def test_the_export_holds_the_tppk_reports_for_a_member_only(
         client, auth, lane, reports):  # noqa: F811
     student = lane["student_a"]
     auth.login("guru.b")  # a member, who holds none of the student's counseling
+    assert "tppk.csv" in client.get(f"/data-siswa/{student.id}").get_data(as_text=True)
     files = export_files(client, student)
     tppk = files["tppk.csv"]
     assert NAMED in tppk and "dua kali minggu ini" in tppk and "examination" in tppk
@@ -181,6 +182,7 @@ def test_the_export_holds_the_tppk_reports_for_a_member_only(
     auth.logout()
     for username in ("guru.a", "operator"):  # not members
         auth.login(username)
+        assert "tppk.csv" not in client.get(f"/data-siswa/{student.id}").get_data(as_text=True)
         files = export_files(client, student)
         assert "tppk.csv" not in files and "TPPK" not in files["LIHAT-SAYA.txt"]
         auth.logout()
