@@ -8,9 +8,6 @@ from .alerts.models import Alert  # noqa: F401
 from .alerts.models import AlertSettings  # noqa: F401
 from .alerts.models import PushSubscription  # noqa: F401
 from .assessments.models import Administration  # noqa: F401
-from .alerts.models import Alert  # noqa: F401
-from .alerts.models import AlertSettings  # noqa: F401
-from .alerts.models import PushSubscription  # noqa: F401
 from .assessments.models import AdministrationTarget  # noqa: F401
 from .assessments.models import Answer  # noqa: F401
 from .assessments.models import Instrument  # noqa: F401

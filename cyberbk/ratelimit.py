@@ -23,6 +23,7 @@ from limits.strategies import MovingWindowRateLimiter
 from limits.strategies import RateLimiter
 
 from . import devices
+from .common.forms import HONEYPOT
 from .extensions import limiter
 
 log = logging.getLogger("cyberbk.ratelimit")
@@ -125,6 +126,15 @@ def minutes_to_wait(request_limit):
 def window_minutes(spec):
     """The length of the shortest window of `spec`, in minutes."""
     return max(min(part.get_expiry() for part in parse_many(spec)) // 60, 1)
+
+
+def honeypot_minutes(name):
+    """For a form's POST whose honeypot (common.forms.HONEYPOT) was filled, by a bot: the
+    minutes of config `name`'s shortest window, for the view to answer as its rate limit
+    would (the bot learns nothing from it); None for a person's post."""
+    if not request.form.get(HONEYPOT):
+        return None
+    return window_minutes(current_app.config[name])
 
 
 def per_device(name):

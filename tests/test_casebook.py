@@ -341,3 +341,22 @@ def test_erasure_removes_the_texts_of_the_case_records(client, auth, world):
     assert db.session.get(HomeVisit, world["visit"]).purpose == ""
     referral = db.session.get(OutwardReferral, world["referral"])
     assert (referral.reason, referral.shared, referral.addressee) == ("", "", "-")
+
+
+def test_a_counselor_opens_a_case_from_the_student_record(client, auth, school):
+    """A student noticed outside any booking (a sociogram's isolate): the record's button
+    opens the counselor's case, once; the sociogram's names lead to that record."""
+    student = school["student_a"]
+    auth.login("guru.a")
+    assert f'action="/bk/siswa/{student.id}/kasus"' in client.get(
+        f"/bk/siswa/{student.id}").get_data(as_text=True)
+    response = client.post(f"/bk/siswa/{student.id}/kasus")
+    case = db.session.scalars(sa.select(CounselingCase)).one()
+    assert response.status_code == 303 and response.location.endswith(f"/bk/kasus/{case.id}")
+    assert (case.student_id, case.counselor_id, case.status) == (
+        student.id, school["counselor"].id, CaseStatus.OPEN)
+    # Again: the open case, not a second one.
+    client.post(f"/bk/siswa/{student.id}/kasus")
+    assert db.session.scalar(sa.select(sa.func.count(CounselingCase.id))) == 1
+    assert db.session.scalar(sa.select(AuditEntry).where(
+        AuditEntry.action == "create", AuditEntry.target_type == "case")) is not None

@@ -137,7 +137,7 @@ def test_purge_removes_only_what_is_due(aged_data, runner):
     assert count(Booking) == 4
     purges = db.session.scalars(sa.select(AuditEntry.target_type)
                                 .where(AuditEntry.action == "purge")).all()
-    assert sorted(purges) == ["case", "chat", "problem_report"]
+    assert sorted(purges) == ["case", "chat", "problem_report", "tppk_case"]
 
     again = runner.invoke(args=["purge"])
     assert "0 report(s)" in again.output and "0 chat message(s)" in again.output

@@ -28,9 +28,9 @@ from hypothesis import strategies as st
 from cyberbk.booking.models import Booking
 from cyberbk.booking.models import BookingStatus
 from cyberbk.booking.services import slots
+from cyberbk.common.forms import HONEYPOT
 from cyberbk.extensions import db
 from cyberbk.extensions import socketio
-from cyberbk.problembox.forms import HONEYPOT
 from cyberbk.problembox.models import ProblemReport
 from tests import factories
 from tests import test_booking as booking_helpers

@@ -126,6 +126,7 @@ ROUTES = {
     # invitations (panggilan konseling, issue 19 §3): counselors invite from a student's
     # record; a student answers only their own (unknown ids: 404). Phone windows: students.
     "booking.invite": ({Role.COUNSELOR}, "GET", lambda s: {"student_id": s["student_b"].id}),
+    "booking.open_case": ({Role.COUNSELOR}, "POST", lambda s: {"student_id": s["student_b"].id}),
     "booking.invitation": ({Role.STUDENT}, "GET", lambda s: {"invitation_id": 1}),
     "booking.decline_invitation": ({Role.STUDENT}, "POST", lambda s: {"invitation_id": 1}),
     "booking.phone_windows": ({Role.STUDENT}, "POST", None),

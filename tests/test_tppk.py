@@ -13,6 +13,7 @@ from cyberbk.common import schooltime
 from cyberbk.common import signals
 from cyberbk.extensions import db
 from cyberbk.school.services import get_settings
+from cyberbk.tppk import services
 from cyberbk.tppk.models import Source
 from cyberbk.tppk.models import Step
 from cyberbk.tppk.models import TppkCase
@@ -294,3 +295,37 @@ def test_the_operator_lists_the_members_and_the_violence_contact(client, auth, l
     assert db.session.get(TppkMember, lane["counselor"].id) is None
     auth.logout()
     assert "Bu Sari, 0812-0000-0009" in client.get("/kotak/kekerasan").get_data(as_text=True)
+
+
+def staff_menu(page):
+    """The side menu of a staff page (templates/_staff_nav.html)."""
+    start = page.index('<nav class="staff-nav"')
+    return page[start:page.index("</nav>", start)]
+
+
+def test_the_side_menu_shows_the_lane_to_its_members_only(client, auth, lane, monkeypatch):
+    at_school(monkeypatch, 2026, 9, 1)
+    routed_story(client, auth)
+    at_school(monkeypatch, 2026, 10, 5)
+    services.report_violence("Aku diancam kakak kelas.")  # today: waiting, not overdue
+    db.session.commit()
+    for username, home in (("tppk.a", "/tppk"), ("guru.b", "/bk")):
+        auth.login(username)
+        menu = staff_menu(client.get(home).get_data(as_text=True))
+        assert 'href="/tppk"' in menu
+        # Two wait for their examination, one of them past the 30 days (red).
+        assert "staff-count-urgent\">1<" in menu and ">2<span class=\"visually-hidden\"> " \
+            "belum diperiksa" in menu
+        # The lane's pages keep that one menu, with their section marked: no menu of their own.
+        case_page = client.get("/tppk/1").get_data(as_text=True)
+        assert 'href="/tppk" aria-current="true"' in staff_menu(case_page)
+        main_menu = case_page[case_page.index('<nav class="nav"'):]
+        assert "/tppk\"" not in main_menu[:main_menu.index("</nav>")]
+        auth.logout()
+    auth.login("guru.a")  # a counselor who is no member
+    menu = staff_menu(client.get("/bk").get_data(as_text=True))
+    assert "/tppk" not in menu and "TPPK" not in menu
+    # Routing a story to the TPPK is part of the problem box for them.
+    report, _code = factories.make_report("Aku dipukul di kelas.")
+    route_page = client.get(f"/tppk/teruskan/kotak/{report.id}").get_data(as_text=True)
+    assert 'href="/bk/kotak" aria-current="true"' in staff_menu(route_page)

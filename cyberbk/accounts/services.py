@@ -182,3 +182,12 @@ def recent_counselor_resets(now=None, days=RESET_SHOWN_DAYS):
             actor = db.session.get(User, entry.actor_id) if entry.actor_id else None
             resets.append((entry.at, target, actor))
     return resets
+
+
+def homeroom_students(teacher):
+    """The active students of the homeroom teacher's class(es), by class and name: whom
+    they may refer to BK or write an anecdote about."""
+    return db.session.scalars(
+        sa.select(User).join(StudentProfile).join(SchoolClass)
+        .where(SchoolClass.homeroom_teacher_id == teacher.id, User.is_active_account.is_(True))
+        .order_by(SchoolClass.name, User.full_name)).all()

@@ -2,6 +2,8 @@
 homeroom teachers write anecdotes under /wali/anekdot; a conference's participants read
 its shareable summary at /konferensi/<id>. Other people's records answer 404."""
 
+import functools
+
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -14,8 +16,10 @@ from wtforms.fields.choices import SelectChoice
 
 from ..accounts.decorators import roles_required
 from ..accounts.models import Role
+from ..accounts.services import homeroom_students
 from ..audit.services import record
 from ..booking.models import CounselingCase
+from ..common import access
 from ..common.schooltime import local_today
 from ..extensions import db
 from . import bp
@@ -45,16 +49,37 @@ def casebook_label(value):
     return label(value)
 
 
-def get_or_404(model, record_id):
-    """A case record its case's counselor opens (CaseOwned.open_to); 404 otherwise."""
-    row = db.session.get(model, record_id)
-    if row is None or not row.open_to(current_user.id):
-        abort(404)
-    return row
+def its_counselor(row):
+    """The case's counselor opens a case and its records (CaseOwned.open_to: may_open)."""
+    return row.open_to(current_user.id)
 
 
-def get_case_or_404(case_id):
-    return get_or_404(CounselingCase, case_id)
+def opens(model, read=None, may_open=its_counselor):
+    """A view of one record: `model` by the view's one id, handed to the view as the row
+    when `may_open` lets the signed-in person open it, 404 otherwise (access.get_or_404).
+    `read`: (audit target type, summary) of the reading a GET is, audited and committed
+    before the page renders; a POST is audited by the change it makes."""
+    def decorate(view):
+        @functools.wraps(view)
+        def opened(**ids):
+            [record_id] = ids.values()
+            row = access.get_or_404(model, record_id, may_open)
+            if read is not None and request.method == "GET":
+                target_type, summary = read
+                record(current_user, "read", target_type, row.id, summary=summary)
+                db.session.commit()
+            return view(row)
+        return opened
+    return decorate
+
+
+def saved(action, row, target_type, summary, message, to):
+    """The end of a form that added or changed `row`: its audit entry in the same
+    transaction, one commit, the message, and the page to go on to."""
+    record(current_user, action, target_type, row.id, summary=summary)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(to, 303)
 
 
 @bp.errorhandler(services.NotAllowed)
@@ -85,33 +110,29 @@ def render_book(case, status=200, entry_form=None, anecdote_form=None):
 
 @bp.route("/bk/kasus/<int:case_id>/buku")
 @roles_required(Role.COUNSELOR)
-def book(case_id):
-    case = get_case_or_404(case_id)
-    record(current_user, "read", "case_book", case.id, summary="Membuka buku kasus")
-    db.session.commit()
+@opens(CounselingCase, read=("case_book", "Membuka buku kasus"))
+def book(case):
     return render_book(case)
 
 
 @bp.route("/bk/kasus/<int:case_id>/buku/tulis", methods=["POST"])
 @roles_required(Role.COUNSELOR)
-def add_entry(case_id):
-    case = get_case_or_404(case_id)
+@opens(CounselingCase)
+def add_entry(case):
     form = EntryForm()
     if not form.validate_on_submit():
         return render_book(case, 400, entry_form=form)
     entry = services.add_entry(case, current_user, form.written_on.data, strip(form.body.data),
                                form.shareable.data)
-    db.session.flush()
-    record(current_user, "create", "case_book", entry.id, summary="Menulis buku kasus")
-    db.session.commit()
-    flash(_("Catatan buku kasus disimpan."), "success")
-    return redirect(url_for("casebook.book", case_id=case.id), 303)
+    return saved("create", entry, "case_book", "Menulis buku kasus",
+                 _("Catatan buku kasus disimpan."),
+                 url_for("casebook.book", case_id=case.id))
 
 
 @bp.route("/bk/kasus/<int:case_id>/anekdot", methods=["POST"])
 @roles_required(Role.COUNSELOR)
-def counselor_anecdote(case_id):
-    case = get_case_or_404(case_id)
+@opens(CounselingCase)
+def counselor_anecdote(case):
     form = AnecdoteForm()
     form.student.choices = [SelectChoice(case.student.id, case.student.full_name)]
     if not form.validate_on_submit():
@@ -119,11 +140,9 @@ def counselor_anecdote(case_id):
     anecdote = services.add_anecdote(current_user, case.student, form.observed_on.data,
                                      strip(form.setting.data), strip(form.observation.data),
                                      strip(form.interpretation.data))
-    db.session.flush()
-    record(current_user, "create", "anecdote", anecdote.id, summary="Menulis catatan anekdot")
-    db.session.commit()
-    flash(_("Catatan anekdot disimpan."), "success")
-    return redirect(url_for("casebook.book", case_id=case.id), 303)
+    return saved("create", anecdote, "anecdote", "Menulis catatan anekdot",
+                 _("Catatan anekdot disimpan."),
+                 url_for("casebook.book", case_id=case.id))
 
 
 # --- catatan anekdot: homeroom teachers ----------------------------------------------
@@ -131,7 +150,7 @@ def counselor_anecdote(case_id):
 @bp.route("/wali/anekdot", methods=["GET", "POST"])
 @roles_required(Role.HOMEROOM)
 def homeroom_anecdotes():
-    students = services.class_students(current_user)
+    students = homeroom_students(current_user)
     form = AnecdoteForm() if request.method == "POST" else AnecdoteForm(
         formdata=None, observed_on=local_today())
     form.student.choices = [SelectChoice(s.id, f"{s.full_name} ({s.school_class.name})")
@@ -141,13 +160,9 @@ def homeroom_anecdotes():
         anecdote = services.add_anecdote(current_user, student, form.observed_on.data,
                                          strip(form.setting.data), strip(form.observation.data),
                                          strip(form.interpretation.data))
-        db.session.flush()
-        record(current_user, "create", "anecdote", anecdote.id,
-               summary="Wali kelas menulis catatan anekdot")
-        db.session.commit()
-        flash(_("Catatan anekdot tersimpan dan bisa dibaca Guru BK yang menangani siswa ini."),
-              "success")
-        return redirect(url_for("casebook.homeroom_anecdotes"), 303)
+        return saved("create", anecdote, "anecdote", "Wali kelas menulis catatan anekdot",
+                     _("Catatan anekdot tersimpan dan bisa dibaca Guru BK yang menangani "
+                       "siswa ini."), url_for("casebook.homeroom_anecdotes"))
     return render_template("casebook/homeroom_anecdotes.html", form=form,
                            has_students=bool(students),
                            anecdotes=services.anecdotes_by(current_user),
@@ -157,13 +172,10 @@ def homeroom_anecdotes():
 
 @bp.route("/anekdot/<int:anecdote_id>")
 @roles_required(Role.HOMEROOM, Role.COUNSELOR)
-def anecdote(anecdote_id):
+@opens(Anecdote, read=("anecdote", "Membuka catatan anekdot"),
+       may_open=lambda row: row.readable_by(current_user))
+def anecdote(row):
     """One anecdote: its author, or the counselor of one of the student's cases."""
-    row = db.session.get(Anecdote, anecdote_id)
-    if row is None or not row.readable_by(current_user):
-        abort(404)
-    record(current_user, "read", "anecdote", row.id, summary="Membuka catatan anekdot")
-    db.session.commit()
     return render_template("casebook/anecdote.html", anecdote=row)
 
 
@@ -180,8 +192,8 @@ def conference_form(case, formdata=True):
 
 @bp.route("/bk/kasus/<int:case_id>/konferensi", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
-def new_conference(case_id):
-    case = get_case_or_404(case_id)
+@opens(CounselingCase)
+def new_conference(case):
     form = conference_form(case, request.method == "POST")
     if request.method == "POST" and form.validate_on_submit():
         conference = services.add_conference(
@@ -189,38 +201,30 @@ def new_conference(case_id):
             place=strip(form.place.data), other_participants=strip(form.other_participants.data),
             discussion=strip(form.discussion.data), summary=strip(form.summary.data),
             agreements=strip(form.agreements.data))
-        db.session.flush()
-        record(current_user, "create", "case_conference", conference.id,
-               summary="Mencatat konferensi kasus")
-        db.session.commit()
-        flash(_("Konferensi kasus disimpan."), "success")
-        return redirect(url_for("casebook.conference", conference_id=conference.id), 303)
+        return saved("create", conference, "case_conference", "Mencatat konferensi kasus",
+                     _("Konferensi kasus disimpan."),
+                     url_for("casebook.conference", conference_id=conference.id))
     return render_template("casebook/conference_new.html", case=case, form=form), \
         400 if form.errors else 200
 
 
 @bp.route("/bk/kasus/konferensi/<int:conference_id>", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
-def conference(conference_id):
+@opens(Conference, read=("case_conference", "Membuka konferensi kasus"))
+def conference(row):
     """The whole record, for the case's counselor; POST adds a follow-up step."""
-    row = get_or_404(Conference, conference_id)
     form = FollowUpForm()
     status = 200
     if request.method == "POST":
         if form.validate_on_submit():
             services.add_follow_up(row, strip(form.action.data), strip(form.owner.data),
                                    form.due_on.data)
-            record(current_user, "update", "case_conference", row.id,
-                   summary="Menambah tindak lanjut konferensi kasus")
-            db.session.commit()
-            flash(_("Tindak lanjut ditambahkan."), "success")
-            return redirect(url_for("casebook.conference", conference_id=row.id), 303)
+            return saved("update", row, "case_conference",
+                         "Menambah tindak lanjut konferensi kasus", _("Tindak lanjut ditambahkan."),
+                         url_for("casebook.conference", conference_id=row.id))
         status = 400
     else:
         form = FollowUpForm(formdata=None)
-        record(current_user, "read", "case_conference", row.id,
-               summary="Membuka konferensi kasus")
-        db.session.commit()
     return render_template("casebook/conference.html", conference=row, form=form,
                            shared_entries=services.entries(row.case, shareable_only=True)), status
 
@@ -261,57 +265,48 @@ def conference_summary(conference_id):
 
 @bp.route("/bk/kasus/<int:case_id>/kunjungan", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
-def new_visit(case_id):
-    case = get_case_or_404(case_id)
+@opens(CounselingCase)
+def new_visit(case):
     form = VisitPlanForm() if request.method == "POST" else VisitPlanForm(formdata=None)
     if request.method == "POST" and form.validate_on_submit():
         visit = services.plan_visit(case, planned_on=form.planned_on.data,
                                     purpose=strip(form.purpose.data),
                                     visitors=strip(form.visitors.data),
                                     address=strip(form.address.data))
-        db.session.flush()
-        record(current_user, "create", "home_visit", visit.id,
-               summary="Merencanakan kunjungan rumah")
-        db.session.commit()
-        flash(_("Rencana kunjungan rumah disimpan."), "success")
-        return redirect(url_for("casebook.visit", visit_id=visit.id), 303)
+        return saved("create", visit, "home_visit", "Merencanakan kunjungan rumah",
+                     _("Rencana kunjungan rumah disimpan."),
+                     url_for("casebook.visit", visit_id=visit.id))
     return render_template("casebook/visit_new.html", case=case, form=form), \
         400 if form.errors else 200
 
 
 @bp.route("/bk/kasus/kunjungan/<int:visit_id>", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
-def visit(visit_id):
-    row = get_or_404(HomeVisit, visit_id)
+@opens(HomeVisit, read=("home_visit", "Membuka kunjungan rumah"))
+def visit(row):
     status = 200
     if request.method == "POST":
         form = VisitRecordForm()
         if form.validate_on_submit():
             services.record_visit(row, form.visited_on.data, strip(form.met_with.data),
                                   strip(form.findings.data), strip(form.agreements.data))
-            record(current_user, "update", "home_visit", row.id,
-                   summary="Mencatat hasil kunjungan rumah")
-            db.session.commit()
-            flash(_("Hasil kunjungan disimpan. Berita acara siap dicetak."), "success")
-            return redirect(url_for("casebook.visit", visit_id=row.id), 303)
+            return saved("update", row, "home_visit", "Mencatat hasil kunjungan rumah",
+                         _("Hasil kunjungan disimpan. Berita acara siap dicetak."),
+                         url_for("casebook.visit", visit_id=row.id))
         status = 400
     else:
         form = VisitRecordForm(formdata=None, obj=row)
         if row.visited_on is None:
             form.visited_on.data = row.planned_on
-        record(current_user, "read", "home_visit", row.id, summary="Membuka kunjungan rumah")
-        db.session.commit()
     return render_template("casebook/visit.html", visit=row, form=form,
                            done=row.status == VisitStatus.DONE), status
 
 
 @bp.route("/bk/kasus/kunjungan/<int:visit_id>/berita-acara")
 @roles_required(Role.COUNSELOR)
-def visit_report(visit_id):
+@opens(HomeVisit, read=("home_visit", "Mencetak berita acara kunjungan"))
+def visit_report(row):
     """The berita acara to print, with lines for the family and the school to sign."""
-    row = get_or_404(HomeVisit, visit_id)
-    record(current_user, "read", "home_visit", row.id, summary="Mencetak berita acara kunjungan")
-    db.session.commit()
     return render_template("casebook/visit_report.html", visit=row, case=row.case)
 
 
@@ -326,26 +321,23 @@ def referral_values(form):
 
 @bp.route("/bk/kasus/<int:case_id>/alih-tangan", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
-def new_referral(case_id):
-    case = get_case_or_404(case_id)
+@opens(CounselingCase)
+def new_referral(case):
     form = OutwardReferralForm() if request.method == "POST" else OutwardReferralForm(
         formdata=None)
     if request.method == "POST" and form.validate_on_submit():
         referral = services.add_referral(case, **referral_values(form))
-        db.session.flush()
-        record(current_user, "create", "outward_referral", referral.id,
-               summary="Menyiapkan alih tangan kasus")
-        db.session.commit()
-        flash(_("Alih tangan kasus disimpan."), "success")
-        return redirect(url_for("casebook.referral", referral_id=referral.id), 303)
+        return saved("create", referral, "outward_referral", "Menyiapkan alih tangan kasus",
+                     _("Alih tangan kasus disimpan."),
+                     url_for("casebook.referral", referral_id=referral.id))
     return render_template("casebook/referral_new.html", case=case, form=form), \
         400 if form.errors else 200
 
 
 @bp.route("/bk/kasus/alih-tangan/<int:referral_id>", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
-def referral(referral_id):
-    row = get_or_404(OutwardReferral, referral_id)
+@opens(OutwardReferral, read=("outward_referral", "Membuka alih tangan kasus"))
+def referral(row):
     status = 200
     details = OutwardReferralForm(formdata=None, obj=row)
     details.receiver.data = row.receiver.value
@@ -355,11 +347,9 @@ def referral(referral_id):
         if details.validate_on_submit():
             for name, value in referral_values(details).items():
                 setattr(row, name, value)
-            record(current_user, "update", "outward_referral", row.id,
-                   summary="Mengubah alih tangan kasus")
-            db.session.commit()
-            flash(_("Alih tangan kasus disimpan."), "success")
-            return redirect(url_for("casebook.referral", referral_id=row.id), 303)
+            return saved("update", row, "outward_referral", "Mengubah alih tangan kasus",
+                         _("Alih tangan kasus disimpan."),
+                         url_for("casebook.referral", referral_id=row.id))
         status = 400
     form = ReferralStatusForm(formdata=None, obj=row)
     form.status.data = row.status.value
@@ -368,17 +358,11 @@ def referral(referral_id):
         if form.validate_on_submit():
             services.update_referral(row, OutwardStatus(form.status.data), form.sent_on.data,
                                      strip(form.reply.data), form.reply_on.data)
-            record(current_user, "update", "outward_referral", row.id,
-                   summary="Mengubah status alih tangan kasus")
-            db.session.commit()
-            flash(_("Status alih tangan kasus disimpan."), "success")
-            return redirect(url_for("casebook.referral", referral_id=row.id), 303)
+            return saved("update", row, "outward_referral", "Mengubah status alih tangan kasus",
+                         _("Status alih tangan kasus disimpan."),
+                         url_for("casebook.referral", referral_id=row.id))
         status = 400
-    if request.method == "GET":
-        record(current_user, "read", "outward_referral", row.id,
-               summary="Membuka alih tangan kasus")
-        db.session.commit()
-    elif status == 200:
+    if request.method == "POST" and status == 200:
         abort(400)
     return render_template("casebook/referral.html", referral=row, form=form, details=details), \
         status
@@ -386,10 +370,7 @@ def referral(referral_id):
 
 @bp.route("/bk/kasus/alih-tangan/<int:referral_id>/surat")
 @roles_required(Role.COUNSELOR)
-def referral_letter(referral_id):
+@opens(OutwardReferral, read=("outward_referral", "Mencetak surat alih tangan kasus"))
+def referral_letter(row):
     """The letter to print; shared details appear only once consent is recorded."""
-    row = get_or_404(OutwardReferral, referral_id)
-    record(current_user, "read", "outward_referral", row.id,
-           summary="Mencetak surat alih tangan kasus")
-    db.session.commit()
     return render_template("casebook/referral_letter.html", referral=row, case=row.case)

@@ -8,9 +8,8 @@ import sqlalchemy.orm as so
 from flask_babel import gettext as _
 
 from ..accounts.models import Role
-from ..accounts.models import SchoolClass
-from ..accounts.models import StudentProfile
 from ..accounts.models import User
+from ..accounts.services import homeroom_students
 from ..booking.models import CounselingCase
 from ..common import signals
 from ..common.links import path_for
@@ -43,6 +42,7 @@ def add_entry(case, author, written_on, body, shareable):
     entry = CaseEntry(case=case, author_id=author.id, written_on=written_on, body=body,
                       shareable=shareable)
     db.session.add(entry)
+    db.session.flush()  # its id, for the audit entry and the next page
     return entry
 
 
@@ -56,23 +56,16 @@ def entries(case, shareable_only=False):
 
 # --- catatan anekdot -----------------------------------------------------------------
 
-def class_students(teacher):
-    """The active students of the homeroom teacher's class(es)."""
-    return db.session.scalars(
-        sa.select(User).join(StudentProfile).join(SchoolClass)
-        .where(SchoolClass.homeroom_teacher_id == teacher.id, User.is_active_account.is_(True))
-        .order_by(SchoolClass.name, User.full_name)).all()
-
-
 def add_anecdote(author, student, observed_on, setting, observation, interpretation=""):
     """A homeroom teacher writes only about a student of their class; a counselor about a
     student whose case they hold (the route passes the case's student)."""
     if author.acting_role == Role.HOMEROOM and student.id not in {
-            s.id for s in class_students(author)}:
+            s.id for s in homeroom_students(author)}:
         raise NotAllowed(_("Catatan anekdot hanya untuk siswa kelas perwalian Bapak/Ibu."))
     anecdote = Anecdote(student_id=student.id, author_id=author.id, observed_on=observed_on,
                         setting=setting, observation=observation, interpretation=interpretation)
     db.session.add(anecdote)
+    db.session.flush()  # its id, for the audit entry and the next page
     return anecdote
 
 
@@ -109,6 +102,7 @@ def add_conference(case, participant_ids, **fields):
         if user_id in allowed:
             conference.participants.append(ConferenceParticipant(user_id=user_id))
     db.session.add(conference)
+    db.session.flush()  # its id, for the audit entry and the next page
     return conference
 
 
@@ -141,6 +135,7 @@ def conferences_with(user):
 def plan_visit(case, **fields):
     visit = HomeVisit(case=case, **fields)
     db.session.add(visit)
+    db.session.flush()  # its id, for the audit entry and the next page
     return visit
 
 
@@ -157,6 +152,7 @@ def record_visit(visit, visited_on, met_with, findings, agreements):
 def add_referral(case, **fields):
     referral = OutwardReferral(case=case, **fields)
     db.session.add(referral)
+    db.session.flush()  # its id, for the audit entry and the next page
     return referral
 
 

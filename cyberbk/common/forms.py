@@ -1,16 +1,22 @@
 """Forms shared by every feature."""
 
+import secrets
+
 from flask_babel import Domain
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import HiddenField
 from wtforms import IntegerField
 from wtforms import StringField
 from wtforms import SubmitField
+from wtforms import TextAreaField
 from wtforms import fields
+from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
 from wtforms.validators import Regexp
+from wtforms.validators import StopValidation
 
 from . import numbers
 
@@ -34,6 +40,56 @@ class Form(FlaskForm):
     class Meta:
         def get_translations(self, form):
             return WTFORMS_MESSAGES.get_translations()
+
+
+#: The honeypot's field name on a form anyone may post unsigned (a story, a violence
+#: report): plausible to a bot, never offered to people (the template hides it), answered
+#: as a rate limit would be (ratelimit.honeypot_minutes).
+HONEYPOT = "website"
+TOO_LONG = _l("Terlalu panjang. Paling banyak %(max)d karakter.")
+
+
+def strip(value):
+    """A filter: text without the spaces around it."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def chosen(message):
+    """Required for a choice coerced to an enum member or None: an unknown value fails with
+    `message`, not WTForms' own."""
+
+    def check(form, field):
+        if field.data is None:
+            raise StopValidation(message)
+
+    return check
+
+
+def text_area(label, max_length, required=None, rows=4, too_long=TOO_LONG, **kwargs):
+    """A trimmed text of at most `max_length` characters (the browser stops there too);
+    `required`: the message when it is left empty, None when it may be."""
+    return TextAreaField(
+        label, validators=[DataRequired(required) if required else Optional(),
+                           Length(max=max_length, message=too_long)],
+        filters=[strip], render_kw={"rows": rows, "maxlength": max_length}, **kwargs)
+
+
+class StudentReportForm(Form):
+    """What a student may send without signing in (a problem-box story, a violence report
+    to the TPPK). It carries their name only when a signed-in student ticks the subclass's
+    `include_name`, offered to nobody else (`offered`); `submission` names this one
+    filling-in, so that the same report sent twice (a reload, a double tap) is stored
+    once."""
+
+    submission = HiddenField(default=lambda: secrets.token_urlsafe(16),
+                             validators=[Length(max=64)])
+
+    @classmethod
+    def offered(cls, may_give_name):
+        form = cls()
+        if not may_give_name:
+            del form.include_name
+        return form
 
 
 class EmptyForm(Form):

@@ -40,6 +40,13 @@ session_ended = signals.signal("session-ended")
 #: transaction that stores the thing, so the alert is committed, or lost, with it.
 counselor_alert = signals.signal("counselor-alert")
 
+#: A student's personal data is being erased on request (dashboard.student_data.erase).
+#: Sender: the student. A feature that keeps something of theirs by their account, outside
+#: what the erasure itself clears, removes what identifies them or what they told (keeping
+#: dates and kinds, which counts are made of), in the caller's transaction: it is kept, or
+#: rolled back, with the erasure.
+student_erased = signals.signal("student-erased")
+
 #: This process starts serving (a gunicorn worker, once its app is loaded). Sender: the app;
 #: `server`: its name, the same at every start of the same server, so that a feature can
 #: clear what the last run left when it died without closing (a crash, a kill).
@@ -118,6 +125,13 @@ laiseg_results = signals.signal("laiseg-results")
 #: export of their data. Sender: the student; each feature answers a list of
 #: (title, submitted at, question, answer text) (`collect`).
 student_answers = signals.signal("student-answers")
+
+#: A feature's files in the export of a student's data for `counselor`, the counselor who
+#: exports it: only what that counselor opens on the feature's own pages (its may_open),
+#: never anything the app did not link to the student. Sender: the student. Each feature
+#: answers a list of ExportFile (common.vocabulary), empty when it has none for them
+#: (`collect`).
+student_export = signals.signal("student-export")
 
 
 def answer(signal, sender, **values):

@@ -43,6 +43,17 @@ class TimelineEntry:
 
 
 @dataclass(frozen=True)
+class ExportFile:
+    """A feature's file in the export of a student's data (signals.student_export)."""
+
+    #: Its name in the ZIP ("tppk.csv").
+    name: str
+    #: What the export's LIHAT-SAYA.txt says it holds, in Indonesian.
+    about: str
+    text: str
+
+
+@dataclass(frozen=True)
 class UrgentItem:
     """Something urgent no counselor has opened yet (signals.urgent_waiting)."""
 

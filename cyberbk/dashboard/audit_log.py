@@ -32,6 +32,10 @@ ACTIONS = {
     # Case records (issue 21 §1): writing them is logged as reading them is.
     "create": _l("Menulis"),
     "update": _l("Mengubah"),
+    # The TPPK lane (issue 21 §3).
+    "route": _l("Meneruskan ke TPPK"),
+    "change": _l("Mengubah"),
+    "print": _l("Mencetak"),
 }
 TARGET_TYPES = {
     "problem_report": _l("Laporan kotak masalah"),
@@ -63,6 +67,9 @@ TARGET_TYPES = {
     "case_conference_summary": _l("Ringkasan konferensi kasus"),
     "home_visit": _l("Kunjungan rumah"),
     "outward_referral": _l("Alih tangan kasus"),
+    "tppk_case": _l("Laporan TPPK"),
+    "tppk_member": _l("Anggota TPPK"),
+    "school_settings": _l("Pengaturan sekolah"),
 }
 
 

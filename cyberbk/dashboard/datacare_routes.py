@@ -23,6 +23,7 @@ from ..common import numbers
 from ..common.forms import EmptyForm
 from ..common.schooltime import local_today
 from ..extensions import db
+from ..tppk.models import is_member
 from . import audit_log
 from . import bp
 from . import consent
@@ -70,9 +71,14 @@ def admin_audit():
 def retention_settings():
     settings = retention.current_settings()
     form = RetentionForm(obj=settings)
+    # The TPPK lane's reports are the members' to keep or let go; others read the setting.
+    member = is_member(current_user)
+    if not member:
+        del form.closed_tppk_days
     if form.validate_on_submit():
         retention.save_settings(current_user, form.closed_reports_days.data,
-                                form.chat_days.data, form.closed_cases_days.data)
+                                form.chat_days.data, form.closed_cases_days.data,
+                                *([form.closed_tppk_days.data] if member else []))
         db.session.commit()
         flash(_("Pengaturan retensi disimpan. Data lama dihapus saat operator menjalankan "
                 "perintah purge."), "success")
@@ -138,7 +144,8 @@ def student_record(student_id):
 def export_student(student_id):
     student = get_student_or_404(student_id)
     full = full_export_allowed(student)
-    data = student_data.export_zip(student, current_user if full else None)
+    data = student_data.export_zip(student, current_user if full else None,
+                                   reader=current_user if is_counselor() else None)
     record(current_user, "export", "student_data", student.id,
            summary="Ekspor data satu siswa yang boleh dibuka Guru BK ini, atas permintaan"
            if full else "Ekspor data akun satu siswa atas permintaan")

@@ -51,6 +51,14 @@ class RetentionForm(Form):
         _l("Dihapus beserta catatan sesi, jadwal, data awal, dan rujukannya; jadwal yang tidak "
            "masuk kasus (ditolak, dibatalkan) juga, selama itu setelah waktunya. Kosongkan untuk "
            "menyimpan selamanya."))
+    #: Only a TPPK member sees it (datacare_routes.retention_settings).
+    closed_tppk_days = DatabaseIntegerField(
+        _l("Laporan TPPK yang sudah selesai ditangani (hari)"),
+        description=_l("Dihapus beserta langkah dan catatan TPPK-nya; laporan yang masih "
+                       "ditangani tetap disimpan. Paling sedikit 365 hari (satu tahun "
+                       "pelajaran). Kosongkan untuk menyimpan selamanya."),
+        validators=[Optional(), NumberRange(min=365, max=36500, message=_l(
+            "Isi jumlah hari, 365 sampai 36500."))])
     submit = SubmitField(_l("Simpan pengaturan retensi"))
 
 

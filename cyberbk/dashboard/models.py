@@ -42,6 +42,8 @@ class RetentionSettings(db.Model):
     closed_reports_days: so.Mapped[int | None]
     chat_days: so.Mapped[int | None]
     closed_cases_days: so.Mapped[int | None]
+    #: The TPPK lane's handled violence reports (retention.DEFAULT_TPPK_DAYS).
+    closed_tppk_days: so.Mapped[int | None]
     updated_by_id: so.Mapped[int | None] = so.mapped_column(
         sa.ForeignKey("users.id", ondelete="SET NULL"))
     updated_at: so.Mapped[datetime] = so.mapped_column(default=utcnow, onupdate=utcnow)

@@ -1,5 +1,6 @@
-"""Retention: how long closed problem reports, chat content and closed case files are
-kept, and the purge that applies it (flask --app wsgi purge)."""
+"""Retention: how long closed problem reports, chat content, closed case files and the TPPK
+lane's handled violence reports are kept, and the purge that applies it (flask --app wsgi
+purge)."""
 
 from dataclasses import dataclass
 from datetime import timedelta
@@ -19,11 +20,18 @@ from ..chat.models import ChatRoom
 from ..common.schooltime import utcnow
 from ..extensions import db
 from ..problembox.models import ProblemReport
+from ..tppk.models import TppkCase
 from .models import RetentionSettings
 
 DEFAULT_CHAT_DAYS = 365
 # A student stays three years in an SMP: a case file outlives their time at school.
 DEFAULT_CASE_DAYS = 3 * 365
+# A violence report the TPPK handled (Permendikbudristek 46/2023) is kept as long as a case
+# file: through the student's years at the school, so the team sees what happened before
+# when violence comes back, while the Dinas keeps the printed report. Never less than a
+# school year (MIN_TPPK_DAYS): a report closed in July is still there for the next one.
+DEFAULT_TPPK_DAYS = 3 * 365
+MIN_TPPK_DAYS = 365
 
 
 def current_settings():
@@ -32,22 +40,31 @@ def current_settings():
     if settings is None:
         settings = RetentionSettings(
             closed_reports_days=current_app.config["PROBLEMBOX_RETENTION_DAYS"],
-            chat_days=DEFAULT_CHAT_DAYS, closed_cases_days=DEFAULT_CASE_DAYS)
+            chat_days=DEFAULT_CHAT_DAYS, closed_cases_days=DEFAULT_CASE_DAYS,
+            closed_tppk_days=DEFAULT_TPPK_DAYS)
     return settings
 
 
-def save_settings(user, closed_reports_days, chat_days, closed_cases_days):
-    """Save the settings with their audit entry, in the caller's transaction."""
+#: save_settings leaves the TPPK lane's setting as it is.
+UNCHANGED = object()
+
+
+def save_settings(user, closed_reports_days, chat_days, closed_cases_days,
+                  closed_tppk_days=UNCHANGED):
+    """Save the settings with their audit entry, in the caller's transaction. The TPPK
+    lane's only when given (only a TPPK member changes it: the page)."""
     settings = current_settings()
     if settings.id is None:
         db.session.add(settings)
     settings.closed_reports_days = closed_reports_days
     settings.chat_days = chat_days
     settings.closed_cases_days = closed_cases_days
+    if closed_tppk_days is not UNCHANGED:
+        settings.closed_tppk_days = closed_tppk_days
     settings.updated_by_id = user.id
     record(user, "settings", "retention",
            summary=f"Retensi: laporan {closed_reports_days}, chat {chat_days}, "
-                   f"kasus {closed_cases_days} hari")
+                   f"kasus {closed_cases_days}, TPPK {settings.closed_tppk_days} hari")
 
 
 def purge_chat_messages(days, now=None):
@@ -91,6 +108,15 @@ def purge_closed_cases(days, now=None):
     return cases, records, loose
 
 
+def purge_closed_tppk(days, now=None):
+    """TPPK cases whose handling was marked done more than `days` days ago, with their
+    steps and notes (ON DELETE CASCADE). A case still handled stays, however old."""
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    return db.session.execute(
+        sa.delete(TppkCase).where(TppkCase.closed_at.is_not(None), TppkCase.closed_at < cutoff)
+        .execution_options(synchronize_session=False)).rowcount
+
+
 def _reports(days, now):
     removed = purge_closed_reports(days, now)
     return f"{removed} report(s) with their threads and notes", f"{removed} laporan tertutup"
@@ -109,11 +135,18 @@ def _cases(days, now):
             "di luar kasus")
 
 
+def _tppk(days, now):
+    removed = purge_closed_tppk(days, now)
+    return (f"{removed} TPPK case(s) with their steps and notes",
+            f"{removed} laporan TPPK yang selesai ditangani")
+
+
 #: (what, setting, audit target type, purge function returning (for the operator, for the log))
 RULES = (
     ("closed problem reports", "closed_reports_days", "problem_report", _reports),
     ("chat content", "chat_days", "chat", _chat),
     ("closed case files", "closed_cases_days", "case", _cases),
+    ("handled TPPK reports", "closed_tppk_days", "tppk_case", _tppk),
 )
 
 
@@ -144,7 +177,7 @@ def purge(now=None):
 @click.command("purge")
 def purge_command():
     """Remove what the retention settings say is due: closed problem reports, chat
-    content and closed case files."""
+    content, closed case files and handled TPPK reports."""
     lines = purge()
     db.session.commit()
     for line in lines:

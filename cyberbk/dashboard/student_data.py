@@ -12,12 +12,17 @@ Who may do what, decided here:
 - The operator (admin) exports only what admins may see anyway: the account, the class
   and the parents' consent record; never bookings, cases, answers or chats.
 
+Other features add their files by their own rules (signals.student_export): the TPPK
+lane's reports about the student go only into the export of a counselor who is a TPPK
+member, as only members open them on the lane's pages (tppk.models.may_open); the
+operator's export and a non-member's hold none.
+
 What cannot be exported is what the app never linked to the student: anonymous
-problem-box reports and answers to anonymous questionnaires. Counselors' private notes
+problem-box reports, anonymous violence reports to the TPPK and answers to anonymous
+questionnaires. Counselors' private notes
 are their working notes and are left out of the export.
 """
 
-import csv
 import io
 import json
 import secrets
@@ -50,7 +55,7 @@ from ..casebook.models import OutwardReferral
 from ..chat.models import ChatMessage
 from ..chat.models import ChatRoom
 from ..common import signals
-from ..common.cells import safe_cell
+from ..common.cells import to_csv
 from ..common.scheduling import off_loop
 from ..common.schooltime import to_local
 from ..common.schooltime import utcnow
@@ -91,16 +96,6 @@ def local(moment):
 
 def enum_value(value):
     return value.value if value is not None else ""
-
-
-def to_csv(header, rows):
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow(["" if value is None else safe_cell(value) for value in row])
-    # The byte order mark makes Excel read the file as UTF-8.
-    return "\ufeff" + buffer.getvalue()
 
 
 # --- what the export holds ------------------------------------------------------------
@@ -273,7 +268,7 @@ def chat_csv(student, counselor):
                    for booking_id, at, from_counselor, body in rows])
 
 
-def readme(student, counselor):
+def readme(student, counselor, feature_files=()):
     lines = [
         _("Data pribadi siswa: %(name)s", name=student.full_name),
         _("Dibuat: %(when)s", when=local(utcnow())),
@@ -293,6 +288,7 @@ def readme(student, counselor):
             _("angket.csv: jawaban angket yang diisi dengan nama, dan teman yang dipilih "
               "siswa di sosiometri."),
             _("chat.csv: pesan chat sesi konseling."),
+            *(f"{file.name}: {file.about}" for file in feature_files),
             "",
             _("Tidak termasuk: laporan kotak masalah tanpa nama dan jawaban angket anonim, "
               "karena aplikasi memang tidak menyimpan siapa pengirimnya."),
@@ -301,16 +297,22 @@ def readme(student, counselor):
               name=counselor.full_name),
         ]
     else:
-        lines += ["", _("Ekspor operator sekolah: hanya data akun. Data konseling hanya bisa "
+        lines += [*(f"{file.name}: {file.about}" for file in feature_files),
+                  "", _("Ekspor operator sekolah: hanya data akun. Data konseling hanya bisa "
                         "diekspor oleh Guru BK.")]
     return "\n".join(lines) + "\n"
 
 
-def export_zip(student, counselor=None):
+def export_zip(student, counselor=None, reader=None):
     """One student's data as a ZIP of readable files: for `counselor`, with the counseling
     records that counselor may open (may_open, record by record); without one, only the
-    parts an admin may see."""
-    files = {"LIHAT-SAYA.txt": readme(student, counselor),
+    parts an admin may see. `reader`: the counselor who exports, also when none of the
+    counseling is theirs: other features add what they open to them (a TPPK member's
+    lane), by their own rules (signals.student_export)."""
+    reader = reader or counselor
+    feature_files = (signals.collect(signals.student_export, student, counselor=reader)
+                     if reader is not None else [])
+    files = {"LIHAT-SAYA.txt": readme(student, counselor, feature_files),
              "profil.json": json.dumps(profile(student), ensure_ascii=False, indent=2)}
     if counselor is not None:
         files.update({
@@ -326,6 +328,7 @@ def export_zip(student, counselor=None):
             "kotak_masalah.csv": reports_csv(student), "angket.csv": answers_csv(student),
             "chat.csv": chat_csv(student, counselor),
         })
+    files.update({file.name: file.text for file in feature_files})
     # Compressing in a native thread: the other requests of the worker go on meanwhile.
     return off_loop(zip_bytes, files)
 
@@ -379,8 +382,10 @@ def erase(student):
     and the consent record, and the student's sociometry answers (whom they chose; their
     classmates' answers that name them stay, under the anonymised name); of the case records
     (casebook), every text: case book entries, anecdotes, conferences with their follow-up,
-    home visits and referrals out keep only their dates, kinds and statuses. Problem-box reports sent with a name stay with the
-    anonymised account, like any anonymous report.
+    home visits and referrals out keep only their dates, kinds and statuses. Problem-box
+    reports sent with a name stay with the anonymised account, like any anonymous report.
+    Other features clear their own part (signals.student_erased): the TPPK lane, the
+    violence reports about the student.
 
     Written in the caller's transaction.
     """
@@ -430,6 +435,7 @@ def erase(student):
     ]
     for statement in statements:
         db.session.execute(statement.execution_options(synchronize_session=False))
+    signals.student_erased.send(student)
     student.full_name = f"Siswa terhapus #{sid}"
     student.username = f"{ERASED_PREFIX}{sid}"
     student.phone = None

@@ -1,20 +1,19 @@
-import secrets
-
 from flask_babel import lazy_gettext as _l
 from flask_babel import lazy_pgettext as _lp
 from wtforms import BooleanField
-from wtforms import HiddenField
 from wtforms import RadioField
 from wtforms import SelectField
 from wtforms import StringField
-from wtforms import TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
 from wtforms.validators import Optional
-from wtforms.validators import StopValidation
 
 from ..common.forms import Form
+from ..common.forms import StudentReportForm
+from ..common.forms import chosen
+from ..common.forms import strip
+from ..common.forms import text_area
 from ..common.vocabulary import FIELD_LABELS
 from ..common.vocabulary import MODE_LABELS
 from ..common.vocabulary import ONLINE_MODES
@@ -23,18 +22,12 @@ from .models import ReportStatus
 
 REPORT_MAX = 3000
 REPLY_MAX = 2000
-#: The honeypot's field name: plausible to a bot, never offered to people.
-HONEYPOT = "website"
 
 STATUS_LABELS = {
     ReportStatus.NEW: _l("Baru"),
     ReportStatus.IN_PROGRESS: _l("Diproses"),
     ReportStatus.CLOSED: _lp("story status", "Selesai"),
 }
-
-
-def strip(value):
-    return value.strip() if isinstance(value, str) else value
 
 
 def options(pairs):
@@ -56,27 +49,13 @@ def _urgency(value):
     return {"1": True, "0": False, True: True, False: False}.get(value)
 
 
-def chosen(message):
-    """Required for enum choices: an unknown value fails with our message, not WTForms'."""
-
-    def check(form, field):
-        if field.data is None:
-            raise StopValidation(message)
-
-    return check
-
-
-class ReportForm(Form):
-    body = TextAreaField(
-        _l("Ceritakan masalahmu"),
-        validators=[DataRequired(_l("Tulis dulu ceritamu, walau hanya satu kalimat.")),
-                    Length(max=REPORT_MAX, message=_l("Ceritamu terlalu panjang. Paling banyak "
-                                                      "%(max)d karakter."))],
-        filters=[strip],
+class ReportForm(StudentReportForm):
+    body = text_area(
+        _l("Ceritakan masalahmu"), REPORT_MAX,
+        _l("Tulis dulu ceritamu, walau hanya satu kalimat."), rows=8,
+        too_long=_l("Ceritamu terlalu panjang. Paling banyak %(max)d karakter."),
         description=_l("Tulis dengan bahasamu sendiri. Paling banyak %(max)d karakter.",
-                       max=REPORT_MAX),
-        render_kw={"rows": 8, "maxlength": REPORT_MAX},
-    )
+                       max=REPORT_MAX))
     field = RadioField(
         _l("Tentang apa? (boleh dilewati)"),
         choices=options([("", _l("Belum tahu"))]
@@ -84,10 +63,6 @@ class ReportForm(Form):
         coerce=_enum_or_none(ServiceField), validators=[Optional()], validate_choice=False,
     )
     include_name = BooleanField(_l("Sertakan namaku supaya Guru BK tahu siapa aku"))
-    #: A random name for this one filling-in of the form: the same story sent twice (a
-    #: reload of the confirmation, a double tap) is stored once.
-    submission = HiddenField(default=lambda: secrets.token_urlsafe(16),
-                             validators=[Length(max=64)])
 
 
 class CodeForm(Form):
@@ -101,13 +76,7 @@ class CodeForm(Form):
 
 
 class ReplyForm(Form):
-    body = TextAreaField(
-        _l("Balasanmu"),
-        validators=[DataRequired(_l("Tulis dulu balasanmu.")),
-                    Length(max=REPLY_MAX, message=_l("Terlalu panjang. Paling banyak %(max)d "
-                                                     "karakter."))],
-        filters=[strip], render_kw={"rows": 4, "maxlength": REPLY_MAX},
-    )
+    body = text_area(_l("Balasanmu"), REPLY_MAX, _l("Tulis dulu balasanmu."))
 
 
 class SessionRequestForm(Form):
@@ -124,19 +93,12 @@ class SessionRequestForm(Form):
 
 
 class CounselorReplyForm(Form):
-    body = TextAreaField(
-        _l("Balasan untuk siswa"),
-        validators=[DataRequired(_l("Tulis dulu balasannya.")), Length(max=REPLY_MAX)],
-        filters=[strip], render_kw={"rows": 6, "maxlength": REPLY_MAX},
-    )
+    body = text_area(_l("Balasan untuk siswa"), REPLY_MAX, _l("Tulis dulu balasannya."),
+                     rows=6)
 
 
 class NoteForm(Form):
-    body = TextAreaField(
-        _l("Catatan baru"),
-        validators=[DataRequired(_l("Tulis dulu catatannya.")), Length(max=REPLY_MAX)],
-        filters=[strip], render_kw={"rows": 3, "maxlength": REPLY_MAX},
-    )
+    body = text_area(_l("Catatan baru"), REPLY_MAX, _l("Tulis dulu catatannya."), rows=3)
 
 
 class TriageForm(Form):
@@ -165,10 +127,7 @@ class InboxFilterForm(Form):
 class TemplateForm(Form):
     title = StringField(_l("Judul singkat"), filters=[strip],
                         validators=[DataRequired(_l("Beri judul singkat.")), Length(max=80)])
-    body = TextAreaField(_l("Isi balasan"), filters=[strip],
-                         validators=[DataRequired(_l("Tulis isi balasannya.")),
-                                     Length(max=REPLY_MAX)],
-                         render_kw={"rows": 4, "maxlength": REPLY_MAX})
+    body = text_area(_l("Isi balasan"), REPLY_MAX, _l("Tulis isi balasannya."))
 
 
 class RiskTermForm(Form):

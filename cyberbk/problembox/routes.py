@@ -31,7 +31,6 @@ from ..school.services import crisis_contacts
 from . import bp
 from . import services
 from . import thread
-from .forms import HONEYPOT
 from .forms import CodeForm
 from .forms import ReplyForm
 from .forms import ReportForm
@@ -52,10 +51,7 @@ def may_give_name():
 
 
 def report_form():
-    form = ReportForm()
-    if not may_give_name():
-        del form.include_name
-    return form
+    return ReportForm.offered(may_give_name())
 
 
 def too_many_reports(request_limit):
@@ -72,9 +68,8 @@ def new():
     form = report_form()
     if request.method == "GET":
         return render_form(form)
-    if request.form.get(HONEYPOT):
-        # A filled honeypot gets the rate-limit answer: a bot learns nothing from it.
-        minutes = ratelimit.window_minutes(current_app.config["PROBLEMBOX_REPORT_LIMIT"])
+    minutes = ratelimit.honeypot_minutes("PROBLEMBOX_REPORT_LIMIT")
+    if minutes is not None:
         return render_form(form, 429, too_many_reports_message(minutes),
                            contacts=crisis_contacts())
     if not form.validate_on_submit():

@@ -3,7 +3,6 @@ of a story or a case, a student's own report (/kotak/kekerasan, no login needed,
 logged: accesslog.UNLOGGED covers /kotak/), and the operator's list of members."""
 
 from flask import abort
-from flask import current_app
 from flask import flash
 from flask import redirect
 from flask import render_template
@@ -19,6 +18,7 @@ from ..accounts.models import Role
 from ..accounts.models import User
 from ..audit.services import record
 from ..booking.models import CounselingCase
+from ..common import access
 from ..common import numbers
 from ..common import schooltime
 from ..common.forms import EmptyForm
@@ -41,9 +41,6 @@ from .models import TppkCase
 from .models import is_member
 from .models import may_open
 
-#: The honeypot's field name, as the problem box's form has it.
-HONEYPOT = "website"
-
 lane_roles = roles_required(Role.TPPK, Role.COUNSELOR)
 
 
@@ -56,13 +53,17 @@ def labels():
             "tppk_today": schooltime.local_today}
 
 
+@bp.app_template_global("tppk_member")
+def tppk_member():
+    """Whether the signed-in person is a TPPK member: the staff menu shows the lane's
+    section to members only (templates/_staff_nav.html)."""
+    return is_member(current_user)
+
+
 def get_case_or_404(case_id):
     """The case, if the signed-in person may open it (models.may_open); 404 otherwise, so
     a non-member learns not even that it exists."""
-    case = db.session.get(TppkCase, case_id)
-    if not may_open(current_user, case):
-        abort(404)
-    return case
+    return access.get_or_404(TppkCase, case_id, lambda case: may_open(current_user, case))
 
 
 @bp.route("/tppk")
@@ -100,6 +101,15 @@ def print_report(case_id):
     return render_template("tppk/print.html", case=case, school=get_settings())
 
 
+def changed(case, summary, message, anchor=""):
+    """The end of a member's change to a case: its audit entry, one commit, the message,
+    and back to the case page (at `anchor`)."""
+    record(current_user, "change", "tppk_case", case.id, summary=summary)
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(".case_page", case_id=case.id) + anchor, 303)
+
+
 @bp.route("/tppk/<int:case_id>/langkah", methods=["POST"])
 @lane_roles
 def add_step(case_id):
@@ -109,11 +119,8 @@ def add_step(case_id):
         return show_case(case, 400, step_form=form)
     services.record_step(case, form.step.data, form.done_on.data, current_user,
                          form.note.data or "")
-    record(current_user, "change", "tppk_case", case.id,
-           summary=f"Mencatat langkah TPPK ({form.step.data.value}) pada kasus #{case.id}")
-    db.session.commit()
-    flash(_("Langkah dicatat."), "success")
-    return redirect(url_for(".case_page", case_id=case.id) + "#langkah", 303)
+    return changed(case, f"Mencatat langkah TPPK ({form.step.data.value}) pada kasus #{case.id}",
+                   _("Langkah dicatat."), "#langkah")
 
 
 @bp.route("/tppk/<int:case_id>/catatan", methods=["POST"])
@@ -124,11 +131,8 @@ def add_note(case_id):
     if not form.validate_on_submit():
         return show_case(case, 400, note_form=form)
     services.add_note(case, current_user, form.body.data)
-    record(current_user, "change", "tppk_case", case.id,
-           summary=f"Menambah catatan pada kasus TPPK #{case.id}")
-    db.session.commit()
-    flash(_("Catatan disimpan."), "success")
-    return redirect(url_for(".case_page", case_id=case.id) + "#catatan", 303)
+    return changed(case, f"Menambah catatan pada kasus TPPK #{case.id}", _("Catatan disimpan."),
+                   "#catatan")
 
 
 @bp.route("/tppk/<int:case_id>/status", methods=["POST"])
@@ -139,12 +143,8 @@ def set_status(case_id):
         abort(400)
     closed = request.form.get("selesai") == "1"
     services.set_closed(case, closed)
-    record(current_user, "change", "tppk_case", case.id,
-           summary=f"Kasus TPPK #{case.id} {'ditutup' if closed else 'dibuka lagi'}")
-    db.session.commit()
-    flash(_("Penanganan ditandai selesai.") if closed else _("Penanganan dibuka lagi."),
-          "success")
-    return redirect(url_for(".case_page", case_id=case.id), 303)
+    return changed(case, f"Kasus TPPK #{case.id} {'ditutup' if closed else 'dibuka lagi'}",
+                   _("Penanganan ditandai selesai.") if closed else _("Penanganan dibuka lagi."))
 
 
 # A counselor routes a story or a case.
@@ -190,9 +190,8 @@ def route_story(record_id):
 @bp.route("/tppk/teruskan/kasus/<int:record_id>", methods=["GET", "POST"])
 @roles_required(Role.COUNSELOR)
 def route_case(record_id):
-    counseling_case = db.session.get(CounselingCase, record_id)
-    if counseling_case is None or not counseling_case.open_to(current_user.id):
-        abort(404)
+    counseling_case = access.get_or_404(CounselingCase, record_id,
+                                        lambda case: case.open_to(current_user.id))
     back = url_for("booking.case_file", case_id=counseling_case.id)
     refused = already_routed("kasus", counseling_case.id, back)
     if refused is not None:
@@ -218,10 +217,7 @@ def may_give_name():
 
 
 def report_form():
-    form = ReportForm()
-    if not may_give_name():
-        del form.include_name
-    return form
+    return ReportForm.offered(may_give_name())
 
 
 def render_report_form(form, status=200, error=None):
@@ -229,10 +225,14 @@ def render_report_form(form, status=200, error=None):
                            contact=get_settings().tppk_contact), status
 
 
+def too_many_reports_message(minutes):
+    return _("Kamu sudah mengirim beberapa laporan barusan. Tunggu sekitar %(num)d menit, lalu "
+             "kirim lagi. Tulisanmu di bawah masih ada.", num=minutes)
+
+
 def too_many_reports(request_limit):
-    return ratelimit.refused(render_report_form(report_form(), 429, _(
-        "Kamu sudah mengirim beberapa laporan barusan. Tunggu sekitar %(num)d menit, lalu kirim "
-        "lagi. Tulisanmu di bawah masih ada.", num=ratelimit.minutes_to_wait(request_limit))),
+    return ratelimit.refused(render_report_form(
+        report_form(), 429, too_many_reports_message(ratelimit.minutes_to_wait(request_limit))),
         request_limit)
 
 
@@ -243,11 +243,9 @@ def report_violence():
     form = report_form()
     if request.method == "GET":
         return render_report_form(form)
-    if request.form.get(HONEYPOT):
-        minutes = ratelimit.window_minutes(current_app.config["TPPK_REPORT_LIMIT"])
-        return render_report_form(form, 429, _(
-            "Kamu sudah mengirim beberapa laporan barusan. Tunggu sekitar %(num)d menit, lalu "
-            "kirim lagi. Tulisanmu di bawah masih ada.", num=minutes))
+    minutes = ratelimit.honeypot_minutes("TPPK_REPORT_LIMIT")
+    if minutes is not None:
+        return render_report_form(form, 429, too_many_reports_message(minutes))
     if not form.validate_on_submit():
         return render_report_form(form, 400)
     named = may_give_name() and bool(form.include_name.data)
@@ -282,7 +280,8 @@ def settings():
     if not form.validate_on_submit():
         return render_settings(400, contact_form=form)
     get_settings().tppk_contact = form.tppk_contact.data or ""
-    record(current_user, "change", "school_settings", 1, summary="Mengubah kontak laporan kekerasan")
+    record(current_user, "change", "school_settings", 1,
+           summary="Mengubah kontak laporan kekerasan")
     db.session.commit()
     flash(_("Kontak laporan kekerasan disimpan."), "success")
     return redirect(url_for(".settings"), 303)

@@ -3,22 +3,30 @@ notes and the list. Services never commit; the route does, once."""
 
 import hashlib
 import hmac
+from datetime import timedelta
 
 import sqlalchemy as sa
 import sqlalchemy.orm as so
 from flask import current_app
+from flask_babel import gettext as _
 
 from ..accounts.models import Role
 from ..accounts.models import User
 from ..common import schooltime
 from ..common import signals
+from ..common.cells import to_csv
 from ..common.links import path_for
+from ..common.vocabulary import ExportFile
 from ..extensions import db
+from .models import EXAMINATION_DAYS
 from .models import Source
+from .models import Step
 from .models import TppkCase
 from .models import TppkMember
 from .models import TppkNote
 from .models import TppkStep
+from .models import is_member
+from .models import may_open
 
 
 def this_hour():
@@ -114,6 +122,24 @@ def cases():
         .order_by(TppkCase.closed_at.is_not(None), TppkCase.received_at, TppkCase.id)).all()
 
 
+@signals.waiting_counts.connect
+def waiting_part(user):
+    """For a member's menu: reports whose examination is still to do, and how many of
+    those are past the 30 days (one query). Nothing for anyone else: not even a count."""
+    if not is_member(user):
+        return {}
+    start_of_deadline_day, _end = schooltime.day_bounds(
+        schooltime.local_today() - timedelta(days=EXAMINATION_DAYS))
+    waiting, overdue = db.session.execute(
+        sa.select(sa.func.count(TppkCase.id),
+                  sa.func.count(TppkCase.id).filter(
+                      TppkCase.received_at < start_of_deadline_day))
+        .where(TppkCase.closed_at.is_(None),
+               ~sa.exists().where(TppkStep.case_id == TppkCase.id,
+                                  TppkStep.step == Step.EXAMINATION))).one()
+    return {"tppk_waiting": waiting, "tppk_overdue": overdue}
+
+
 def members():
     """(accounts of the role `tppk`, counselors listed as members), by name."""
     by_role = db.session.scalars(sa.select(User).where(User.role == Role.TPPK)
@@ -149,3 +175,57 @@ def lane_part(_app, kind, record_id):
     return {"tppk_routed": routed_from(kind, record_id),
             "tppk_route_link": path_for("tppk.route_story" if kind == "kotak"
                                         else "tppk.route_case", record_id=record_id)}
+
+
+# A student's data on request (dashboard.student_data): export and erasure.
+
+def about(student):
+    """The lane's cases about `student` by name: routed from their story or case, or their
+    own report with their name. An anonymous report is about nobody the app knows."""
+    return sa.select(TppkCase.id).where(TppkCase.student_id == student.id)
+
+
+@signals.student_export.connect
+def export_part(student, counselor):
+    """For a counselor who is a TPPK member (may_open, as on the lane's pages), the cases
+    about the student: where they came from, what reached the lane, the steps done. The
+    members' notes are the team's working notes and stay out, as a counselor's private
+    notes do."""
+    cases = [case for case in db.session.scalars(
+        sa.select(TppkCase).where(TppkCase.id.in_(about(student)))
+        .options(so.selectinload(TppkCase.steps)).order_by(TppkCase.received_at, TppkCase.id))
+        if may_open(counselor, case)]
+    if not cases:
+        return []
+    rows = [(case.id, case.source.value, case.received_on.isoformat(),
+             schooltime.local_today(case.closed_at).isoformat() if case.closed_at else "",
+             case.summary, case.student_words or "",
+             "; ".join(f"{step.step.value} {step.done_on.isoformat()}"
+                       + (f": {step.note}" if step.note else "") for step in case.steps))
+            for case in cases]
+    return [ExportFile(
+        "tppk.csv",
+        _("laporan kekerasan tentang siswa yang ditangani TPPK: ringkasan yang diteruskan, "
+          "kata-kata siswa, dan langkah penanganan (hanya untuk Guru BK anggota TPPK; catatan "
+          "kerja TPPK tidak termasuk)."),
+        to_csv(["laporan", "asal", "diterima", "selesai", "ringkasan_guru_bk", "kata_siswa",
+                "langkah"], rows))]
+
+
+@signals.student_erased.connect
+def erase_part(student):
+    """The lane's part of a student's erasure: of every case about them the texts go (the
+    summary, their words, the steps' remarks, the members' notes); where it came from, its
+    dates, the steps done and its status stay, so the lane's counts hold. An anonymous
+    report names nobody and is left as it is."""
+    cases = about(student)
+    statements = [
+        sa.delete(TppkNote).where(TppkNote.case_id.in_(cases)),
+        sa.update(TppkStep).where(TppkStep.case_id.in_(cases)).values(note=""),
+        # A routed case keeps a summary (tppk_routed_or_reported): a dash.
+        sa.update(TppkCase).where(TppkCase.student_id == student.id)
+        .values(summary=sa.case((TppkCase.source == Source.STUDENT, ""), else_="-"),
+                student_words=None),
+    ]
+    for statement in statements:
+        db.session.execute(statement.execution_options(synchronize_session=False))

@@ -20,6 +20,7 @@ from ...audit.services import record
 from ...common import listing
 from ...common import numbers
 from ...common import signals
+from ...common.forms import EmptyForm
 from ...common.fragments import wants_fragment
 from ...common.schooltime import to_local
 from ...common.schooltime import to_utc
@@ -35,6 +36,7 @@ from ..models import Booking
 from ..models import Outcome
 from ..services import casework
 from .shared import get_case_or_404
+from .shared import get_student_or_404
 
 
 #: The element the cases list swaps (search, order, pages).
@@ -57,6 +59,23 @@ def case_file(case_id):
     record(current_user, "read", "case", case.id, summary="Membuka berkas kasus siswa")
     db.session.commit()
     return render_case(case)
+
+
+@bp.route("/bk/siswa/<int:student_id>/kasus", methods=["POST"])
+@roles_required(Role.COUNSELOR)
+def open_case(student_id):
+    """The counselor opens a case for a student they noticed (a sociogram's isolate, an
+    anecdote), without waiting for a booking: theirs, or the one already open with them."""
+    student = get_student_or_404(student_id)
+    if not EmptyForm().validate_on_submit() or not student.is_active_account:
+        abort(400)
+    case = casework.open_case(student, current_user)
+    db.session.flush()
+    record(current_user, "create", "case", case.id, summary="Membuka kasus untuk siswa")
+    db.session.commit()
+    flash(_("Kasus dibuka. Catat sesi, anekdot, kunjungan rumah, atau konferensi kasus dari "
+            "sini."), "success")
+    return redirect(url_for("booking.case_file", case_id=case.id), 303)
 
 
 def counselor_choices():

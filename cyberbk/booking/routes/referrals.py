@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
+from ...accounts import services as accounts
 from ...accounts.decorators import roles_required
 from ...accounts.models import Role
 from ...audit.services import record
@@ -68,7 +69,7 @@ def referral(referral_id):
 @roles_required(Role.HOMEROOM)
 def homeroom_referrals():
     form = ReferralForm()
-    students = referring.homeroom_students(current_user)
+    students = accounts.homeroom_students(current_user)
     form.student.choices = [SelectChoice(s.id, f"{s.full_name} ({s.school_class.name})")
                             for s in students]
     if form.validate_on_submit():

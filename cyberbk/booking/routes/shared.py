@@ -14,6 +14,7 @@ from flask_login import current_user
 
 from ...accounts.models import Role
 from ...accounts.models import User
+from ...common import access
 from ...common.schooltime import local_today
 from ...extensions import db
 from .. import bp
@@ -37,37 +38,32 @@ def booking_label(value):
 # them open. Other people's records answer 404, so their existence does not leak.
 
 def get_own_booking_or_404(booking_id):
-    booking = db.session.get(Booking, booking_id)
-    if booking is None or booking.student_id != current_user.id:
-        abort(404)
-    return booking
+    return access.get_or_404(Booking, booking_id,
+                             lambda booking: booking.student_id == current_user.id)
 
 
 def get_counselor_booking_or_404(booking_id, acting=False):
     """A booking the counselor may open; `acting` (to change it): one booked with them,
     since a case handed over shares its bookings to read only."""
-    booking = db.session.get(Booking, booking_id)
-    if booking is None:
-        abort(404)
-    if not (booking.counselor_id == current_user.id if acting
-            else booking.open_to(current_user.id)):
-        abort(404)
-    return booking
+    return access.get_or_404(Booking, booking_id, booked_with_me if acting else opens_to_me)
 
 
 def get_case_or_404(case_id):
-    case = db.session.get(CounselingCase, case_id)
-    if case is None or not case.open_to(current_user.id):
-        abort(404)
-    return case
+    return access.get_or_404(CounselingCase, case_id, opens_to_me)
 
 
 def get_referral_or_404(referral_id):
     """Unclaimed referrals are open to every counselor; a claimed one to its counselor."""
-    referral = db.session.get(Referral, referral_id)
-    if referral is None or not referral.open_to(current_user.id):
-        abort(404)
-    return referral
+    return access.get_or_404(Referral, referral_id, opens_to_me)
+
+
+def opens_to_me(row):
+    """A counseling record the signed-in counselor may open (its `open_to`: may_open)."""
+    return row.open_to(current_user.id)
+
+
+def booked_with_me(booking):
+    return booking.counselor_id == current_user.id
 
 
 #: The page a refused change's form is on, where other than the form's own URL.

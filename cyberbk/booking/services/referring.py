@@ -4,6 +4,7 @@ import sqlalchemy as sa
 from flask import current_app
 from flask_babel import gettext as _
 
+from ...accounts import services as accounts
 from ...accounts.models import SchoolClass
 from ...accounts.models import StudentProfile
 from ...accounts.models import User
@@ -19,15 +20,8 @@ from .casework import open_case
 from .rules import NotAllowed
 
 
-def homeroom_students(teacher):
-    return db.session.scalars(
-        sa.select(User).join(StudentProfile).join(SchoolClass)
-        .where(SchoolClass.homeroom_teacher_id == teacher.id, User.is_active_account.is_(True))
-        .order_by(SchoolClass.name, User.full_name)).all()
-
-
 def refer(teacher, student_id, reason):
-    allowed = {student.id for student in homeroom_students(teacher)}
+    allowed = {student.id for student in accounts.homeroom_students(teacher)}
     if student_id not in allowed:
         raise NotAllowed(_("Hanya siswa kelas perwalian Bapak/Ibu yang bisa dirujuk."))
     referral = Referral(student_id=student_id, referrer_id=teacher.id, reason=reason)
