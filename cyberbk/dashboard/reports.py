@@ -149,10 +149,9 @@ def programme_sheets(programme, note):
     for service in programme.services:
         laiseg = service.laiseg
         means = list(laiseg.means) if laiseg is not None and laiseg.shown else [None] * 3
-        services.append([service.activity.held_on.isoformat(),
-                         str(KIND_LABELS[service.activity.kind]),
+        services.append([service.held_on.isoformat(), str(KIND_LABELS[service.kind]),
                          str(COMPONENT_LABELS[service.component]), service.topic,
-                         service.target, service.activity.jp,
+                         service.target, service.jp,
                          laiseg.submitted if laiseg is not None else None,
                          *[round(m, 2) if m is not None else None for m in means]])
     notes = [[str(label), getattr(note, name, "") if note is not None else ""]
