@@ -18,10 +18,13 @@ from cyberbk.casebook.models import HomeVisit
 from cyberbk.casebook.models import OutwardReferral
 from cyberbk.casebook.models import Receiver
 from cyberbk.common.schooltime import utcnow
+from cyberbk.common.vocabulary import ServiceField
 from cyberbk.dashboard import periods
 from cyberbk.dashboard import programme_report
+from cyberbk.dashboard import reports
 from cyberbk.extensions import db
 from cyberbk.outreach.models import ServiceComponent
+from cyberbk.outreach.models import ServicePlan
 from cyberbk.programme import hours
 from cyberbk.programme import services
 from cyberbk.programme.models import Activity
@@ -181,3 +184,16 @@ def test_a_homeroom_teacher_cannot_see_the_links_details(client, auth, casefile)
     auth.logout()
     auth.login("guru.a")
     assert TOPIC in text_of(client.get(f"/bk/kasus/konferensi/{conference.id}"))
+
+
+def test_an_rpl_without_a_date_counts_as_held_by_its_logged_delivery(casefile):
+    plan = ServicePlan(title="Tanpa tanggal", component=ServiceComponent.BASIC,
+                       field=ServiceField.PERSONAL, programme_row_id=casefile["row"].id)
+    db.session.add(plan)
+    db.session.flush()
+    db.session.add(Activity(counselor_id=casefile["counselor"].id, kind=ActivityKind.CLASSICAL,
+                            held_on=date(2026, 11, 9), jp=2, plan_id=plan.id))
+    db.session.commit()
+    november = periods.parse_month("2026-11")
+    assert reports.service_report(november).classroom_total == 1
+    assert reports.service_report(periods.parse_month("2026-10")).classroom_total == 0
