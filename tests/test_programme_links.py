@@ -61,6 +61,8 @@ def test_a_session_record_linked_to_a_row_counts_on_it_in_the_report_and_hours(
         client, auth, casefile):
     row, case = casefile["row"], casefile["case"]
     auth.login("guru.a")
+    # "Catat pelaksanaan" of a responsive row says where its sessions are recorded.
+    assert "dicatat di berkas kasus siswanya" in text_of(client.get(f"/bk/kegiatan?baris={row.id}"))
     form = text_of(client.get(f"/bk/kasus/{case.id}/catatan?baris={row.id}"))
     # Opened from the row: the row is chosen already.
     assert f'<option selected value="{row.id}">{TOPIC}' in form

@@ -232,9 +232,10 @@ def activities():
                                                                ServicePlan.id.desc())).all()
     rows = services.rows_of(services.current_year())
     form = ActivityForm(rows=rows, plans=plans, classes=all_classes())
+    opened = None
     if request.method == "GET":
         if is_id(request.args.get("baris")):
-            row = db.session.get(ProgrammeRow, int(request.args["baris"]))
+            row = opened = db.session.get(ProgrammeRow, int(request.args["baris"]))
             if row is not None:
                 if row not in rows:
                     form = ActivityForm(rows=[row, *rows], plans=plans, classes=all_classes())
@@ -272,7 +273,7 @@ def activities():
                                                   "layanan.") if activity.takes_laiseg else ""),
               "success")
         return redirect(url_for(".activities", bulan=f"{activity.held_on:%Y-%m}"), 303)
-    return render_template("programme/activities.html", form=form, first=first,
+    return render_template("programme/activities.html", form=form, first=first, opened=opened,
                            previous=(first - timedelta(days=1)).replace(day=1),
                            logged=month_activities(first), delete_form=EmptyForm()), \
         400 if form.errors else 200
