@@ -199,3 +199,11 @@ def test_an_rpl_without_a_date_counts_as_held_by_its_logged_delivery(casefile):
     november = periods.parse_month("2026-11")
     assert reports.service_report(november).classroom_total == 1
     assert reports.service_report(periods.parse_month("2026-10")).classroom_total == 0
+
+
+def test_rpl_and_material_pages_sit_under_sosialisasi_in_the_menu(client, auth, school):
+    auth.login("guru.a")
+    for path in ("/bk/rpl", "/bk/rpl/baru", "/bk/materi"):
+        menu = text_of(client.get(path))
+        assert 'href="/bk/outreach" aria-current="true"' in menu, path
+        assert 'href="/bk" aria-current' not in menu, path
