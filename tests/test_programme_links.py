@@ -207,3 +207,10 @@ def test_rpl_and_material_pages_sit_under_sosialisasi_in_the_menu(client, auth, 
         menu = text_of(client.get(path))
         assert 'href="/bk/outreach" aria-current="true"' in menu, path
         assert 'href="/bk" aria-current' not in menu, path
+
+
+def test_the_hours_sheet_is_signed_with_the_counselors_nip(client, auth, school):
+    school["counselor"].nip = "19820704 200801 2 011"
+    db.session.commit()
+    auth.login("guru.a")
+    assert "NIP. 19820704 200801 2 011" in text_of(client.get("/bk/jam?bulan=2026-11"))
