@@ -214,3 +214,14 @@ def test_the_hours_sheet_is_signed_with_the_counselors_nip(client, auth, school)
     db.session.commit()
     auth.login("guru.a")
     assert "NIP. 19820704 200801 2 011" in text_of(client.get("/bk/jam?bulan=2026-11"))
+
+
+def test_a_row_shows_each_day_once_with_how_often(client, auth, casefile):
+    row = casefile["row"]
+    for day in (3, 3, 12):
+        db.session.add(Activity(counselor_id=casefile["counselor"].id, held_on=date(2026, 11, day),
+                                kind=ActivityKind.GROUP_COUNSELING, jp=2, row_id=row.id))
+    db.session.commit()
+    auth.login("guru.a")
+    page = text_of(client.get("/bk/program?tahun=2026"))
+    assert "3× · 6 JP" in page and "3 Nov (2×), 12 Nov" in page

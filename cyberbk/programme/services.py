@@ -2,6 +2,7 @@
 against the POP BK ranges (in SQL), what each row has delivered, and an RPL's starting
 values from a row (answered to outreach through signals.programme_row_plan)."""
 
+from collections import Counter
 from dataclasses import dataclass
 from dataclasses import field
 from datetime import date
@@ -111,6 +112,11 @@ class Delivered:
     times: int = 0
     jp: int = 0
     days: list = field(default_factory=list)
+
+    @property
+    def per_day(self):
+        """[(day, times held that day)], in order."""
+        return sorted(Counter(self.days).items())
 
 
 def year_bounds(year):
