@@ -200,7 +200,8 @@ def test_rpl_opened_from_a_row_is_prefilled_and_links_back(client, auth, school)
     assert client.post("/bk/kegiatan", data={
         "kind": "classical", "held_on": date.today().isoformat(), "jp": "2",
         "plan_id": str(plan.id), "csrf_token": no_token(page)}).status_code == 303
-    assert services.deliveries(row.school_year) == {row.id: (1, 2)}
+    assert services.deliveries(row.school_year) == {
+        row.id: services.Delivered(1, 2, [date.today()])}
 
 
 def local(*args):

@@ -291,7 +291,7 @@ def test_month_report_compares_delivered_with_planned_per_component(database, ap
     total = part.total
     assert (total.planned_rows, total.planned_jp, total.delivered, total.delivered_jp) == \
         (3, 6, 5, 10)
-    assert [s.activity.held_on.day for s in part.services] == [3, 10, 17, 20, 25]
+    assert [s.held_on.day for s in part.services] == [3, 10, 17, 20, 25]
     assert part.lines[0].percent == pytest.approx(150.0)
 
 

@@ -19,6 +19,7 @@ from wtforms.validators import Optional
 
 from ..common.forms import DateField
 from ..common.forms import Form
+from ..common.forms import ProgrammeRowField
 from ..common.vocabulary import Mode
 from ..common.vocabulary import ServiceField
 from .models import HelpBefore
@@ -230,7 +231,12 @@ class SessionRecordForm(Form):
                                  validators=[Optional(), Length(max=5000)],
                                  description=_l("Hanya untuk Guru BK. Siswa tidak pernah "
                                                 "melihat catatan ini."))
+    programme_row_id = ProgrammeRowField()
     submit = SubmitField(_l("Simpan catatan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme_row_id.for_day(self.held_on.data)
 
 
 class CloseCaseForm(Form):

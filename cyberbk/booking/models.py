@@ -26,6 +26,7 @@ from ..common.vocabulary import Mode
 from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..extensions import enum_column
+from ..programme.models import ProgrammeRow
 
 
 def may_open(counselor_id, *holders):
@@ -456,9 +457,13 @@ class SessionRecord(db.Model):
     laiseg_action: so.Mapped[str] = so.mapped_column(sa.Text, default="")
     #: For counselors only; never shown to the student.
     private_note: so.Mapped[str] = so.mapped_column(sa.Text, default="")
+    #: The Program Tahunan row the session delivers (signals.services_held), if any.
+    programme_row_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("programme_rows.id", ondelete="SET NULL"), index=True)
     created_at: so.Mapped[datetime] = so.mapped_column(default=utcnow)
 
     case: so.Mapped[CounselingCase] = so.relationship(back_populates="records")
+    programme_row: so.Mapped[ProgrammeRow | None] = so.relationship()
     booking: so.Mapped[Booking | None] = so.relationship()
     counselor: so.Mapped[User | None] = so.relationship()
 

@@ -17,6 +17,7 @@ from wtforms.widgets import ListWidget
 
 from ..common.forms import DateField
 from ..common.forms import Form
+from ..common.forms import ProgrammeRowField
 from .models import ConsentBy
 from .models import OutwardStatus
 from .models import Receiver
@@ -75,7 +76,12 @@ class ConferenceForm(Form):
                    description=_l("Hanya bagian ini, kesepakatan, dan tindak lanjut yang "
                                   "dibaca peserta."))
     agreements = text(_l("Kesepakatan"), size=3000)
+    programme_row_id = ProgrammeRowField()
     submit = SubmitField(_l("Simpan konferensi"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme_row_id.for_day(self.held_on.data)
 
 
 class FollowUpForm(Form):
@@ -108,7 +114,12 @@ class VisitRecordForm(Form):
                     description=_l("Misalnya: ibu kandung siswa."))
     findings = text(_l("Hasil kunjungan"), _l("Tulis hasil kunjungannya."))
     agreements = text(_l("Kesepakatan dengan keluarga"), size=3000)
+    programme_row_id = ProgrammeRowField()
     submit = SubmitField(_l("Simpan hasil kunjungan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.programme_row_id.for_day(self.visited_on.data)
 
 
 class OutwardReferralForm(Form):
@@ -125,7 +136,13 @@ class OutwardReferralForm(Form):
     consent_on = DateField(_l("Tanggal persetujuan"), validators=[Optional()])
     consent_note = text(_l("Catatan persetujuan"), size=300, area=False,
                         description=_l("Misalnya: disetujui ibu siswa lewat surat bermeterai."))
+    programme_row_id = ProgrammeRowField()
     submit = SubmitField(_l("Simpan"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Counted on the day the letter is sent; the rows are this school year's.
+        self.programme_row_id.for_day(None)
 
     # Both checks: an Optional() that finds its own field empty ends that field's checks.
     def validate_consent_by(self, _field):

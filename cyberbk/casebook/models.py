@@ -34,6 +34,7 @@ from ..booking.models import may_open
 from ..common.schooltime import utcnow
 from ..extensions import db
 from ..extensions import enum_column
+from ..programme.models import ProgrammeRow
 
 
 class CaseOwned:
@@ -51,6 +52,18 @@ class CaseOwned:
 
 def case_column():
     return so.mapped_column(sa.ForeignKey("counseling_cases.id", ondelete="CASCADE"), index=True)
+
+
+class DeliversRow:
+    """A record that counts as the delivery of a Program Tahunan row, once it happened
+    (signals.services_held); the row is shown to the case's counselor only."""
+
+    programme_row_id: so.Mapped[int | None] = so.mapped_column(
+        sa.ForeignKey("programme_rows.id", ondelete="SET NULL"), index=True)
+
+    @so.declared_attr
+    def programme_row(cls) -> so.Mapped[ProgrammeRow | None]:
+        return so.relationship(ProgrammeRow)
 
 
 class CaseEntry(CaseOwned, db.Model):
@@ -114,7 +127,7 @@ class Anecdote(db.Model):
         return condition
 
 
-class Conference(CaseOwned, db.Model):
+class Conference(CaseOwned, DeliversRow, db.Model):
     """Konferensi kasus: a closed meeting the counselor leads."""
 
     __tablename__ = "case_conferences"
@@ -187,7 +200,7 @@ class VisitStatus(str, enum.Enum):
     DONE = "done"
 
 
-class HomeVisit(CaseOwned, db.Model):
+class HomeVisit(CaseOwned, DeliversRow, db.Model):
     """Kunjungan rumah: planned (date, purpose, who goes), then recorded; its berita acara
     is printed for the family and the school to sign."""
 
@@ -230,7 +243,7 @@ class OutwardStatus(str, enum.Enum):
     CLOSED = "closed"
 
 
-class OutwardReferral(CaseOwned, db.Model):
+class OutwardReferral(CaseOwned, DeliversRow, db.Model):
     """Alih tangan kasus to a professional outside the school, with its letter. What the
     letter shares needs the student's or the parent's consent, recorded first."""
 

@@ -182,8 +182,9 @@ def anecdote(row):
 # --- konferensi kasus ----------------------------------------------------------------
 
 def conference_form(case, formdata=True):
-    form = ConferenceForm() if formdata else ConferenceForm(formdata=None,
-                                                            held_on=local_today())
+    # Opened from a row of the programme (?baris=): the conference delivers that row.
+    form = ConferenceForm() if formdata else ConferenceForm(
+        formdata=None, held_on=local_today(), programme_row_id=request.args.get("baris"))
     roles = {Role.COUNSELOR: _("Guru BK"), Role.HOMEROOM: _("Wali kelas")}
     form.participants.choices = [SelectChoice(u.id, f"{u.full_name} ({roles[u.role]})")
                                  for u in services.staff_choices(case)]
@@ -200,7 +201,8 @@ def new_conference(case):
             case, form.participants.data or [], held_on=form.held_on.data,
             place=strip(form.place.data), other_participants=strip(form.other_participants.data),
             discussion=strip(form.discussion.data), summary=strip(form.summary.data),
-            agreements=strip(form.agreements.data))
+            agreements=strip(form.agreements.data),
+            programme_row_id=form.programme_row_id.data)
         return saved("create", conference, "case_conference", "Mencatat konferensi kasus",
                      _("Konferensi kasus disimpan."),
                      url_for("casebook.conference", conference_id=conference.id))
@@ -289,7 +291,8 @@ def visit(row):
         form = VisitRecordForm()
         if form.validate_on_submit():
             services.record_visit(row, form.visited_on.data, strip(form.met_with.data),
-                                  strip(form.findings.data), strip(form.agreements.data))
+                                  strip(form.findings.data), strip(form.agreements.data),
+                                  form.programme_row_id.data)
             return saved("update", row, "home_visit", "Mencatat hasil kunjungan rumah",
                          _("Hasil kunjungan disimpan. Berita acara siap dicetak."),
                          url_for("casebook.visit", visit_id=row.id))
@@ -316,7 +319,8 @@ def referral_values(form):
     return dict(receiver=Receiver(form.receiver.data), addressee=strip(form.addressee.data),
                 reason=strip(form.reason.data), shared=strip(form.shared.data),
                 consent_by=ConsentBy(form.consent_by.data) if form.consent_by.data else None,
-                consent_on=form.consent_on.data, consent_note=strip(form.consent_note.data))
+                consent_on=form.consent_on.data, consent_note=strip(form.consent_note.data),
+                programme_row_id=form.programme_row_id.data)
 
 
 @bp.route("/bk/kasus/<int:case_id>/alih-tangan", methods=["GET", "POST"])
@@ -324,7 +328,7 @@ def referral_values(form):
 @opens(CounselingCase)
 def new_referral(case):
     form = OutwardReferralForm() if request.method == "POST" else OutwardReferralForm(
-        formdata=None)
+        formdata=None, programme_row_id=request.args.get("baris"))
     if request.method == "POST" and form.validate_on_submit():
         referral = services.add_referral(case, **referral_values(form))
         return saved("create", referral, "outward_referral", "Menyiapkan alih tangan kasus",

@@ -14,6 +14,7 @@ from ..booking.models import CounselingCase
 from ..common import signals
 from ..common.links import path_for
 from ..common.schooltime import utcnow
+from ..common.vocabulary import HeldService
 from ..common.vocabulary import TimelineEntry
 from ..extensions import db
 from .models import Anecdote
@@ -139,8 +140,9 @@ def plan_visit(case, **fields):
     return visit
 
 
-def record_visit(visit, visited_on, met_with, findings, agreements):
+def record_visit(visit, visited_on, met_with, findings, agreements, programme_row_id=None):
     visit.visited_on = visited_on
+    visit.programme_row_id = programme_row_id
     visit.met_with = met_with
     visit.findings = findings
     visit.agreements = agreements
@@ -223,3 +225,25 @@ def timeline_part(student, counselor):
         entries_.append(TimelineEntry(referral.created_at, _("Alih tangan kasus"),
                                       path_for("casebook.referral", referral_id=referral.id)))
     return entries_
+
+
+# --- what happened, for the hours sheet and the programme ----------------------------
+
+@signals.services_held.connect
+def services_held(_sender, first, end, counselor_id, linked_only):
+    """Case conferences on the day held, home visits on the day made, referrals out on the
+    day the letter was sent; each by the case's counselor, with the row it delivers."""
+    held = []
+    for kind, model, day in (("case_conference", Conference, Conference.held_on),
+                             ("home_visit", HomeVisit, HomeVisit.visited_on),
+                             ("referral", OutwardReferral, OutwardReferral.sent_on)):
+        statement = (sa.select(day, CounselingCase.counselor_id, model.programme_row_id)
+                     .join(CounselingCase, CounselingCase.id == model.case_id)
+                     .where(day >= first, day < end))
+        if counselor_id is not None:
+            statement = statement.where(CounselingCase.counselor_id == counselor_id)
+        if linked_only:
+            statement = statement.where(model.programme_row_id.is_not(None))
+        held += [HeldService(kind, held_on, who, row_id)
+                 for held_on, who, row_id in db.session.execute(statement)]
+    return held

@@ -2,6 +2,7 @@
 
 import secrets
 
+from flask import current_app
 from flask_babel import Domain
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -11,6 +12,7 @@ from wtforms import IntegerField
 from wtforms import StringField
 from wtforms import SubmitField
 from wtforms import TextAreaField
+from wtforms import ValidationError
 from wtforms import fields
 from wtforms.validators import DataRequired
 from wtforms.validators import Length
@@ -19,6 +21,9 @@ from wtforms.validators import Regexp
 from wtforms.validators import StopValidation
 
 from . import numbers
+from . import signals
+from .schooltime import local_today
+from .schooltime import school_year_of
 
 #: The years a date typed into the app may fall in: school years, sessions, holidays.
 #: Past them a date is a typo or a probe; at 9999-12-31 "the day after" overflowed (a 500).
@@ -139,3 +144,28 @@ class DateField(InWindow, fields.DateField):
 
 class DateTimeLocalField(InWindow, fields.DateTimeLocalField):
     pass
+
+
+class ProgrammeRowField(fields.SelectField):
+    """The Program Tahunan row a service delivers, optional: one of the rows of the school
+    year the service is held in, as the programme lists them (signals.programme_rows). The
+    form names the day with `for_day` once it knows it; a row of another year is refused."""
+
+    def __init__(self, label=None, **kwargs):
+        super().__init__(label or _l("Baris program yang dilaksanakan"),
+                         coerce=lambda value: int(value) if numbers.is_id(value) else None,
+                         description=_l("Boleh dikosongkan. Layanan ini terhitung sebagai "
+                                        "pelaksanaan baris yang dipilih."), **kwargs)
+        self.choices = [fields.choices.SelectChoice("", "–")]
+
+    def for_day(self, day):
+        rows = signals.answer(signals.programme_rows, current_app._get_current_object(),
+                              year=school_year_of(day or local_today()))
+        self.choices = [fields.choices.SelectChoice(value, label) for value, label
+                        in [("", "–"), *((str(row_id), label) for row_id, label in rows)]]
+
+    def pre_validate(self, form):
+        if self.data is not None and str(self.data) not in {choice.value
+                                                              for choice in self.choices}:
+            raise ValidationError(_l("Baris ini bukan baris program tahun pelajaran saat "
+                                     "layanan dilaksanakan."))

@@ -45,6 +45,12 @@ def local_today(now=None):
     return to_local(now or utcnow()).date()
 
 
+def school_year_of(day):
+    """The school year a date falls in, by the year it starts in (2026 for 2026/2027: July
+    to June)."""
+    return day.year if day.month >= 7 else day.year - 1
+
+
 def day_bounds(first_day, days=1):
     """UTC start and end of `days` local days from `first_day`."""
     return (to_utc(datetime.combine(first_day, time())),

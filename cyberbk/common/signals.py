@@ -103,11 +103,17 @@ class_needs = signals.signal("class-needs")
 #: form), or None when there is no such row. Sender: the app; `row_id`: the row. Answer: a
 #: dictionary of the RPL's fields, `programme_row_id` among them.
 programme_row_plan = signals.signal("programme-row-plan")
-#: Services a feature logged for a counselor, counted per week for the hours sheet
-#: (perhitungan jam kegiatan). Sender: the counselor; `weeks`: [(start, end)] naive UTC,
-#: half-open. Each feature answers a list of (kind, week index, count); kinds are the
-#: programme's ActivityKind values ("individual", "referral", ...).
-logged_services = signals.signal("logged-services")
+#: Services a feature keeps that happened (session records, case conferences, home visits,
+#: referrals out): the hours sheet counts them (perhitungan jam kegiatan), the programme
+#: counts each on the row it delivers, the laporan on that row's component. Sender: the
+#: app; `first`, `end`: local dates, half-open; `counselor_id`: only that counselor's (None:
+#: everyone's); `linked_only`: only those linked to a programme row. Each feature answers a
+#: list of HeldService (common.vocabulary), never whom it was with.
+services_held = signals.signal("services-held")
+#: The Program Tahunan rows a service held in the school year `year` may deliver, for the
+#: forms that record one (a session record, a case conference, ...). Sender: the app.
+#: Answer: [(row id, label)], empty when the year has no programme.
+programme_rows = signals.signal("programme-rows")
 #: A laiseg (penilaian segera) for a classical or group service that was just held: an
 #: anonymous administration of the built-in laiseg, open now for a short while, answered by
 #: the group through its own link (a class's, or the questionnaire's when the group is no

@@ -7,6 +7,7 @@ rewrote the older English and "karir" ones); the labels are the one term people 
 
 import enum
 from dataclasses import dataclass
+from datetime import date
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -114,3 +115,18 @@ MODE_LABELS = {
     Mode.VIDEO: _l("Video"),
     Mode.FACE: _l("Tatap muka"),
 }
+
+
+@dataclass(frozen=True)
+class HeldService:
+    """A service another feature keeps that happened (signals.services_held): a session
+    record, a case conference, a home visit, a referral out. Whose it was stays with its
+    feature; what the programme needs is what, when, by whom and which row it delivers."""
+
+    #: The programme's ActivityKind value ("individual", "case_conference", ...).
+    kind: str
+    #: The school's local date.
+    held_on: date
+    counselor_id: int | None
+    #: The Program Tahunan row it delivers, or None.
+    row_id: int | None

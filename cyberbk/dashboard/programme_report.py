@@ -5,10 +5,13 @@ and what the laisegs gave. Counted with GROUP BY in the database.
 
 A row is planned for a month when it names that month, for a semester when it is in it,
 for a year when it is of it. A service counts as delivered in the period it was held in,
-whatever month its row named.
+whatever month its row named. Services come from the programme's log and from the
+features that keep the others (session records, case records: signals.services_held), as
+on the hours sheet.
 """
 
 from dataclasses import dataclass
+from datetime import date
 
 import sqlalchemy as sa
 from flask import current_app
@@ -16,10 +19,13 @@ from flask_babel import lazy_gettext as _l
 
 from ..accounts.models import SchoolClass
 from ..common import signals
+from ..common.schooltime import school_year_of
 from ..extensions import db
 from ..outreach.models import ServiceComponent
 from ..outreach.models import ServicePlan
+from ..programme.models import EQUIVALENT_JP
 from ..programme.models import Activity
+from ..programme.models import ActivityKind
 from ..programme.models import ProgrammeRow
 from ..programme.models import Semester
 from .models import ReportNote
@@ -58,7 +64,9 @@ class ComponentLine:
 
 @dataclass
 class Service:
-    activity: Activity
+    held_on: date
+    kind: ActivityKind
+    jp: int
     component: ServiceComponent | None
     topic: str
     target: str
@@ -80,10 +88,6 @@ class ProgrammePart:
                              sum(x.planned_jp for x in self.lines),
                              sum(x.delivered for x in self.lines),
                              sum(x.delivered_jp for x in self.lines))
-
-
-def school_year_of(day):
-    return day.year if day.month >= 7 else day.year - 1
 
 
 def planned_condition(period):
@@ -114,6 +118,16 @@ def programme_part(period):
             .group_by(stored)):
         line = lines[ServiceComponent(component) if component else None]
         line.delivered, line.delivered_jp = times, int(jp or 0)
+    elsewhere = signals.collect(signals.services_held, current_app._get_current_object(),
+                                first=period.first, end=period.end, counselor_id=None,
+                                linked_only=False)
+    rows = {row.id: row for row in db.session.scalars(sa.select(ProgrammeRow).where(
+        ProgrammeRow.id.in_({s.row_id for s in elsewhere if s.row_id})))}
+    for service in elsewhere:
+        row = rows.get(service.row_id)
+        line = lines[row.component if row else None]
+        line.delivered += 1
+        line.delivered_jp += EQUIVALENT_JP
     held = db.session.execute(
         sa.select(Activity, ProgrammeRow, ServicePlan, SchoolClass)
         .outerjoin(ProgrammeRow, ProgrammeRow.id == Activity.row_id)
@@ -129,8 +143,15 @@ def programme_part(period):
         topic = plan.title if plan else row.topic if row else activity.note
         target = (row.target_group if row and row.target_group
                   else school_class.name if school_class else "")
-        services.append(Service(activity, row.component if row else None, topic or "",
-                                target, results.get(activity.laiseg_id)))
+        services.append(Service(activity.held_on, activity.kind, activity.jp,
+                                row.component if row else None, topic or "", target,
+                                results.get(activity.laiseg_id)))
+    for service in elsewhere:
+        row = rows.get(service.row_id)
+        services.append(Service(service.held_on, ActivityKind(service.kind), EQUIVALENT_JP,
+                                row.component if row else None, row.topic if row else "",
+                                row.target_group if row else ""))
+    services.sort(key=lambda service: service.held_on)
     shown = [s.laiseg for s in services if s.laiseg is not None and s.laiseg.shown]
     means = None
     if shown:

@@ -28,6 +28,7 @@ from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..outreach.models import ServiceComponent
 from ..outreach.models import ServicePlan
+from ..programme.models import Activity
 from ..problembox.models import ProblemReport
 from ..programme.models import KIND_LABELS
 from . import periods
@@ -114,13 +115,17 @@ def service_report(period):
 
 
 def classroom_guidance_by_field(period):
-    """Layanan dasar RPLs held in the period (up to today), per bidang."""
+    """Layanan dasar RPLs held in the period (up to today), per bidang: by the date the RPL
+    names, or, an RPL without one, by a delivery logged with it (Catat kegiatan)."""
     last = min(period.end - timedelta(days=1), local_today())
     field = sa.type_coerce(ServicePlan.field, sa.String)
+    delivered = sa.exists().where(Activity.plan_id == ServicePlan.id,
+                                  Activity.held_on >= period.first, Activity.held_on <= last)
     return db.session.execute(
         sa.select(field, sa.func.count(ServicePlan.id))
-        .where(ServicePlan.component == ServiceComponent.BASIC,
-               ServicePlan.held_on >= period.first, ServicePlan.held_on <= last)
+        .where(ServicePlan.component == ServiceComponent.BASIC, sa.or_(
+            sa.and_(ServicePlan.held_on >= period.first, ServicePlan.held_on <= last),
+            sa.and_(ServicePlan.held_on.is_(None), delivered)))
         .group_by(field)).all()
 
 
@@ -149,10 +154,9 @@ def programme_sheets(programme, note):
     for service in programme.services:
         laiseg = service.laiseg
         means = list(laiseg.means) if laiseg is not None and laiseg.shown else [None] * 3
-        services.append([service.activity.held_on.isoformat(),
-                         str(KIND_LABELS[service.activity.kind]),
+        services.append([service.held_on.isoformat(), str(KIND_LABELS[service.kind]),
                          str(COMPONENT_LABELS[service.component]), service.topic,
-                         service.target, service.activity.jp,
+                         service.target, service.jp,
                          laiseg.submitted if laiseg is not None else None,
                          *[round(m, 2) if m is not None else None for m in means]])
     notes = [[str(label), getattr(note, name, "") if note is not None else ""]

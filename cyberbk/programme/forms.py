@@ -14,6 +14,7 @@ from ..common.forms import DatabaseIntegerField
 from ..common.forms import DateField
 from ..common.forms import Form
 from ..common.numbers import is_id
+from ..common.schooltime import school_year_of
 from ..common.vocabulary import FIELD_LABELS
 from ..common.vocabulary import ServiceField
 from ..outreach.models import ServiceComponent
@@ -118,8 +119,9 @@ class RowForm(Form):
 class ActivityForm(Form):
     kind = Select(_l("Jenis kegiatan"), coerce=enum_or_none(ActivityKind),
                   choices=options((k.value, KIND_LABELS[k]) for k in LOGGED_KINDS),
-                  description=_l("Konseling perorangan dihitung dari catatan sesi; kasus yang "
-                                 "ditutup dengan alih tangan juga sudah terhitung."))
+                  description=_l("Konseling perorangan dihitung dari catatan sesi; konferensi "
+                                 "kasus, kunjungan rumah dan alih tangan kasus dari buku kasus. "
+                                 "Catat di sini hanya yang tidak tercatat di sana."))
     held_on = DateField(_l("Tanggal"), validators=[InputRequired(REQUIRED)],
                         render_kw={"type": "date"})
     jp = DatabaseIntegerField(_l("JP (untuk bimbingan klasikal)"), default=2,
@@ -134,9 +136,16 @@ class ActivityForm(Form):
 
     def __init__(self, *args, rows=(), plans=(), classes=(), **kwargs):
         super().__init__(*args, **kwargs)
+        self.row_years = {row.id: row.school_year for row in rows}
         self.row_id.choices = options([("", "–")] + [(str(r.id), r.topic
                                                       + (f" ({r.school_class.name})"
                                                          if r.school_class else ""))
                                                      for r in rows])
         self.plan_id.choices = options([("", "–")] + [(str(p.id), p.title) for p in plans])
         self.class_id.choices = options([("", "–")] + [(str(c.id), c.name) for c in classes])
+
+    def validate_row_id(self, field):
+        if field.data and self.held_on.data \
+                and self.row_years.get(field.data) != school_year_of(self.held_on.data):
+            raise ValidationError(_l("Baris ini bukan baris program tahun pelajaran saat "
+                                     "layanan dilaksanakan."))

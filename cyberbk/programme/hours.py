@@ -4,8 +4,9 @@ of a Guru BK's workload.
 
 Weeks I–III are days 1–7, 8–14 and 15–21; week IV runs from the 22nd to the month's end,
 as the paper sheet has four weeks. Classical guidance counts the JP logged with it; every
-other service EQUIVALENT_JP. The programme counts its own log; sessions and referrals come
-from the feature that keeps them (signals.logged_services).
+other service EQUIVALENT_JP. The programme counts its own log; session records, case
+conferences, home visits and referrals come from the feature that keeps them
+(signals.services_held).
 """
 
 from dataclasses import dataclass
@@ -14,9 +15,9 @@ from datetime import date
 from datetime import timedelta
 
 import sqlalchemy as sa
+from flask import current_app
 
 from ..common import signals
-from ..common.schooltime import day_bounds
 from ..extensions import db
 from .models import EQUIVALENT_JP
 from .models import Activity
@@ -109,10 +110,12 @@ def sheet(counselor, first):
         line = lines[ActivityKind(kind)].weeks[int(week)]
         line[0] += times
         line[1] += int(jp or 0)
-    utc_weeks = [day_bounds(start, (end - start).days) for start, end in weeks]
-    for kind, week, times in signals.collect(signals.logged_services, counselor,
-                                             weeks=utc_weeks):
-        line = lines[ActivityKind(kind)].weeks[int(week)]
-        line[0] += times
-        line[1] += EQUIVALENT_JP * times
+    for service in signals.collect(signals.services_held, current_app._get_current_object(),
+                                   first=weeks[0][0], end=weeks[-1][1],
+                                   counselor_id=counselor.id, linked_only=False):
+        week = next(index for index, (_start, end) in enumerate(weeks)
+                    if service.held_on < end)
+        line = lines[ActivityKind(service.kind)].weeks[week]
+        line[0] += 1
+        line[1] += EQUIVALENT_JP
     return Sheet(first=first, weeks=weeks, lines=list(lines.values()))

@@ -30,6 +30,7 @@ from ..common.links import public_address
 from ..common.numbers import is_id
 from ..common.qr import qr_svg
 from ..common.schooltime import local_today
+from ..common.schooltime import school_year_of
 from ..common.vocabulary import LAISEG_ASPECTS
 from ..extensions import db
 from ..outreach.models import ServiceComponent
@@ -186,13 +187,18 @@ def edit_row(row_id):
 @counselors_only
 def delete_row(row_id):
     row = get_row_or_404(row_id)
-    year = row.school_year
+    return delete(row, "programme_row", _("Baris program dihapus."),
+                  url_for(".year", tahun=row.school_year))
+
+
+def delete(thing, kind, message, back):
+    """A delete button's POST: the row gone, with its audit entry; then back to `back`."""
     if EmptyForm().validate_on_submit():
-        record(current_user, "delete", "programme_row", row.id)
-        db.session.delete(row)
+        record(current_user, "delete", kind, thing.id)
+        db.session.delete(thing)
         db.session.commit()
-        flash(_("Baris program dihapus."), "success")
-    return redirect(url_for(".year", tahun=year), 303)
+        flash(message, "success")
+    return redirect(back, 303)
 
 
 @bp.route("/bk/program/semester")
@@ -226,9 +232,10 @@ def activities():
                                                                ServicePlan.id.desc())).all()
     rows = services.rows_of(services.current_year())
     form = ActivityForm(rows=rows, plans=plans, classes=all_classes())
+    opened = None
     if request.method == "GET":
         if is_id(request.args.get("baris")):
-            row = db.session.get(ProgrammeRow, int(request.args["baris"]))
+            row = opened = db.session.get(ProgrammeRow, int(request.args["baris"]))
             if row is not None:
                 if row not in rows:
                     form = ActivityForm(rows=[row, *rows], plans=plans, classes=all_classes())
@@ -253,9 +260,11 @@ def activities():
                             note=form.note.data or "")
         activity.jp = (form.jp.data or 2) if activity.kind == ActivityKind.CLASSICAL \
             else EQUIVALENT_JP
-        if activity.row_id is None and activity.plan_id is not None:
-            # An RPL opened from a row delivers that row.
-            activity.row_id = db.session.get(ServicePlan, activity.plan_id).programme_row_id
+        row = db.session.get(ServicePlan, activity.plan_id).programme_row \
+            if activity.row_id is None and activity.plan_id is not None else None
+        if row is not None and row.school_year == school_year_of(activity.held_on):
+            # An RPL opened from a row of this school year delivers that row.
+            activity.row_id = row.id
         db.session.add(activity)
         db.session.flush()
         record(current_user, "create", "programme_activity", activity.id)
@@ -264,7 +273,7 @@ def activities():
                                                   "layanan.") if activity.takes_laiseg else ""),
               "success")
         return redirect(url_for(".activities", bulan=f"{activity.held_on:%Y-%m}"), 303)
-    return render_template("programme/activities.html", form=form, first=first,
+    return render_template("programme/activities.html", form=form, first=first, opened=opened,
                            previous=(first - timedelta(days=1)).replace(day=1),
                            logged=month_activities(first), delete_form=EmptyForm()), \
         400 if form.errors else 200
@@ -274,13 +283,8 @@ def activities():
 @counselors_only
 def delete_activity(activity_id):
     activity = get_own_activity_or_404(activity_id)
-    month = f"{activity.held_on:%Y-%m}"
-    if EmptyForm().validate_on_submit():
-        record(current_user, "delete", "programme_activity", activity.id)
-        db.session.delete(activity)
-        db.session.commit()
-        flash(_("Kegiatan dihapus."), "success")
-    return redirect(url_for(".activities", bulan=month), 303)
+    return delete(activity, "programme_activity", _("Kegiatan dihapus."),
+                  url_for(".activities", bulan=f"{activity.held_on:%Y-%m}"))
 
 
 @bp.route("/bk/jam")

@@ -2,19 +2,24 @@
 against the POP BK ranges (in SQL), what each row has delivered, and an RPL's starting
 values from a row (answered to outreach through signals.programme_row_plan)."""
 
+from collections import Counter
 from dataclasses import dataclass
+from dataclasses import field
 from datetime import date
 
 import sqlalchemy as sa
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from ..common import signals
 from ..common.schooltime import local_today
+from ..common.schooltime import school_year_of
 from ..common.vocabulary import FIELD_LABELS
 from ..extensions import db
 from ..outreach.models import ServiceComponent
 from ..outreach.models import ServicePlan
+from .models import EQUIVALENT_JP
 from .models import Activity
 from .models import ProgrammeRow
 from .models import Semester
@@ -39,8 +44,7 @@ SEMESTER_MONTHS = {Semester.ODD: (7, 8, 9, 10, 11, 12), Semester.EVEN: (1, 2, 3,
 
 
 def current_year():
-    today = local_today()
-    return today.year if today.month >= 7 else today.year - 1
+    return school_year_of(local_today())
 
 
 def year_label(year):
@@ -101,12 +105,52 @@ def by_component(rows):
             for component in COMPONENTS]
 
 
+@dataclass
+class Delivered:
+    """What a row has delivered: how many times, its JP, and the days it was held."""
+
+    times: int = 0
+    jp: int = 0
+    days: list = field(default_factory=list)
+
+    @property
+    def per_day(self):
+        """[(day, times held that day)], in order."""
+        return sorted(Counter(self.days).items())
+
+
+def year_bounds(year):
+    return date(year, 7, 1), date(year + 1, 7, 1)
+
+
 def deliveries(year):
-    """{row id: (times held, JP)} from the logged activities linked to the year's rows."""
-    return {row_id: (times, int(jp or 0)) for row_id, times, jp in db.session.execute(
-        sa.select(Activity.row_id, sa.func.count(Activity.id), sa.func.sum(Activity.jp))
-        .join(ProgrammeRow, ProgrammeRow.id == Activity.row_id)
-        .where(ProgrammeRow.school_year == year).group_by(Activity.row_id))}
+    """{row id: Delivered} of the year's rows: the services logged here linked to them, and
+    those other features keep (signals.services_held), held in any year."""
+    delivered = {}
+
+    def count(row_id, held_on, jp):
+        line = delivered.setdefault(row_id, Delivered())
+        line.times += 1
+        line.jp += jp
+        line.days.append(held_on)
+
+    for row_id, held_on, jp in db.session.execute(
+            sa.select(Activity.row_id, Activity.held_on, Activity.jp)
+            .join(ProgrammeRow, ProgrammeRow.id == Activity.row_id)
+            .where(ProgrammeRow.school_year == year)):
+        count(row_id, held_on, jp)
+    first, end = year_bounds(year)
+    # A row is of its year and validated against the day its service was held: its
+    # deliveries fall in the year, except a service whose day was later moved out of it.
+    rows = set(db.session.scalars(sa.select(ProgrammeRow.id)
+                                  .where(ProgrammeRow.school_year == year)))
+    for service in signals.collect(signals.services_held, current_app._get_current_object(),
+                                   first=first, end=end, counselor_id=None, linked_only=True):
+        if service.row_id in rows:
+            count(service.row_id, service.held_on, EQUIVALENT_JP)
+    for line in delivered.values():
+        line.days.sort()
+    return delivered
 
 
 def plans_of(year):
@@ -179,6 +223,14 @@ def plan_values(_sender, row_id):
         "sources": (_("Kebutuhan dari asesmen: %(need)s.", need=row.need) if row.need
                     else ""),
     }
+
+
+@signals.programme_rows.connect
+def row_choices(_sender, year):
+    """The year's rows, to choose from when recording a service held in it."""
+    return [(row.id, " · ".join(filter(None, (
+        row.topic, row.school_class.name if row.school_class else "",
+        str(COMPONENT_LABELS[row.component]))))) for row in rows_of(year)]
 
 
 def field_label(field):

@@ -107,7 +107,9 @@ def new_record(case_id):
                                  held_time=when.time().replace(second=0, microsecond=0),
                                  mode=booking.mode.value if booking else Mode.FACE.value,
                                  field=booking.field.value if booking and booking.field
-                                 else ServiceField.PERSONAL.value)
+                                 else ServiceField.PERSONAL.value,
+                                 # Opened from a row of the programme: it delivers that row.
+                                 programme_row_id=request.args.get("baris"))
         return render_template("booking/counselor/record.html", case=case, booking=booking,
                                form=form)
     form = SessionRecordForm()
@@ -124,7 +126,8 @@ def new_record(case_id):
         laiseg_understanding=(form.laiseg_understanding.data or "").strip(),
         laiseg_comfort=(form.laiseg_comfort.data or "").strip(),
         laiseg_action=(form.laiseg_action.data or "").strip(),
-        private_note=(form.private_note.data or "").strip())
+        private_note=(form.private_note.data or "").strip(),
+        programme_row_id=form.programme_row_id.data)
     db.session.commit()
     flash(_("Catatan sesi disimpan."), "success")
     return redirect(url_for("booking.case_file", case_id=case.id), 303)
