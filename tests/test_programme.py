@@ -130,6 +130,23 @@ def test_counselor_drafts_the_programme_from_a_class_profile(client, auth, profi
         AuditEntry.target_type == "class_profile")) == 2
 
 
+@pytest.mark.parametrize("today, odd, even", [
+    # Before the year: every month as drafted.
+    (date(2026, 6, 20), [8, 9, 10, 11, 7], [1, 2, 3]),
+    # In October: August and September's rows (and July's) go to October and November.
+    (date(2026, 10, 2), [10, 11, 10, 11, 10], [1, 2, 3]),
+    # In December: no month of the odd semester is ahead; the even ones stay.
+    (date(2026, 12, 6), [None] * 5, [1, 2, 3]),
+    # In March: the even semester's January and February rows go to March and April.
+    (date(2027, 3, 1), [None] * 5, [3, 4, 3]),
+])
+def test_a_programme_drafted_late_plans_no_month_already_over(today, odd, even):
+    rows = [ProgrammeRow(semester=Semester.ODD, month=m) for m in (8, 9, 10, 11, 7)] + [
+        ProgrammeRow(semester=Semester.EVEN, month=m) for m in (1, 2, 3)]
+    drafting.ahead_of_today(rows, 2026, today)
+    assert [r.month for r in rows] == odd + even
+
+
 def test_a_higher_threshold_proposes_fewer_rows(app, profiled):
     year = services.current_year()
     drafting.draft(year, 60, profiled["counselor"])

@@ -12,6 +12,7 @@ The rules, one row each:
 A row the programme already has (same year, class and topic) is not proposed again.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 
@@ -22,6 +23,7 @@ from flask_babel import lazy_gettext as _l
 from ..accounts.models import SchoolClass
 from ..common import signals
 from ..common.schooltime import day_bounds
+from ..common.schooltime import local_today
 from ..common.vocabulary import ServiceField
 from ..extensions import db
 from ..outreach.models import ServiceComponent
@@ -140,6 +142,26 @@ def proposals(school_class, found, threshold):
     return rows
 
 
+def month_start(year, month):
+    """The first day of `month` in the school year that starts in July of `year`."""
+    return date(year if month >= 7 else year + 1, month, 1)
+
+
+def ahead_of_today(rows, year, today):
+    """Rows drafted into a month already over (a programme drafted in December, say) go to
+    the months of their semester still ahead, in turn, or to none (the semester only): a
+    plan for a month gone by cannot be delivered."""
+    this_month = today.replace(day=1)
+    ahead = {semester: [m for m in months if month_start(year, m) >= this_month]
+             for semester, months in ((Semester.ODD, ODD_MONTHS), (Semester.EVEN, EVEN_MONTHS))}
+    turn = Counter()
+    for row in rows:
+        if row.month is not None and month_start(year, row.month) < this_month:
+            left = ahead[row.semester]
+            row.month = left[turn[row.semester] % len(left)] if left else None
+            turn[row.semester] += 1
+
+
 def need_text(bar, school_class, respondents):
     return _("%(percent)d%% siswa kelas %(name)s (%(count)d dari %(total)d)",
              percent=round(bar.percent), name=school_class.name, count=bar.count,
@@ -173,6 +195,7 @@ def draft(year, threshold, counselor):
             added.append(ProgrammeRow(component=ServiceComponent.SYSTEM, topic=str(topic),
                                       method=str(method), target_group=_("Guru BK"),
                                       semester=semester, month=month, jp=jp))
+    ahead_of_today(added, year, local_today())
     for row in added:
         row.school_year, row.drafted, row.created_by_id = year, True, counselor.id
         db.session.add(row)

@@ -217,11 +217,11 @@ def plan_values(_sender, row_id):
         "target_group": row.target_group,
         "method": row.method,
         "duration": _("%(jp)d × 40 menit", jp=row.jp) if row.jp else "",
-        "general_goal": _("Siswa mampu mengembangkan diri dalam hal \"%(topic)s\".",
-                          topic=row.topic),
+        # The need the row answers is the goal's reason, said with it (not a reading source).
+        "general_goal": " ".join(filter(None, (
+            _("Siswa mampu mengembangkan diri dalam hal \"%(topic)s\".", topic=row.topic),
+            row.need and _("Kebutuhan dari asesmen: %(need)s.", need=row.need)))),
         "specific_goals": "\n".join(goals),
-        "sources": (_("Kebutuhan dari asesmen: %(need)s.", need=row.need) if row.need
-                    else ""),
     }
 
 
