@@ -300,7 +300,8 @@ def test_counselor_creates_a_sociometry_with_the_defaults(client, auth, school):
 
 def test_answers_are_in_the_student_data_export_and_erased_with_it(database, fixture_class):
     adi = fixture_class["students"]["Adi"]
-    archive = zipfile.ZipFile(io.BytesIO(student_data.export_zip(adi, fixture_class["counselor"])))
+    data, _added = student_data.export_zip(adi, fixture_class["counselor"])
+    archive = zipfile.ZipFile(io.BytesIO(data))
     answers = archive.read("angket.csv").decode("utf-8-sig")
     assert "Sosiometri kelas 7A" in answers and "Budi Santoso; Citra Santoso" in answers
     student_data.erase(adi)

@@ -179,6 +179,10 @@ def test_the_export_holds_the_tppk_reports_for_a_member_only(
     assert ANONYMOUS not in tppk and "Aku diancam lewat DM." not in tppk
     assert "Catatan kerja TPPK" not in tppk
     assert "tppk.csv:" in files["LIHAT-SAYA.txt"]
+    # The audit entry of the export says that the TPPK's file left with it.
+    entry = db.session.scalars(sa.select(AuditEntry).where(AuditEntry.action == "export")
+                               .order_by(AuditEntry.id.desc())).first()
+    assert entry.target_id == str(student.id) and "tppk.csv" in entry.summary
     auth.logout()
     for username in ("guru.a", "operator"):  # not members
         auth.login(username)

@@ -144,11 +144,13 @@ def student_record(student_id):
 def export_student(student_id):
     student = get_student_or_404(student_id)
     full = full_export_allowed(student)
-    data = student_data.export_zip(student, current_user if full else None,
-                                   reader=current_user if is_counselor() else None)
+    data, added = student_data.export_zip(student, current_user if full else None,
+                                          reader=current_user if is_counselor() else None)
+    summary = ("Ekspor data satu siswa yang boleh dibuka Guru BK ini, atas permintaan"
+               if full else "Ekspor data akun satu siswa atas permintaan")
+    # The audit says what left: also the files another lane gave this reader (tppk.csv).
     record(current_user, "export", "student_data", student.id,
-           summary="Ekspor data satu siswa yang boleh dibuka Guru BK ini, atas permintaan"
-           if full else "Ekspor data akun satu siswa atas permintaan")
+           summary=summary + (f" (dengan {', '.join(added)})" if added else ""))
     db.session.commit()
     return FileResponse(data, mimetype="application/zip", headers={
         "Content-Disposition": f'attachment; filename="data-siswa-{student.id}.zip"'})

@@ -330,7 +330,7 @@ def export_zip(student, counselor=None, reader=None):
         })
     files.update({file.name: file.text for file in feature_files})
     # Compressing in a native thread: the other requests of the worker go on meanwhile.
-    return off_loop(zip_bytes, files)
+    return off_loop(zip_bytes, files), [file.name for file in feature_files]
 
 
 def zip_bytes(files):
