@@ -307,6 +307,14 @@ def test_the_programme_pages_are_one_section_of_the_menu(client, auth, school, p
     assert 'href="/bk/jam"' in menu and 'href="/bk/kegiatan"' in menu
 
 
+def test_the_poster_page_is_in_the_outreach_section_of_the_menu(client, auth, school):
+    auth.login("guru.a")
+    menu = menu_of(client.get("/poster").get_data(as_text=True))
+    current = re.findall(r'<a href="([^"]+)" aria-current="(?:page|true)">\s*<span>([^<]+)',
+                         menu)
+    assert [label for _url, label in current] == ["Sosialisasi"]
+
+
 def test_operators_dashboard_pages_keep_the_operators_menu(client, auth, school):
     auth.login("operator")
     page = client.get("/data-siswa").get_data(as_text=True)
