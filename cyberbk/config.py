@@ -94,9 +94,11 @@ DEFAULTS = {
     "ADMISSION_QUEUE": 12,
     "ADMISSION_SENDING_QUEUE": 48,
     # How long a page waits in line, and a sent form: a page answered "busy" reloads itself
-    # (after Retry-After), a form must be sent again by hand.
-    "ADMISSION_WAIT_SECONDS": 1,
-    "ADMISSION_SENDING_WAIT_SECONDS": 3,
+    # (after Retry-After), a form must be sent again by hand. Two seconds, not one: on these
+    # shared machines even a bare Flask app's p99 reaches 0.6 s, and with one second such a
+    # hiccup turned about 60 of every 1,000 pages into "busy" answers (bench, 16 at a time).
+    "ADMISSION_WAIT_SECONDS": 2,
+    "ADMISSION_SENDING_WAIT_SECONDS": 5,
     # How long a laiseg (the immediate evaluation after a classical or group service) takes
     # answers once the counselor shows its QR code; they may close it sooner.
     "LAISEG_MINUTES": 30,

@@ -178,3 +178,28 @@ def test_admission_can_be_turned_off(app_config):
 
     assert not isinstance(create_app({**app_config, "ADMISSION_SLOTS": 0}).wsgi_app,
                           admission.Admission)
+
+
+def test_a_freed_slot_goes_to_the_request_that_waited_longest():
+    slots = admission.Slots(1)
+    assert slots.enter(5, 0)
+    got = []
+
+    def queue_up(name, place):
+        thread = threading.Thread(target=lambda: got.append((name, slots.enter(5, 5))))
+        thread.start()
+        while slots.waiting < place:
+            threading.Event().wait(0.01)
+        return thread
+
+    first, second = queue_up("first", 1), queue_up("second", 2)
+    slots.leave()
+    # A request arriving now finds no free slot: it went to the first in line.
+    assert not slots.enter(5, 0)
+    first.join(5)
+    assert got == [("first", True)]
+    slots.leave()
+    second.join(5)
+    assert got == [("first", True), ("second", True)]
+    slots.leave()
+    assert slots.enter(5, 0) and slots.waiting == 0
