@@ -101,7 +101,7 @@ def measure_pages(table, base):
                 table.add(f"first visit {template}", "route not built yet", f"≤ {PAGE_KB} KB", None)
                 phone.close()
                 continue
-            table.add(f"first visit {path}", f"{kb:.1f} KB, {requests} requests",
+            table.add(f"first visit {path}", f"{kb:.2f} KB, {requests} requests",
                       f"≤ {PAGE_KB} KB, ≤ {PAGE_REQUESTS} requests",
                       kb <= PAGE_KB and requests <= PAGE_REQUESTS)
             repeat_kb, _, _ = phone.visit(path)
