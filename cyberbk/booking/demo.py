@@ -26,6 +26,8 @@ DEMO_HOURS = {"guru.bk": (time(8), time(14)), "guru.bk2": (time(9), time(15))}
 #: Out of school hours, for students who hold a shared phone only in the evening.
 DEMO_EVENING = ("guru.bk", time(19), time(21))
 SLOT_MINUTES = 30
+#: Minutes the demo chat must still have to run when seeded; with fewer it runs a slot longer.
+DEMO_CHAT_MIN_LEFT = 5
 
 
 def seed():
@@ -45,14 +47,20 @@ def seed():
         db.session.add(WeeklyHours(counselor_id=people[username].id, weekday=weekday,
                                    start_time=start, end_time=end, chat_only=True))
 
-    # The half hour we are in now, so the demo chat is live whenever the demo is seeded.
+    # The half hour we are in now, so the demo chat is live whenever the demo is seeded;
+    # with the next one too when this one is nearly over (seeded at 16:59 it ended a minute
+    # later, and the homes no longer linked it: a test failed at that boundary).
     now = to_local(utcnow()).replace(tzinfo=None)
-    starts_at = to_utc(now.replace(minute=now.minute // SLOT_MINUTES * SLOT_MINUTES, second=0,
-                                   microsecond=0))
+    starts_at = now.replace(minute=now.minute // SLOT_MINUTES * SLOT_MINUTES, second=0,
+                            microsecond=0)
+    ends_at = starts_at + timedelta(minutes=SLOT_MINUTES)
+    if ends_at - now < timedelta(minutes=DEMO_CHAT_MIN_LEFT):
+        ends_at += timedelta(minutes=SLOT_MINUTES)
+    starts_at, ends_at = to_utc(starts_at), to_utc(ends_at)
     student, counselor = people["siswa.7a.01"], people["guru.bk"]
     booking = Booking(
         student_id=student.id, counselor_id=counselor.id, starts_at=starts_at,
-        ends_at=starts_at + timedelta(minutes=SLOT_MINUTES), mode=Mode.CHAT,
+        ends_at=ends_at, mode=Mode.CHAT,
         field=ServiceField.SOCIAL, status=BookingStatus.CONFIRMED,
         phone_times="Siang setelah pulang sekolah; malam HP dipakai kakak.",
         consent_version=CONSENT_VERSION, consented_at=utcnow(),
